@@ -1,0 +1,76 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# syscensus: `make` builds build/syscensus; `make test`, `make bench`, `make demo`.
+
+BUILD    ?= build
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= $(shell command -v bpftool || echo /usr/sbin/bpftool)
+ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VMLINUX_ARCH := $(shell uname -m)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
+            -Iinclude -Iuser -I$(BUILD)
+LDLIBS   := -lbpf -lelf -lz -lseccomp -lcjson -lpthread
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall
+
+USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+BPF_SRCS  := $(wildcard bpf/*.bpf.c)
+SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+.PHONY: all clean test bench demo vmlinux deps progs asan
+
+all: $(BUILD)/syscensus progs
+
+$(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c include/syscensus.h $(wildcard bpf/*.bpf.h) | $(BUILD)/bpf
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) include/syscensus.h $(SKELS) | $(BUILD)/user
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/syscensus: $(BUILD)/user/main.o $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+
+# Test programs: a sample with a known set of syscalls (native and ia32), unit tests.
+progs: $(BUILD)/tests/sample $(BUILD)/tests/sample32 $(BUILD)/tests/unit
+
+$(BUILD)/tests/sample: tests/progs/sample.c | $(BUILD)/tests
+	$(CC) -O2 -Wall -pthread $< -o $@
+
+# 32-bit static build (gcc-multilib): exercises the ia32 ABI on x86_64
+$(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
+	$(CC) -m32 -static -O2 -Wall -pthread $< -o $@
+
+$(BUILD)/tests/unit: tests/unit/test_unit.c $(USER_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
+	mkdir -p $@
+
+test: all
+	bash tests/run
+
+bench: all
+	$(BUILD)/syscensus bench
+
+demo: all
+	bash tests/demo
+
+# Build with AddressSanitizer/UBSan into build-asan/ (run: make asan && BUILD=build-asan bash tests/run)
+asan:
+	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
+
+vmlinux:
+	mkdir -p vmlinux/$(VMLINUX_ARCH)
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(VMLINUX_ARCH)/vmlinux.h.tmp
+	mv vmlinux/$(VMLINUX_ARCH)/vmlinux.h.tmp vmlinux/$(VMLINUX_ARCH)/vmlinux.h
+
+deps:
+	bash .ci/deps
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "util.h"
+
+int cgroup__v2_mount(char *buf, size_t len)
+{
+	char line[4096];
+	FILE *f;
+	int ret = -ENOENT;
+
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return -errno;
+	/* "36 25 0:30 / /sys/fs/cgroup rw,... shared:9 - cgroup2 cgroup2 rw" */
+	while (fgets(line, sizeof(line), f)) {
+		char *sep = strstr(line, " - ");
+		char mnt[PATH_MAX], fstype[64];
+
+		if (!sep || sscanf(sep + 3, "%63s", fstype) != 1 || strcmp(fstype, "cgroup2"))
+			continue;
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mnt) != 1)
+			continue;
+		/* mountinfo escapes spaces as \040; cgroup mounts do not have any */
+		if (strchr(mnt, '\\'))
+			continue;
+		if ((size_t)snprintf(buf, len, "%s", mnt) >= len) {
+			ret = -ENAMETOOLONG;
+			break;
+		}
+		ret = 0;
+		break;
+	}
+	fclose(f);
+	return ret;
+}
+
+int cgroup__id(const char *path, uint64_t *id)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh.handle_bytes = sizeof(uint64_t) };
+	int mount_id;
+	struct stat st;
+
+	/* the kernfs file handle is the 64-bit cgroup id (what the BPF side reads) */
+	if (name_to_handle_at(AT_FDCWD, path, &h.fh, &mount_id, 0) == 0 &&
+	    h.fh.handle_bytes == sizeof(uint64_t)) {
+		*id = h.id;
+		return 0;
+	}
+	/* on 64-bit kernels the id is also the inode number */
+	if (stat(path, &st) < 0)
+		return -errno;
+	*id = st.st_ino;
+	return 0;
+}
+
+int cgroup__populated(const char *path)
+{
+	char file[PATH_MAX], *text, *p;
+	int ret;
+
+	if (snprintf(file, sizeof(file), "%s/cgroup.events", path) >= (int)sizeof(file))
+		return -ENAMETOOLONG;
+	text = sc_read_file(file, 4096, NULL);
+	if (!text)
+		return -errno;
+	p = strstr(text, "populated ");
+	ret = p ? p[10] == '1' : -EINVAL;
+	free(text);
+	return ret;
+}
+
+int cgroup__wait_empty(const char *path)
+{
+	char file[PATH_MAX];
+	struct pollfd pfd;
+	int ret;
+
+	if (snprintf(file, sizeof(file), "%s/cgroup.events", path) >= (int)sizeof(file))
+		return -ENAMETOOLONG;
+	pfd.fd = open(file, O_RDONLY | O_CLOEXEC);
+	if (pfd.fd < 0)
+		return -errno;
+	pfd.events = POLLPRI;
+	for (;;) {
+		/* reap re-parented descendants (we are their subreaper) */
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		ret = cgroup__populated(path);
+		if (ret <= 0)
+			break;
+		/* cgroup.events raises POLLPRI on change; the timeout covers missed edges */
+		if (poll(&pfd, 1, 200) < 0 && errno != EINTR) {
+			ret = -errno;
+			break;
+		}
+	}
+	close(pfd.fd);
+	return ret;
+}

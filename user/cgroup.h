@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef SC_CGROUP_H
+#define SC_CGROUP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Mount point of the cgroup v2 (unified) hierarchy, read from /proc/self/mountinfo:
+ * /sys/fs/cgroup on pure v2 hosts, /sys/fs/cgroup/unified on hybrid ones.
+ * Returns 0 or -ENOENT when no cgroup2 is mounted.
+ */
+int cgroup__v2_mount(char *buf, size_t len);
+
+/* Id of a cgroup v2 directory, as bpf_get_current_cgroup_id() reports it. */
+int cgroup__id(const char *path, uint64_t *id);
+
+/* Whether the cgroup has no live task left (cgroup.events "populated 0"). */
+int cgroup__populated(const char *path);
+
+/*
+ * Wait until the cgroup is empty, reaping any child that exits meanwhile.
+ * Returns 0 or -errno.
+ */
+int cgroup__wait_empty(const char *path);
+
+#endif

@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json.h"
+
+struct numtok {
+	const char *p;
+	size_t len;
+};
+
+struct scan {
+	struct numtok *nums;
+	size_t n, cap;
+};
+
+static void offset_to_linecol(const char *text, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else {
+			(*col)++;
+		}
+	}
+}
+
+/*
+ * Lexical pre-pass: nesting depth, and the source text of every number outside
+ * strings, in document order (the order in which cJSON creates number nodes).
+ * Malformed input is left for cJSON to report; this pass only must not misread it.
+ */
+static int prescan(const char *t, size_t len, struct scan *sc, size_t *bad_off)
+{
+	int depth = 0;
+	size_t i = 0;
+
+	while (i < len) {
+		char c = t[i];
+
+		if (c == '"') {
+			for (i++; i < len && t[i] != '"'; i++)
+				if (t[i] == '\\')
+					i++;
+			i++;
+		} else if (c == '{' || c == '[') {
+			if (++depth > SC_JSON_MAX_DEPTH) {
+				*bad_off = i;
+				return -ELOOP;
+			}
+			i++;
+		} else if (c == '}' || c == ']') {
+			depth--;
+			i++;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t s = i;
+
+			while (i < len && (strchr("+-.eE", t[i]) || (t[i] >= '0' && t[i] <= '9')))
+				i++;
+			if (sc->n == sc->cap) {
+				size_t cap = sc->cap ? sc->cap * 2 : 64;
+				struct numtok *p = realloc(sc->nums, cap * sizeof(*p));
+
+				if (!p)
+					return -ENOMEM;
+				sc->nums = p;
+				sc->cap = cap;
+			}
+			sc->nums[sc->n].p = t + s;
+			sc->nums[sc->n].len = i - s;
+			sc->n++;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* Pre-order walk giving number nodes their source text; returns -1 on mismatch. */
+static int attach_numbers(cJSON *item, struct scan *sc, size_t *k)
+{
+	for (; item; item = item->next) {
+		if (cJSON_IsNumber(item)) {
+			if (*k >= sc->n)
+				return -1;
+			item->valuestring = strndup(sc->nums[*k].p, sc->nums[*k].len);
+			if (!item->valuestring)
+				return -1;
+			(*k)++;
+		}
+		if (item->child && attach_numbers(item->child, sc, k))
+			return -1;
+	}
+	return 0;
+}
+
+cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
+{
+	struct scan sc = {};
+	cJSON *root = NULL;
+	const char *end = NULL;
+	size_t bad = 0, k = 0;
+	int line, col, ret;
+
+	ret = prescan(text, len, &sc, &bad);
+	if (ret == -ELOOP) {
+		offset_to_linecol(text, bad, &line, &col);
+		snprintf(err, errlen, "line %d, column %d: nesting deeper than %d levels",
+			 line, col, SC_JSON_MAX_DEPTH);
+		goto out;
+	} else if (ret) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	if (memchr(text, '\0', len)) {
+		offset_to_linecol(text, (const char *)memchr(text, '\0', len) - text, &line, &col);
+		snprintf(err, errlen, "line %d, column %d: NUL byte in JSON text", line, col);
+		goto out;
+	}
+	root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+	if (!root) {
+		const char *ep = cJSON_GetErrorPtr();
+		size_t off = ep && ep >= text && ep <= text + len ? (size_t)(ep - text) : 0;
+
+		offset_to_linecol(text, off, &line, &col);
+		snprintf(err, errlen, "line %d, column %d: malformed JSON%s", line, col,
+			 off >= len ? " (unexpected end of input)" : "");
+		goto out;
+	}
+	/* trailing garbage after the value */
+	while (end && end < text + len && strchr(" \t\r\n", *end))
+		end++;
+	if (end && end < text + len) {
+		offset_to_linecol(text, end - text, &line, &col);
+		snprintf(err, errlen, "line %d, column %d: unexpected data after the JSON value", line, col);
+		cJSON_Delete(root);
+		root = NULL;
+		goto out;
+	}
+	if (attach_numbers(root, &sc, &k) || k != sc.n) {
+		snprintf(err, errlen, "internal error: number tokens do not match the parse tree");
+		cJSON_Delete(root);
+		root = NULL;
+	}
+out:
+	free(sc.nums);
+	return root;
+}
+
+cJSON *json_parse_file(const char *path, char *err, size_t errlen)
+{
+	char sub[256];
+	size_t len;
+	char *text;
+	cJSON *root;
+
+	text = sc_read_file(path, SC_JSON_MAX_SIZE, &len);
+	if (!text) {
+		if (errno == EFBIG)
+			snprintf(err, errlen, "%s: file larger than %u MiB", path, SC_JSON_MAX_SIZE >> 20);
+		else
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	root = json_parse(text, len, sub, sizeof(sub));
+	if (!root)
+		snprintf(err, errlen, "%s: %s", path, sub);
+	free(text);
+	return root;
+}
+
+int json_u64(const cJSON *num, uint64_t *out)
+{
+	if (!cJSON_IsNumber(num) || !num->valuestring)
+		return -EINVAL;
+	return sc_parse_u64(num->valuestring, UINT64_MAX, out);
+}
+
+cJSON *json_u64_node(uint64_t v)
+{
+	char txt[24];
+	cJSON *n;
+
+	snprintf(txt, sizeof(txt), "%" PRIu64, v);
+	n = cJSON_CreateNumber((double)v);
+	if (!n)
+		return NULL;
+	n->valuestring = strdup(txt);
+	if (!n->valuestring) {
+		cJSON_Delete(n);
+		return NULL;
+	}
+	return n;
+}
+
+static void write_string(struct sc_buf *b, const char *s)
+{
+	char esc[8];
+
+	sc_buf_puts(b, "\"");
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		switch (c) {
+		case '"': sc_buf_puts(b, "\\\""); break;
+		case '\\': sc_buf_puts(b, "\\\\"); break;
+		case '\n': sc_buf_puts(b, "\\n"); break;
+		case '\t': sc_buf_puts(b, "\\t"); break;
+		case '\r': sc_buf_puts(b, "\\r"); break;
+		default:
+			if (c < 0x20) {
+				snprintf(esc, sizeof(esc), "\\u%04x", c);
+				sc_buf_puts(b, esc);
+			} else {
+				esc[0] = c;
+				esc[1] = '\0';
+				sc_buf_puts(b, esc);
+			}
+		}
+	}
+	sc_buf_puts(b, "\"");
+}
+
+static void indent(struct sc_buf *b, int level)
+{
+	for (int i = 0; i < level; i++)
+		sc_buf_puts(b, "  ");
+}
+
+static void write_item(struct sc_buf *b, const cJSON *it, int level)
+{
+	const cJSON *c;
+
+	if (cJSON_IsString(it)) {
+		write_string(b, it->valuestring);
+	} else if (cJSON_IsNumber(it)) {
+		if (it->valuestring)
+			sc_buf_puts(b, it->valuestring);
+		else if (it->valuedouble == (double)(int64_t)it->valuedouble)
+			sc_buf_printf(b, "%" PRId64, (int64_t)it->valuedouble);
+		else
+			sc_buf_printf(b, "%.17g", it->valuedouble);
+	} else if (cJSON_IsBool(it)) {
+		sc_buf_puts(b, cJSON_IsTrue(it) ? "true" : "false");
+	} else if (cJSON_IsNull(it)) {
+		sc_buf_puts(b, "null");
+	} else if (cJSON_IsArray(it) || cJSON_IsObject(it)) {
+		bool obj = cJSON_IsObject(it);
+
+		if (!it->child) {
+			sc_buf_puts(b, obj ? "{}" : "[]");
+			return;
+		}
+		sc_buf_puts(b, obj ? "{\n" : "[\n");
+		for (c = it->child; c; c = c->next) {
+			indent(b, level + 1);
+			if (obj) {
+				write_string(b, c->string ? c->string : "");
+				sc_buf_puts(b, ": ");
+			}
+			write_item(b, c, level + 1);
+			sc_buf_puts(b, c->next ? ",\n" : "\n");
+		}
+		indent(b, level);
+		sc_buf_puts(b, obj ? "}" : "]");
+	} else {
+		sc_buf_puts(b, "null");
+	}
+}
+
+void json_write(struct sc_buf *b, const cJSON *item)
+{
+	write_item(b, item, 0);
+	sc_buf_puts(b, "\n");
+}

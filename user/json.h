@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef SC_JSON_H
+#define SC_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "util.h"
+
+#define SC_JSON_MAX_DEPTH	64
+#define SC_JSON_MAX_SIZE	(4u << 20)	/* profiles and state files: 4 MiB at most */
+
+/*
+ * Parse @len bytes of JSON. Every number node keeps its exact source text in
+ * ->valuestring (cJSON only keeps a double, which cannot hold 2^64-1), so callers read
+ * integers with json_u64(). Nesting deeper than SC_JSON_MAX_DEPTH is refused.
+ * On error returns NULL and writes "line L, column C: reason" into @err.
+ */
+cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/* Read and parse a file of at most SC_JSON_MAX_SIZE bytes; @err gets "FILE: reason". */
+cJSON *json_parse_file(const char *path, char *err, size_t errlen);
+
+/* Exact unsigned integer value of a number node: 0, -EINVAL (not a plain integer), -ERANGE. */
+int json_u64(const cJSON *num, uint64_t *out);
+
+/* Deterministic, diff-friendly output: 2-space indent, one array element per line. */
+void json_write(struct sc_buf *b, const cJSON *item);
+
+/* A number node whose text is the exact decimal @v. NULL on allocation failure. */
+cJSON *json_u64_node(uint64_t v);
+
+#endif

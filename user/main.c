@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* syscensus: seccomp profiles from what programs and containers really do. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+
+#include "cmds.h"
+#include "syscalls.h"
+#include "util.h"
+
+#define SC_VERSION "0.1.0"
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage;
+	const char *summary;
+} commands[] = {
+	{ "record", cmd_record, "[-o FILE] [--report FILE] -- CMD [ARG...]",
+	  "run CMD in its own cgroup and write the seccomp profile of what it did" },
+	{ "exec", cmd_exec, "--profile FILE [--no-new-privs] -- CMD [ARG...]",
+	  "run CMD confined by a Docker/OCI seccomp profile" },
+	{ "check", cmd_check, "[--json] FILE...",
+	  "validate and compile profiles, print what they allow" },
+	{ "bench", cmd_bench, "[-n CALLS] [-r REPS]",
+	  "measure the recorder's cost per syscall against an empty BPF program" },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: syscensus [-v] COMMAND [OPTIONS]\n\nCommands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-7s %s\n          %s\n", commands[i].name, commands[i].usage,
+			commands[i].summary);
+	fprintf(f, "\nOptions:\n"
+		"  -v, --verbose  debug messages and libbpf's log\n"
+		"  -h, --help     this text; `syscensus COMMAND --help` for a command\n"
+		"  -V, --version  print the version\n"
+		"\nExit status: 0 success; 1 failure or finding (invalid profile, ...);\n"
+		"2 usage error; `record` and `exec` exit with CMD's own status.\n");
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (level == LIBBPF_DEBUG || !sc_verbose)
+		return sc_verbose > 1 ? vfprintf(stderr, fmt, ap) : 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{},
+	};
+	int c, ret;
+
+	/* options before the command only: stop at the first non-option */
+	while ((c = getopt_long(argc, argv, "+vhV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			sc_verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			return SC_EXIT_OK;
+		case 'V':
+			printf("syscensus %s\n", SC_VERSION);
+			return SC_EXIT_OK;
+		default:
+			usage(stderr);
+			return SC_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return SC_EXIT_USAGE;
+	}
+	if (strcmp(argv[optind], "help") == 0) {
+		usage(stdout);
+		return SC_EXIT_OK;
+	}
+	libbpf_set_print(libbpf_print);
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (strcmp(argv[optind], commands[i].name))
+			continue;
+		/* each command parses its own options from argv[0] = its name */
+		argv += optind;
+		argc -= optind;
+		optind = 0;
+		ret = commands[i].fn(argc, argv);
+		syscalls_cleanup();
+		return ret;
+	}
+	sc_err("unknown command \"%s\" (see `syscensus --help`)", argv[optind]);
+	return SC_EXIT_USAGE;
+}

@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <stdlib.h>
+#include <string.h>
+#include <seccomp.h>
+
+#include "json.h"
+#include "observed.h"
+#include "syscalls.h"
+#include "util.h"
+
+const char *const sc_always_allowed[] = {
+	"execve", "exit", "exit_group", "rt_sigreturn", "sigreturn", "restart_syscall", NULL,
+};
+
+static bool abi_seen(const struct sc_tally *t, int abi)
+{
+	for (int n = 0; n < SC_NR_PER_ABI; n++)
+		if (t->n[abi][n])
+			return true;
+	return false;
+}
+
+void observed__totals(const struct sc_tally *t, unsigned *distinct, uint64_t *calls)
+{
+	*distinct = 0;
+	*calls = 0;
+	for (int a = 0; a < SC_NR_ABIS; a++)
+		for (int n = 0; n < SC_NR_PER_ABI; n++) {
+			*distinct += t->n[a][n] != 0;
+			*calls += t->n[a][n];
+		}
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Names to allow, sorted and unique; NULL on allocation failure. */
+static const char **allowed_names(const struct sc_tally *t, size_t *count, struct sc_unnamed **un,
+				  size_t *n_un)
+{
+	size_t cap = SC_NR_ABIS * (SC_NR_PER_ABI + ARRAY_SIZE(sc_always_allowed)), n = 0, k = 0;
+	const char **names = calloc(cap, sizeof(*names));
+	struct sc_unnamed *u = calloc(SC_NR_ABIS * SC_NR_PER_ABI, sizeof(*u));
+
+	if (!names || !u) {
+		free(names);
+		free(u);
+		return NULL;
+	}
+	for (int a = 0; a < SC_NR_ABIS; a++) {
+		const struct sc_arch *arch = arch_of_abi(a);
+
+		if (!abi_seen(t, a))
+			continue;
+		for (int nr = 0; nr < SC_NR_PER_ABI; nr++) {
+			const char *name;
+
+			if (!t->n[a][nr])
+				continue;
+			name = nr == SC_NR_OVERFLOW || !arch ? NULL : syscall_name(arch->token, nr);
+			if (name)
+				names[n++] = name;
+			else
+				u[k++] = (struct sc_unnamed){ a, nr == SC_NR_OVERFLOW ? -1 : nr, t->n[a][nr] };
+		}
+		for (size_t i = 0; arch && sc_always_allowed[i]; i++)
+			if (syscall_nr(arch->token, sc_always_allowed[i]) >= 0)
+				names[n++] = sc_always_allowed[i];
+	}
+	qsort(names, n, sizeof(*names), cmp_str);
+	size_t w = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (w == 0 || strcmp(names[w - 1], names[i]))
+			names[w++] = names[i];
+	n = w;
+	*count = n;
+	*un = u;
+	*n_un = k;
+	return names;
+}
+
+cJSON *observed__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un)
+{
+	cJSON *doc = cJSON_CreateObject(), *arches, *rules, *rule, *names;
+	const char **list = NULL;
+	size_t n = 0;
+
+	*un = NULL;
+	*n_un = 0;
+	if (!doc)
+		return NULL;
+	list = allowed_names(t, &n, un, n_un);
+	if (!list)
+		goto fail;
+	if (!cJSON_AddStringToObject(doc, "defaultAction", "SCMP_ACT_ERRNO") ||
+	    !cJSON_AddItemToObject(doc, "defaultErrnoRet", json_u64_node(1)) ||
+	    !(arches = cJSON_AddArrayToObject(doc, "architectures")))
+		goto fail;
+	for (int a = 0; a < SC_NR_ABIS; a++) {
+		const struct sc_arch *arch = arch_of_abi(a);
+
+		/* the native ABI is always listed: the filter always has it (runc, libseccomp) */
+		if (arch && (a == SC_ABI_NATIVE || abi_seen(t, a)))
+			cJSON_AddItemToArray(arches, cJSON_CreateString(arch->docker));
+	}
+	if (!(rules = cJSON_AddArrayToObject(doc, "syscalls")) || !(rule = cJSON_CreateObject()))
+		goto fail;
+	cJSON_AddItemToArray(rules, rule);
+	if (!(names = cJSON_AddArrayToObject(rule, "names")))
+		goto fail;
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(list[i]));
+	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW"))
+		goto fail;
+	free(list);
+	return doc;
+fail:
+	free(list);
+	free(*un);
+	*un = NULL;
+	*n_un = 0;
+	cJSON_Delete(doc);
+	return NULL;
+}
+
+cJSON *observed__report(const struct sc_tally *t)
+{
+	cJSON *doc = cJSON_CreateObject(), *abis, *always;
+	unsigned distinct;
+	uint64_t calls;
+
+	if (!doc)
+		return NULL;
+	observed__totals(t, &distinct, &calls);
+	cJSON_AddItemToObject(doc, "calls", json_u64_node(calls));
+	cJSON_AddItemToObject(doc, "distinct", json_u64_node(distinct));
+	abis = cJSON_AddObjectToObject(doc, "abis");
+	for (int a = 0; abis && a < SC_NR_ABIS; a++) {
+		const struct sc_arch *arch = arch_of_abi(a);
+		cJSON *o, *sys, *unn;
+		const char *names[SC_NR_PER_ABI];
+		int idx[SC_NR_PER_ABI], n = 0;
+
+		if (!abi_seen(t, a))
+			continue;
+		o = cJSON_AddObjectToObject(abis, arch ? arch->docker : "SCMP_ARCH_COMPAT");
+		sys = cJSON_AddObjectToObject(o, "syscalls");
+		unn = cJSON_AddArrayToObject(o, "unnamed");
+		if (!sys || !unn)
+			break;
+		for (int nr = 0; nr < SC_NR_OVERFLOW; nr++) {
+			const char *name;
+
+			if (!t->n[a][nr])
+				continue;
+			name = arch ? syscall_name(arch->token, nr) : NULL;
+			if (name) {
+				names[n] = name;
+				idx[n++] = nr;
+			} else {
+				cJSON *u = cJSON_CreateObject();
+
+				cJSON_AddItemToObject(u, "nr", json_u64_node(nr));
+				cJSON_AddItemToObject(u, "count", json_u64_node(t->n[a][nr]));
+				cJSON_AddItemToArray(unn, u);
+			}
+		}
+		/* sorted by name: insertion sort over at most 511 entries */
+		for (int i = 1; i < n; i++)
+			for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
+				const char *tn = names[j];
+				int ti = idx[j];
+
+				names[j] = names[j - 1];
+				idx[j] = idx[j - 1];
+				names[j - 1] = tn;
+				idx[j - 1] = ti;
+			}
+		for (int i = 0; i < n; i++)
+			cJSON_AddItemToObject(sys, names[i], json_u64_node(t->n[a][idx[i]]));
+		cJSON_AddItemToObject(o, "overflow", json_u64_node(t->n[a][SC_NR_OVERFLOW]));
+	}
+	always = cJSON_AddArrayToObject(doc, "alwaysAllowed");
+	for (size_t i = 0; always && sc_always_allowed[i]; i++)
+		cJSON_AddItemToArray(always, cJSON_CreateString(sc_always_allowed[i]));
+	return doc;
+}

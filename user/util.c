@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int sc_verbose;
+
+static void vmsg(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "syscensus: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void sc_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void sc_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void sc_info(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmsg("", fmt, ap);
+	va_end(ap);
+}
+
+void sc_debug(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!sc_verbose)
+		return;
+	va_start(ap, fmt);
+	vmsg("debug: ", fmt, ap);
+	va_end(ap);
+}
+
+char *sc_read_file(const char *path, size_t max, size_t *len)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	struct stat st;
+	int fd, err = 0;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0) {
+		err = errno;
+		goto out;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		err = EISDIR;
+		goto out;
+	}
+	buf = malloc(max + 1);
+	if (!buf) {
+		err = ENOMEM;
+		goto out;
+	}
+	/* read up to max + 1 bytes: works for pipes and /proc files whose st_size lies */
+	while (n <= max) {
+		ssize_t r = read(fd, buf + n, max + 1 - n);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			err = errno;
+			goto out;
+		}
+		if (r == 0)
+			break;
+		n += r;
+	}
+	if (n > max) {
+		err = EFBIG;
+		goto out;
+	}
+	buf[n] = '\0';
+	if (len)
+		*len = n;
+out:
+	close(fd);
+	if (err) {
+		free(buf);
+		errno = err;
+		return NULL;
+	}
+	return buf;
+}
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t r = write(fd, p, len);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += r;
+		len -= r;
+	}
+	return 0;
+}
+
+int sc_write_file_atomic(const char *path, const void *buf, size_t len)
+{
+	char tmp[PATH_MAX], dir[PATH_MAX];
+	int fd = -1, dfd = -1, ret;
+
+	if (strcmp(path, "-") == 0) {
+		ret = write_all(STDOUT_FILENO, buf, len);
+		return ret;
+	}
+	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp) ||
+	    snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, buf, len);
+	if (ret)
+		goto fail;
+	/* new files get the usual 0644 instead of mkstemp's 0600 */
+	if (fchmod(fd, 0644) < 0 || fsync(fd) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		ret = -errno;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	/* make the rename itself durable */
+	dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	return ret;
+}
+
+int sc_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!s || !*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		unsigned d;
+
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		d = *s - '0';
+		if (v > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		v = v * 10 + d;
+	}
+	if (v > max)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+static void buf_reserve(struct sc_buf *b, size_t extra)
+{
+	size_t cap;
+	char *p;
+
+	if (b->oom || b->len + extra + 1 <= b->cap)
+		return;
+	cap = b->cap ? b->cap : 256;
+	while (cap < b->len + extra + 1)
+		cap *= 2;
+	p = realloc(b->data, cap);
+	if (!p) {
+		b->oom = true;
+		return;
+	}
+	b->data = p;
+	b->cap = cap;
+}
+
+void sc_buf_puts(struct sc_buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	buf_reserve(b, n);
+	if (b->oom)
+		return;
+	memcpy(b->data + b->len, s, n + 1);
+	b->len += n;
+}
+
+void sc_buf_printf(struct sc_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		b->oom = true;
+		return;
+	}
+	buf_reserve(b, n);
+	if (b->oom)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(b->data + b->len, n + 1, fmt, ap);
+	va_end(ap);
+	b->len += n;
+}
+
+void sc_buf_free(struct sc_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = b->cap = 0;
+	b->oom = false;
+}
+
+char *sc_resolve_command(const char *cmd)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	const char *p, *end;
+
+	if (!*cmd) {
+		errno = ENOENT;
+		return NULL;
+	}
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK) < 0)
+			return NULL;
+		return strdup(cmd);
+	}
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; ; p = end + 1) {
+		struct stat st;
+		size_t dl;
+
+		end = strchrnul(p, ':');
+		dl = end - p;
+		if (dl == 0)
+			dl = 1, p = ".";	/* empty entry: current directory */
+		if (dl + 1 + strlen(cmd) < sizeof(buf)) {
+			memcpy(buf, p, dl);
+			buf[dl] = '/';
+			strcpy(buf + dl + 1, cmd);
+			if (stat(buf, &st) == 0 && S_ISREG(st.st_mode) && access(buf, X_OK) == 0)
+				return strdup(buf);
+		}
+		if (!*end)
+			break;
+	}
+	errno = ENOENT;
+	return NULL;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+#ifndef SC_UTIL_H
+#define SC_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Exit codes of every command (documented in the README and `syscensus help`). */
+#define SC_EXIT_OK	0	/* success, nothing found */
+#define SC_EXIT_FAIL	1	/* failure, or a finding (invalid profile, drift) */
+#define SC_EXIT_USAGE	2	/* bad command line */
+
+extern int sc_verbose;
+
+/* Messages go to stderr, prefixed with "syscensus: " and, for warnings, "warning: ". */
+void sc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void sc_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/*
+ * Read a whole regular file, at most @max bytes, NUL-terminated.
+ * Returns NULL with errno set (EFBIG when larger than @max, EISDIR, ...).
+ */
+char *sc_read_file(const char *path, size_t max, size_t *len);
+
+/*
+ * Replace @path with @len bytes of @buf so that a crash or a kill at any point leaves
+ * either the old or the new file: write a temp file in the same directory, fsync it,
+ * rename it over @path, fsync the directory. "-" writes to stdout. Returns 0 or -errno.
+ */
+int sc_write_file_atomic(const char *path, const void *buf, size_t len);
+
+/* Parse an unsigned decimal integer made only of digits, <= @max. Returns 0 or -EINVAL/-ERANGE. */
+int sc_parse_u64(const char *s, uint64_t max, uint64_t *out);
+
+/* Growable string buffer; on allocation failure it sets .oom and stops growing. */
+struct sc_buf {
+	char *data;
+	size_t len, cap;
+	bool oom;
+};
+void sc_buf_puts(struct sc_buf *b, const char *s);
+void sc_buf_printf(struct sc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sc_buf_free(struct sc_buf *b);
+
+/*
+ * Resolve @cmd like execvp() would, before any filter or cgroup change, so that the
+ * child then issues exactly one execve. Returns a malloc'd path or NULL (errno set).
+ */
+char *sc_resolve_command(const char *cmd);
+
+#endif
