@@ -136,8 +136,26 @@ int sc_write_file_atomic(const char *path, const void *buf, size_t len)
 	char tmp[PATH_MAX], dir[PATH_MAX];
 	int fd = -1, dfd = -1, ret;
 
-	if (strcmp(path, "-") == 0) {
-		ret = write_all(STDOUT_FILENO, buf, len);
+	struct stat st;
+	char real[PATH_MAX];
+
+	if (strcmp(path, "-") == 0)
+		return write_all(STDOUT_FILENO, buf, len);
+	/* a symlink: replace its target, not the link */
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!realpath(path, real))
+			return -errno;
+		path = real;
+	}
+	/* /dev/null, a FIFO, a tty: write into it; renaming over it would replace it */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if (S_ISDIR(st.st_mode))
+			return -EISDIR;
+		fd = open(path, O_WRONLY | O_CLOEXEC | O_NOCTTY);
+		if (fd < 0)
+			return -errno;
+		ret = write_all(fd, buf, len);
+		close(fd);
 		return ret;
 	}
 	if (snprintf(tmp, sizeof(tmp), "%s.tmp.XXXXXX", path) >= (int)sizeof(tmp) ||
