@@ -9,7 +9,8 @@ ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 VMLINUX_ARCH := $(shell uname -m)
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
+# CFLAGS is the user's (make CFLAGS=...); what the build needs is added here
+ALL_CFLAGS = $(CFLAGS) -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
             -Iinclude -Iuser -I$(BUILD)
 LDLIBS   := -lbpf -lelf -lz -lseccomp -lcjson -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall
@@ -20,6 +21,8 @@ BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
 .PHONY: all clean test bench demo vmlinux deps progs asan
+# keep skeletons and BPF objects: they are build products, not temporaries
+.SECONDARY:
 
 all: $(BUILD)/syscensus progs
 
@@ -30,10 +33,10 @@ $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
 $(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) include/syscensus.h $(SKELS) | $(BUILD)/user
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(BUILD)/syscensus: $(BUILD)/user/main.o $(USER_OBJS)
-	$(CC) $(CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 # Test programs: a sample with a known set of syscalls (native and ia32), unit tests.
 progs: $(BUILD)/tests/sample $(BUILD)/tests/sample32 $(BUILD)/tests/unit
@@ -46,7 +49,7 @@ $(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
 	$(CC) -m32 -static -O2 -Wall -pthread $< -o $@
 
 $(BUILD)/tests/unit: tests/unit/test_unit.c $(USER_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
 	mkdir -p $@
