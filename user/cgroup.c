@@ -15,11 +15,16 @@
 
 int cgroup__v2_mount(char *buf, size_t len)
 {
+	return cgroup__v2_mount_from("/proc/self/mountinfo", buf, len);
+}
+
+int cgroup__v2_mount_from(const char *mountinfo, char *buf, size_t len)
+{
 	char line[4096];
 	FILE *f;
 	int ret = -ENOENT;
 
-	f = fopen("/proc/self/mountinfo", "re");
+	f = fopen(mountinfo, "re");
 	if (!f)
 		return -errno;
 	/* "36 25 0:30 / /sys/fs/cgroup rw,... shared:9 - cgroup2 cgroup2 rw" */

@@ -11,6 +11,8 @@
  * Returns 0 or -ENOENT when no cgroup2 is mounted.
  */
 int cgroup__v2_mount(char *buf, size_t len);
+/* The same from another mountinfo file (tests). */
+int cgroup__v2_mount_from(const char *mountinfo, char *buf, size_t len);
 
 /* Id of a cgroup v2 directory, as bpf_get_current_cgroup_id() reports it. */
 int cgroup__id(const char *path, uint64_t *id);

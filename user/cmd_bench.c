@@ -145,8 +145,11 @@ int cmd_bench(int argc, char **argv)
 		sc_err("no cgroup v2 hierarchy: %s", strerror(-err));
 		goto out;
 	}
-	snprintf(home, sizeof(home), "%s%s", mnt, home_rel);
-	snprintf(cg, sizeof(cg), "%s/syscensus-bench-%d", mnt, (int)getpid());
+	if ((size_t)snprintf(home, sizeof(home), "%s%s", mnt, home_rel) >= sizeof(home) ||
+	    (size_t)snprintf(cg, sizeof(cg), "%s/syscensus-bench-%d", mnt, (int)getpid()) >= sizeof(cg)) {
+		sc_err("cgroup path too long under %s", mnt);
+		goto out;
+	}
 	if (mkdir(cg, 0755) < 0) {
 		sc_err("cannot create cgroup %s: %s", cg, strerror(errno));
 		goto out;

@@ -151,9 +151,14 @@ int cmd_record(int argc, char **argv)
 		       "pure (/sys/fs/cgroup) or hybrid (/sys/fs/cgroup/unified)", strerror(-err));
 		goto out;
 	}
-	snprintf(cg, sizeof(cg), "%s/syscensus-record-%d", mnt, (int)getpid());
+	if ((size_t)snprintf(cg, sizeof(cg), "%s/syscensus-record-%d", mnt, (int)getpid()) >= sizeof(cg)) {
+		sc_err("cgroup path too long under %s", mnt);
+		goto out;
+	}
 	if (mkdir(cg, 0755) < 0) {
-		sc_err("cannot create cgroup %s: %s", cg, strerror(errno));
+		sc_err("cannot create cgroup %s: %s%s", cg, strerror(errno),
+		       errno == EACCES || errno == EPERM ?
+		       " (record needs root: it creates a cgroup and loads BPF programs)" : "");
 		goto out;
 	}
 	cg_made = true;

@@ -229,7 +229,7 @@ static bool str_in(const cJSON *arr, const char *s)
 /* includes / excludes: validate, and say whether the rule applies (moby semantics). */
 static int filter_applies(struct pctx *pc, const cJSON *f, const char *path, bool include, bool *applies)
 {
-	char sub[128];
+	char sub[256];
 	const cJSON *c, *arches, *caps, *mk;
 
 	*applies = true;
@@ -284,7 +284,7 @@ static int filter_applies(struct pctx *pc, const cJSON *f, const char *path, boo
 
 static int parse_cond(struct pctx *pc, const cJSON *a, const char *path, struct sc_cond *c)
 {
-	char sub[128];
+	char sub[256];
 	const cJSON *f;
 	uint64_t v;
 	size_t i;
@@ -494,7 +494,7 @@ static int parse_profile(struct pctx *pc, struct sc_profile *p)
 {
 	const cJSON *doc = p->doc, *f, *c, *am;
 	uint32_t default_errno = EPERM;
-	char sub[128];
+	char sub[256];
 	size_t i, n;
 
 	if (!cJSON_IsObject(doc))

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "cgroup.h"
 #include "json.h"
 #include "observed.h"
 #include "profile.h"
@@ -347,6 +348,30 @@ static void test_atomic_write(void)
 	rmdir(dir);
 }
 
+static void test_cgroup_mount(void)
+{
+	static const struct {
+		const char *file, *want;
+	} cases[] = {
+		{ "mountinfo-pure-v2", "/sys/fs/cgroup" },
+		{ "mountinfo-hybrid", "/sys/fs/cgroup/unified" },
+		{ "mountinfo-v1-only", NULL },
+	};
+	char path[512], mnt[4096], name[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int ret;
+
+		snprintf(path, sizeof(path), "%s/%s", fixtures, cases[i].file);
+		snprintf(name, sizeof(name), "cgroup2 mount: %s", cases[i].file);
+		ret = cgroup__v2_mount_from(path, mnt, sizeof(mnt));
+		if (cases[i].want)
+			CHECK(ret == 0 && strcmp(mnt, cases[i].want) == 0, name, "ret %d, got %s", ret, ret ? "" : mnt);
+		else
+			CHECK(ret == -ENOENT, name, "ret %d", ret);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -357,6 +382,7 @@ int main(int argc, char **argv)
 	test_real_world();
 	test_generate();
 	test_atomic_write();
+	test_cgroup_mount();
 	syscalls_cleanup();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
