@@ -153,10 +153,8 @@ int cmd_check(int argc, char **argv)
 			json = true;
 			break;
 		case 'U':
-			if (profile__parse_unknown_policy(optarg, &unknown)) {
-				sc_err("--unknown-syscalls: expected fail or warn, not \"%s\"", optarg);
+			if (profile__parse_unknown_policy(optarg, &unknown))
 				return SC_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

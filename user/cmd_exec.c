@@ -57,10 +57,8 @@ int cmd_exec(int argc, char **argv)
 			nnp = true;
 			break;
 		case 'U':
-			if (profile__parse_unknown_policy(optarg, &unknown)) {
-				sc_err("--unknown-syscalls: expected fail or warn, not \"%s\"", optarg);
+			if (profile__parse_unknown_policy(optarg, &unknown))
 				return SC_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

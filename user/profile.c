@@ -88,8 +88,10 @@ int profile__parse_unknown_policy(const char *s, enum sc_unknown_policy *out)
 		*out = SC_UNKNOWN_FAIL;
 	else if (strcmp(s, "warn") == 0)
 		*out = SC_UNKNOWN_WARN;
-	else
+	else {
+		sc_err("--unknown-syscalls: expected fail or warn, not \"%s\"", s);
 		return -EINVAL;
+	}
 	return 0;
 }
 

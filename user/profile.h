@@ -84,7 +84,7 @@ struct sc_compile_stats {
 int profile__compile(const struct sc_profile *p, const struct sc_eval_ctx *ctx, bool nnp,
 		     scmp_filter_ctx *out, struct sc_compile_stats *st, char *err, size_t errlen);
 
-/* "fail" or "warn" (the --unknown-syscalls option). Returns 0 or -EINVAL. */
+/* "fail" or "warn" (the --unknown-syscalls option). Returns 0, or -EINVAL after saying why. */
 int profile__parse_unknown_policy(const char *s, enum sc_unknown_policy *out);
 
 /* "SCMP_ACT_ERRNO(38)"-style text of an action. */
