@@ -349,6 +349,29 @@ static const char *const rule_fields[] = {
 	"names", "name", "action", "errnoRet", "errno", "args", "comment", "includes", "excludes",
 };
 
+/* One syscall name of a rule: validated, kept, or skipped with a warning (runc's way). */
+static int add_name(struct pctx *pc, struct sc_rule *rule, const cJSON *c, const char *path,
+		    const char *fmt, size_t i)
+{
+	char sub[256];
+
+	snprintf(sub, sizeof(sub), fmt, path, i);
+	if (!*c->valuestring)
+		return fail(pc, sub, "empty syscall name");
+	if (!syscall_known(c->valuestring)) {
+		if (pc->unknown == SC_UNKNOWN_FAIL)
+			return fail(pc, sub, "unknown syscall \"%s\" (--unknown-syscalls=warn skips it, as runc does)",
+				    c->valuestring);
+		warn(pc, sub, "unknown syscall \"%s\" skipped", c->valuestring);
+		return 0;
+	}
+	rule->names[rule->n_names] = strdup(c->valuestring);
+	if (!rule->names[rule->n_names])
+		return fail(pc, path, "out of memory");
+	rule->n_names++;
+	return 0;
+}
+
 static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, unsigned idx,
 		      uint32_t default_errno)
 {
@@ -391,34 +414,12 @@ static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, uns
 	rule->names = calloc((names ? cJSON_GetArraySize(names) : 0) + 1, sizeof(char *));
 	if (!rule->names)
 		return fail(pc, path, "out of memory");
+	if (name && add_name(pc, rule, name, path, "%s.name", 0))
+		return -EINVAL;
 	i = 0;
-	if (name) {
-		c = name;
-		goto one;
-	}
-	cJSON_ArrayForEach(c, names) {
-one:
-		snprintf(sub, sizeof(sub), name ? "%s.name" : "%s.names[%zu]", path, i);
-		if (!*c->valuestring)
-			return fail(pc, sub, "empty syscall name");
-		if (!syscall_known(c->valuestring)) {
-			if (pc->unknown == SC_UNKNOWN_FAIL)
-				return fail(pc, sub, "unknown syscall \"%s\" (--unknown-syscalls=warn skips it, as runc does)",
-					    c->valuestring);
-			warn(pc, sub, "unknown syscall \"%s\" skipped", c->valuestring);
-			i++;
-			if (name)
-				break;
-			continue;
-		}
-		rule->names[rule->n_names] = strdup(c->valuestring);
-		if (!rule->names[rule->n_names])
-			return fail(pc, path, "out of memory");
-		rule->n_names++;
-		i++;
-		if (name)
-			break;
-	}
+	cJSON_ArrayForEach(c, names)
+		if (add_name(pc, rule, c, path, "%s.names[%zu]", i++))
+			return -EINVAL;
 	if (!names && !name)
 		return fail(pc, path, "no \"names\" (or \"name\")");
 
