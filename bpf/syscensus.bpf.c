@@ -1,18 +1,25 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * syscensus recorder: count syscalls per cgroup on raw_syscalls:sys_enter.
+ * syscensus recorder: count syscalls per cgroup v2 on raw_syscalls:sys_enter.
  *
  * The hot path runs on every syscall of the machine, so it is built to stay close to
  * an empty program on the same hook:
- *  - no helper call on tp_btf: the cgroup id is read through BTF pointers
- *    (task->cgroups->dfl_cgrp->kn->id, what bpf_get_current_cgroup_id() returns);
- *  - no map insert, no hash map: the cgroup table is a plain ARRAY addressed by a
- *    multiplicative hash of the cgroup id with bounded linear probing, and the
- *    counters are a PERCPU_ARRAY indexed by the same slot. The verifier inlines both
- *    lookups into pointer arithmetic;
- *  - per-CPU counters: no atomic instruction, no cache line shared between CPUs.
- * Userspace owns the table: it writes a cgroup id into a free slot before the cgroup
- * runs anything, and reads the counters from the slot.
+ *  - no helper call on tp_btf; everything is read through BTF pointers;
+ *  - a per-CPU memo (struct sc_cache) of the last css_set seen on this CPU and its
+ *    slot: a hit costs two compares against the task's css_set and its cgroup, and
+ *    one against the table's epoch. Only a miss walks to the cgroup id
+ *    (css_set->dfl_cgrp->kn->id) and probes the table;
+ *  - no map insert and no hash map: the cgroup table is a plain ARRAY addressed by a
+ *    multiplicative hash of the cgroup id with bounded linear probing; the counters
+ *    are a PERCPU_ARRAY indexed by the same slot (no atomics, no shared cache line).
+ *    The verifier inlines both lookups into pointer arithmetic;
+ *  - the seccomp state of the task comes from thread_info, which the syscall entry
+ *    code has just read: counting "before the filter" apart costs nothing.
+ *
+ * The table is filled by userspace (record: its one cgroup; agent: every cgroup that
+ * exists when it starts) and, for the agent, by the cgroup_mkdir program below, so a
+ * cgroup is counted from its creation, before any task enters it. Every change to
+ * the table bumps sc_epoch, which invalidates the per-CPU memos.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -25,9 +32,17 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Table capacity - 1 (capacity is a power of two); set between open and load. */
 const volatile __u32 slot_mask = 0;
 
+/* Bumped by every change to the table (here and from userspace through mmap). */
+__u64 sc_epoch = 0;
+/* cgroups that found no free slot at creation (capacity exceeded): not counted */
+__u64 sc_table_full = 0;
+/* events the ring buffer had no room for (the agent reconciles by walking cgroupfs) */
+__u64 sc_events_lost = 0;
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);		/* resized to the capacity before load */
+	__uint(map_flags, BPF_F_MMAPABLE);	/* userspace claims slots with compare-and-swap */
+	__uint(max_entries, 1);			/* resized to the capacity before load */
 	__type(key, __u32);
 	__type(value, struct sc_cgroup_ent);
 } sc_cgroups SEC(".maps");
@@ -39,15 +54,26 @@ struct {
 	__type(value, struct sc_counts);
 } sc_counts SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct sc_cache);
+} sc_cache SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} sc_events SEC(".maps");
+
 /* arch/x86/include/asm/thread_info.h: "32bit syscall active (64BIT)" */
 #define TS_COMPAT 0x0002
 
-static __always_inline void sc_count(__u64 cgid, long nr, __u32 abi)
+/* Slot of @cgid, or SC_SLOT_NONE when it is not tracked. */
+static __always_inline __u32 sc_find(__u64 cgid)
 {
-	__u32 h = sc_slot_hash(cgid);
+	__u32 h = sc_slot_hash(cgid), slot;
 	struct sc_cgroup_ent *ent;
-	struct sc_counts *c;
-	__u32 slot, idx;
 	int i;
 
 #pragma unroll
@@ -55,58 +81,212 @@ static __always_inline void sc_count(__u64 cgid, long nr, __u32 abi)
 		slot = (h + i) & slot_mask;
 		ent = bpf_map_lookup_elem(&sc_cgroups, &slot);
 		if (!ent || ent->cgid == SC_SLOT_EMPTY)
-			return;
-		if (ent->cgid != cgid)
-			continue;
-		c = bpf_map_lookup_elem(&sc_counts, &slot);
-		if (!c)
-			return;
-		idx = nr < SC_NR_OVERFLOW ? (__u32)nr : SC_NR_OVERFLOW;
-		idx += abi * SC_NR_PER_ABI;
-		/* bound for the verifier; always true */
-		if (idx < SC_NR_ABIS * SC_NR_PER_ABI)
-			((__u32 *)c->n)[idx]++;
-		return;
+			return SC_SLOT_NONE;
+		if (ent->cgid == cgid)
+			return slot;
 	}
+	return SC_SLOT_NONE;
+}
+
+static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
+{
+	struct sc_counts *c = bpf_map_lookup_elem(&sc_counts, &slot);
+	__u32 idx;
+
+	if (!c)
+		return;
+	idx = nr < SC_NR_OVERFLOW ? (__u32)nr : SC_NR_OVERFLOW;
+	idx += row * SC_NR_PER_ABI;
+	/* bound for the verifier; always true */
+	if (idx < SC_PHASES * SC_NR_ABIS * SC_NR_PER_ABI)
+		((__u64 *)c->n)[idx]++;
+}
+
+/* Row of the counters: (seccomp phase, ABI) of the calling task, from thread_info. */
+static __always_inline __u32 sc_row(struct task_struct *t)
+{
+	__u32 row = 0;
+
+	if (bpf_core_field_exists(t->thread_info.syscall_work)) {
+		/* SYSCALL_WORK_SECCOMP is set when the task gets a filter (>= 5.11) */
+		__u64 bit = 1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP);
+
+		if (BPF_CORE_READ(t, thread_info.syscall_work) & bit)
+			row = SC_FILTERED * SC_NR_ABIS;
+	} else if (BPF_CORE_READ(t, seccomp.mode)) {
+		row = SC_FILTERED * SC_NR_ABIS;
+	}
+#ifdef __TARGET_ARCH_x86
+	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
+		row += SC_ABI_COMPAT;
+#endif
+	return row;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	__u32 abi = SC_ABI_NATIVE;
+	struct css_set *cs;
+	struct cgroup *cg;
+	struct sc_cache *c;
+	__u32 zero = 0;
+	__u64 epoch;
 
 	/* nr == -1: a tracer or seccomp RET_TRACE skipped the call; not a syscall */
 	if (nr < 0)
 		return 0;
-#ifdef __TARGET_ARCH_x86
-	if (t->thread_info.status & TS_COMPAT)
-		abi = SC_ABI_COMPAT;
-#endif
-	sc_count(t->cgroups->dfl_cgrp->kn->id, nr, abi);
+	c = bpf_map_lookup_elem(&sc_cache, &zero);
+	if (!c)
+		return 0;
+	epoch = *(volatile __u64 *)&sc_epoch;
+	cs = t->cgroups;
+	cg = cs->dfl_cgrp;
+	if (c->css_set != (__u64)cs || c->cgrp != (__u64)cg || c->epoch != epoch) {
+		c->slot = sc_find(cg->kn->id);
+		c->css_set = (__u64)cs;
+		c->cgrp = (__u64)cg;
+		c->epoch = epoch;
+	}
+	if (c->slot != SC_SLOT_NONE)
+		sc_bump(c->slot, sc_row(t), nr);
 	return 0;
 }
 
 /*
  * Fallback for kernels where tp_btf does not load (no BTF-typed tracepoints):
- * helpers and CO-RE reads instead of direct BTF pointer walks.
+ * CO-RE reads instead of direct BTF pointer walks.
  */
 SEC("raw_tp/sys_enter")
 int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 {
+	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long nr = (long)ctx->args[1];
-	__u32 abi = SC_ABI_NATIVE;
+	struct sc_cache *c;
+	__u64 cs, cg, epoch;
+	__u32 zero = 0;
 
 	if (nr < 0)
 		return 0;
-#ifdef __TARGET_ARCH_x86
-	{
-		struct task_struct *t = (struct task_struct *)bpf_get_current_task();
-
-		if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-			abi = SC_ABI_COMPAT;
+	c = bpf_map_lookup_elem(&sc_cache, &zero);
+	if (!c)
+		return 0;
+	epoch = *(volatile __u64 *)&sc_epoch;
+	cs = (__u64)BPF_CORE_READ(t, cgroups);
+	cg = (__u64)BPF_CORE_READ(t, cgroups, dfl_cgrp);
+	if (c->css_set != cs || c->cgrp != cg || c->epoch != epoch) {
+		c->slot = sc_find(BPF_CORE_READ((struct cgroup *)cg, kn, id));
+		c->css_set = cs;
+		c->cgrp = cg;
+		c->epoch = epoch;
 	}
-#endif
-	sc_count(bpf_get_current_cgroup_id(), nr, abi);
+	if (c->slot != SC_SLOT_NONE)
+		sc_bump(c->slot, sc_row(t), nr);
+	return 0;
+}
+
+/*
+ * Agent only: claim a slot for every new cgroup v2 when it is created, before any task
+ * can enter it, and tell userspace (which resolves it to a container while the cgroup
+ * and the runtime's state are there). Free slots have zeroed counters (userspace
+ * zeroes before freeing), so nothing from a previous owner leaks in.
+ */
+static __always_inline __u32 sc_claim(__u64 cgid)
+{
+	__u32 h = sc_slot_hash(cgid), slot;
+	struct sc_cgroup_ent *ent;
+	__u64 old;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < SC_PROBES; i++) {
+		slot = (h + i) & slot_mask;
+		ent = bpf_map_lookup_elem(&sc_cgroups, &slot);
+		if (!ent)
+			break;
+		old = ent->cgid;
+		if (old == cgid)
+			return slot;
+		if (old != SC_SLOT_EMPTY && old != SC_SLOT_DEAD)
+			continue;
+		if (__sync_val_compare_and_swap(&ent->cgid, old, cgid) == old)
+			return slot;
+		if (ent->cgid == cgid)	/* userspace claimed it for the same cgroup */
+			return slot;
+	}
+	return SC_SLOT_NONE;
+}
+
+static __always_inline void sc_emit(__u32 kind, __u64 cgid, __u32 slot, __u32 level, const char *path)
+{
+	struct sc_event *e = bpf_ringbuf_reserve(&sc_events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&sc_events_lost, 1);
+		return;
+	}
+	e->cgid = cgid;
+	e->kind = kind;
+	e->slot = slot;
+	e->level = level;
+	e->pad = 0;
+	if (bpf_probe_read_kernel_str(e->path, sizeof(e->path), path) < 0)
+		e->path[0] = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void sc_on_mkdir(__u64 cgid, __u32 level, const char *path)
+{
+	__u32 slot = sc_claim(cgid);
+
+	if (slot == SC_SLOT_NONE)
+		__sync_fetch_and_add(&sc_table_full, 1);
+	/* the new cgroup may reuse the memory of one a memo says is untracked */
+	__sync_fetch_and_add(&sc_epoch, 1);
+	sc_emit(SC_EV_MKDIR, cgid, slot, level, path);
+}
+
+SEC("tp_btf/cgroup_mkdir")
+int BPF_PROG(sc_mkdir_btf, struct cgroup *cgrp, const char *path)
+{
+	if (cgrp->root->hierarchy_id != 0)	/* cgroup v1 hierarchies: not ours */
+		return 0;
+	sc_on_mkdir(cgrp->kn->id, cgrp->level, path);
+	return 0;
+}
+
+SEC("tp_btf/cgroup_rmdir")
+int BPF_PROG(sc_rmdir_btf, struct cgroup *cgrp, const char *path)
+{
+	__u64 cgid;
+
+	if (cgrp->root->hierarchy_id != 0)
+		return 0;
+	cgid = cgrp->kn->id;
+	sc_emit(SC_EV_RMDIR, cgid, sc_find(cgid), cgrp->level, path);
+	return 0;
+}
+
+SEC("raw_tp/cgroup_mkdir")
+int sc_mkdir_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct cgroup *cgrp = (struct cgroup *)ctx->args[0];
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	sc_on_mkdir(BPF_CORE_READ(cgrp, kn, id), BPF_CORE_READ(cgrp, level), (const char *)ctx->args[1]);
+	return 0;
+}
+
+SEC("raw_tp/cgroup_rmdir")
+int sc_rmdir_raw(struct bpf_raw_tracepoint_args *ctx)
+{
+	struct cgroup *cgrp = (struct cgroup *)ctx->args[0];
+	__u64 cgid;
+
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+		return 0;
+	cgid = BPF_CORE_READ(cgrp, kn, id);
+	sc_emit(SC_EV_RMDIR, cgid, sc_find(cgid), BPF_CORE_READ(cgrp, level), (const char *)ctx->args[1]);
 	return 0;
 }

@@ -100,7 +100,7 @@ int cmd_bench(int argc, char **argv)
 	double *samples[NCFG] = {}, med[NCFG];
 	char mnt[PATH_MAX], cg[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX];
 	unsigned long n = 2000000, runs = 7;
-	struct sc_tally *t = NULL;
+	struct sc_slot_counts *t = NULL;
 	bool moved = false, made = false;
 	int ret = SC_EXIT_FAIL, c, err, getppid_nr;
 	uint64_t v, cgid;
@@ -223,9 +223,9 @@ int cmd_bench(int argc, char **argv)
 			continue;
 		}
 		printf("check: %s recorder counted %llu getppid calls (%lu issued while attached)%s\n",
-		       m ? "raw_tp" : "tp_btf", (unsigned long long)t->n[SC_ABI_NATIVE][getppid_nr],
-		       n * runs, t->n[SC_ABI_NATIVE][getppid_nr] >= n * runs ? "" : "  <- MISSING CALLS");
-		if (t->n[SC_ABI_NATIVE][getppid_nr] < n * runs)
+		       m ? "raw_tp" : "tp_btf", (unsigned long long)t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr],
+		       n * runs, t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] >= n * runs ? "" : "  <- MISSING CALLS");
+		if (t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] < n * runs)
 			ret = SC_EXIT_FAIL;
 	}
 out:

@@ -91,6 +91,7 @@ int cmd_record(int argc, char **argv)
 	char mnt[PATH_MAX], cg[PATH_MAX], *cmd_path = NULL;
 	struct sc_recorder *rec = NULL;
 	struct sc_tally *tally = NULL;
+	struct sc_slot_counts *raw = NULL;
 	struct sc_unnamed *un = NULL;
 	struct sc_buf out = {};
 	cJSON *doc = NULL;
@@ -140,7 +141,8 @@ int cmd_record(int argc, char **argv)
 		return 127;
 	}
 	tally = calloc(1, sizeof(*tally));
-	if (!tally) {
+	raw = calloc(1, sizeof(*raw));
+	if (!tally || !raw) {
 		sc_err("out of memory");
 		goto out;
 	}
@@ -226,11 +228,13 @@ int cmd_record(int argc, char **argv)
 		sc_warn("cannot tell whether %s is empty (%s): the recording may miss its last calls",
 			cg, strerror(-err));
 
-	err = recorder__read(rec, slot, tally);
+	err = recorder__read(rec, slot, raw);
 	if (err) {
 		sc_err("cannot read the counters: %s", strerror(-err));
 		goto out;
 	}
+	/* a command run by record is not a container: what it does before a filter counts too */
+	slot_counts__sum_phases(raw, tally);
 	recorder__destroy(rec);
 	rec = NULL;
 
@@ -315,6 +319,7 @@ out:
 	cJSON_Delete(doc);
 	free(un);
 	free(tally);
+	free(raw);
 	free(cmd_path);
 	return ret;
 }

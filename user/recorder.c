@@ -1,8 +1,16 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -11,14 +19,29 @@
 #include "syscensus.skel.h"
 #include "empty.skel.h"
 
+/*
+ * What is pinned in the pin directory. The sys_enter link is pinned last: its presence
+ * means a complete instance. Its name says which hook it is on.
+ */
+static const char *const pin_maps[] = { "cgroups", "counts", "events", "bss" };
+static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "link_mkdir", "link_rmdir" };
+
 struct sc_recorder {
-	struct syscensus_bpf *skel;
-	struct bpf_link *link;
+	struct syscensus_bpf *skel;	/* NULL when adopted */
+	struct bpf_link *link, *link_mkdir, *link_rmdir;
 	enum sc_attach mode;
+	bool adopted;
 	uint32_t capacity;
 	int ncpus;
-	int fd_cgroups, fd_counts;
+	int fd_cgroups, fd_counts, fd_events, fd_bss;	/* our own fds */
+	uint64_t *table;		/* mmap of sc_cgroups: capacity ids */
+	size_t table_len;
+	struct syscensus_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
+	bool bss_mapped;		/* mapped here (adopted), not by the skeleton */
 	struct sc_counts *percpu;	/* ncpus values: read/zero buffer */
+	struct ring_buffer *rb;
+	sc_event_fn cb;
+	void *cb_ctx;
 };
 
 static void explain_load_error(int err)
@@ -31,7 +54,7 @@ static void explain_load_error(int err)
 		sc_err("cannot load the BPF recorder: %s (run with -v for libbpf's log)", strerror(-err));
 }
 
-static int try_load(struct sc_recorder *r, enum sc_attach mode)
+static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch)
 {
 	struct syscensus_bpf *s;
 	int err;
@@ -48,6 +71,14 @@ static int try_load(struct sc_recorder *r, enum sc_attach mode)
 	if (!err)
 		err = bpf_program__set_autoload(s->progs.sc_enter_raw, mode == SC_ATTACH_RAW);
 	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_mkdir_btf, watch && mode == SC_ATTACH_BTF);
+	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_rmdir_btf, watch && mode == SC_ATTACH_BTF);
+	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_mkdir_raw, watch && mode == SC_ATTACH_RAW);
+	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_rmdir_raw, watch && mode == SC_ATTACH_RAW);
+	if (!err)
 		err = syscensus_bpf__load(s);
 	if (err) {
 		syscensus_bpf__destroy(s);
@@ -58,17 +89,17 @@ static int try_load(struct sc_recorder *r, enum sc_attach mode)
 	return 0;
 }
 
+static struct bpf_program *enter_prog(struct sc_recorder *r)
+{
+	return r->mode == SC_ATTACH_BTF ? r->skel->progs.sc_enter_btf : r->skel->progs.sc_enter_raw;
+}
+
 int recorder__attach(struct sc_recorder *r)
 {
-	struct bpf_program *p = r->mode == SC_ATTACH_BTF ? r->skel->progs.sc_enter_btf
-							 : r->skel->progs.sc_enter_raw;
-
-	if (r->link)
+	if (r->link || r->adopted)
 		return 0;
-	r->link = bpf_program__attach(p);
-	if (!r->link)
-		return -errno;
-	return 0;
+	r->link = bpf_program__attach(enter_prog(r));
+	return r->link ? 0 : -errno;
 }
 
 int recorder__detach(struct sc_recorder *r)
@@ -79,8 +110,193 @@ int recorder__detach(struct sc_recorder *r)
 	return err;
 }
 
+static int pin_path(char *buf, size_t len, const char *dir, const char *name)
+{
+	return (size_t)snprintf(buf, len, "%s/%s", dir, name) < len ? 0 : -ENAMETOOLONG;
+}
+
+/* The pin directory must be on a bpffs; the usual one is mounted when missing. */
+static int prepare_pin_dir(const char *dir)
+{
+	struct statfs sf;
+
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+		if (errno == ENOENT && !strncmp(dir, "/sys/fs/bpf/", 12)) {
+			if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL) < 0) {
+				sc_err("cannot mount bpffs on /sys/fs/bpf: %s", strerror(errno));
+				return -errno;
+			}
+			return prepare_pin_dir(dir);
+		}
+		sc_err("cannot create pin directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (statfs(dir, &sf) < 0)
+		return -errno;
+	if (sf.f_type != BPF_FS_MAGIC) {
+		if (!strncmp(dir, "/sys/fs/bpf/", 12) && statfs("/sys/fs/bpf", &sf) == 0 &&
+		    sf.f_type != BPF_FS_MAGIC) {
+			rmdir(dir);
+			if (mount("bpf", "/sys/fs/bpf", "bpf", 0, NULL) < 0) {
+				sc_err("cannot mount bpffs on /sys/fs/bpf: %s", strerror(errno));
+				return -errno;
+			}
+			return prepare_pin_dir(dir);
+		}
+		sc_err("pin directory %s is not on a bpf filesystem (mount -t bpf bpf DIR)", dir);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int recorder__unpin(const char *dir)
+{
+	char p[PATH_MAX];
+	int ret = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(pin_links); i++)
+		if (!pin_path(p, sizeof(p), dir, pin_links[i]) && unlink(p) < 0 && errno != ENOENT)
+			ret = -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(pin_maps); i++)
+		if (!pin_path(p, sizeof(p), dir, pin_maps[i]) && unlink(p) < 0 && errno != ENOENT)
+			ret = -errno;
+	if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
+		ret = -errno;
+	return ret;
+}
+
+static int pin_all(struct sc_recorder *r, const char *dir)
+{
+	struct bpf_map *maps[] = { r->skel->maps.sc_cgroups, r->skel->maps.sc_counts,
+				   r->skel->maps.sc_events, r->skel->maps.bss };
+	char p[PATH_MAX];
+	int err;
+
+	for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
+		if ((err = pin_path(p, sizeof(p), dir, pin_maps[i])) || (err = bpf_map__pin(maps[i], p)))
+			return err;
+	}
+	if ((err = pin_path(p, sizeof(p), dir, pin_links[2])) || (err = bpf_link__pin(r->link_mkdir, p)))
+		return err;
+	if ((err = pin_path(p, sizeof(p), dir, pin_links[3])) || (err = bpf_link__pin(r->link_rmdir, p)))
+		return err;
+	if ((err = pin_path(p, sizeof(p), dir, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1])) ||
+	    (err = bpf_link__pin(r->link, p)))
+		return err;
+	return 0;
+}
+
+static int check_map(int fd, const char *dir, const char *name, enum bpf_map_type type,
+		     uint32_t value_size, uint32_t max_entries)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	if (info.type != type || (value_size && info.value_size != value_size) ||
+	    (max_entries && info.max_entries != max_entries)) {
+		sc_err("%s/%s was pinned by an incompatible syscensus (map type %u, value size %u, %u entries; "
+		       "expected type %u, value size %u): stop that agent and run `syscensus unload --pin-dir %s`",
+		       dir, name, info.type, info.value_size, info.max_entries, type, value_size, dir);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* Take over an instance pinned by a previous agent: counting never stopped. */
+static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
+{
+	int *fds[] = { &r->fd_cgroups, &r->fd_counts, &r->fd_events, &r->fd_bss };
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+	char p[PATH_MAX];
+	int err;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		if ((err = pin_path(p, sizeof(p), dir, pin_maps[i])))
+			return err;
+		*fds[i] = bpf_obj_get(p);
+		if (*fds[i] < 0) {
+			err = -errno;
+			sc_err("cannot open pinned map %s: %s", p, strerror(-err));
+			return err;
+		}
+	}
+	if (bpf_obj_get_info_by_fd(r->fd_cgroups, &info, &len))
+		return -errno;
+	if (info.max_entries == 0 || (info.max_entries & (info.max_entries - 1)) || info.max_entries > (1u << 20)) {
+		sc_err("%s/cgroups: unexpected size %u", dir, info.max_entries);
+		return -EPROTO;
+	}
+	r->capacity = info.max_entries;
+	if ((err = check_map(r->fd_cgroups, dir, "cgroups", BPF_MAP_TYPE_ARRAY, sizeof(struct sc_cgroup_ent), 0)) ||
+	    (err = check_map(r->fd_counts, dir, "counts", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct sc_counts),
+			     r->capacity)) ||
+	    (err = check_map(r->fd_events, dir, "events", BPF_MAP_TYPE_RINGBUF, 0, 0)) ||
+	    (err = check_map(r->fd_bss, dir, "bss", BPF_MAP_TYPE_ARRAY, sizeof(struct syscensus_bpf__bss), 1)))
+		return err;
+	r->bss = mmap(NULL, sizeof(*r->bss), PROT_READ | PROT_WRITE, MAP_SHARED, r->fd_bss, 0);
+	if (r->bss == MAP_FAILED) {
+		r->bss = NULL;
+		return -errno;
+	}
+	r->bss_mapped = true;
+	r->mode = mode;
+	r->adopted = true;
+	return 0;
+}
+
+static int map_table(struct sc_recorder *r)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	r->table_len = ((size_t)r->capacity * sizeof(uint64_t) + page - 1) / page * page;
+	r->table = mmap(NULL, r->table_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd_cgroups, 0);
+	if (r->table == MAP_FAILED) {
+		r->table = NULL;
+		return -errno;
+	}
+	return 0;
+}
+
+static int ring_cb(void *ctx, void *data, size_t size)
+{
+	struct sc_recorder *r = ctx;
+	struct sc_event e;
+
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	e.path[sizeof(e.path) - 1] = '\0';
+	return r->cb ? r->cb(r->cb_ctx, &e) : 0;
+}
+
+static int attach_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
+{
+	int err;
+
+	if ((err = recorder__attach(r))) {
+		sc_err("cannot attach the recorder to raw_syscalls:sys_enter: %s", strerror(-err));
+		return err;
+	}
+	if (!o->watch_cgroups)
+		return 0;
+	r->link_mkdir = bpf_program__attach(r->mode == SC_ATTACH_BTF ? r->skel->progs.sc_mkdir_btf
+								     : r->skel->progs.sc_mkdir_raw);
+	r->link_rmdir = bpf_program__attach(r->mode == SC_ATTACH_BTF ? r->skel->progs.sc_rmdir_btf
+								     : r->skel->progs.sc_rmdir_raw);
+	if (!r->link_mkdir || !r->link_rmdir) {
+		err = -errno;
+		sc_err("cannot attach to the cgroup:cgroup_mkdir/rmdir tracepoints: %s", strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 {
+	char p[PATH_MAX];
 	struct sc_recorder *r;
 	uint32_t cap = 1;
 	int err;
@@ -88,6 +304,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
+	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
 	if (cap < SC_PROBES)
@@ -99,35 +316,79 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 		sc_err("cannot count possible CPUs: %s", strerror(-err));
 		goto fail;
 	}
+
+	if (o->pin_dir) {
+		if ((err = prepare_pin_dir(o->pin_dir)))
+			goto fail;
+		for (int m = 0; m < 2; m++) {
+			if ((err = pin_path(p, sizeof(p), o->pin_dir, pin_links[m])))
+				goto fail;
+			if (access(p, F_OK) == 0) {
+				if ((err = adopt(r, o->pin_dir, m == 0 ? SC_ATTACH_BTF : SC_ATTACH_RAW)))
+					goto fail;
+				if (cap != r->capacity)
+					sc_info("adopted the running recorder in %s: %u cgroup slots (not %u)",
+						o->pin_dir, r->capacity, cap);
+				break;
+			}
+		}
+		if (!r->adopted)	/* leftovers of an instance that did not finish pinning */
+			recorder__unpin(o->pin_dir), prepare_pin_dir(o->pin_dir);
+	}
+
+	if (!r->adopted) {
+		if (o->attach == SC_ATTACH_AUTO) {
+			/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
+			err = try_load(r, SC_ATTACH_BTF, o->watch_cgroups);
+			if (err) {
+				sc_debug("tp_btf programs did not load (%s); trying raw_tp", strerror(-err));
+				err = try_load(r, SC_ATTACH_RAW, o->watch_cgroups);
+			}
+		} else {
+			err = try_load(r, o->attach, o->watch_cgroups);
+		}
+		if (err) {
+			explain_load_error(err);
+			goto fail;
+		}
+		r->bss = r->skel->bss;
+		/* own copies, so that fresh and adopted instances are handled alike */
+		r->fd_cgroups = fcntl(bpf_map__fd(r->skel->maps.sc_cgroups), F_DUPFD_CLOEXEC, 3);
+		r->fd_counts = fcntl(bpf_map__fd(r->skel->maps.sc_counts), F_DUPFD_CLOEXEC, 3);
+		r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
+		if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0) {
+			err = -errno;
+			goto fail;
+		}
+		if ((err = attach_fresh(r, o)))
+			goto fail;
+		if (o->pin_dir && (err = pin_all(r, o->pin_dir))) {
+			sc_err("cannot pin the recorder in %s: %s", o->pin_dir, strerror(-err));
+			recorder__unpin(o->pin_dir);
+			goto fail;
+		}
+	}
+	if ((err = map_table(r))) {
+		sc_err("cannot map the cgroup table: %s", strerror(-err));
+		goto fail;
+	}
 	r->percpu = calloc(r->ncpus, sizeof(*r->percpu));
 	if (!r->percpu) {
 		err = -ENOMEM;
 		goto fail;
 	}
-
-	if (o->attach == SC_ATTACH_AUTO) {
-		/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
-		err = try_load(r, SC_ATTACH_BTF);
-		if (err) {
-			sc_debug("tp_btf program did not load (%s); trying raw_tp", strerror(-err));
-			err = try_load(r, SC_ATTACH_RAW);
+	if (o->watch_cgroups) {
+		r->rb = ring_buffer__new(r->fd_events,
+					 ring_cb, r, NULL);
+		if (!r->rb) {
+			err = -errno;
+			sc_err("cannot open the cgroup event ring buffer: %s", strerror(-err));
+			goto fail;
 		}
-	} else {
-		err = try_load(r, o->attach);
 	}
-	if (err) {
-		explain_load_error(err);
-		goto fail;
-	}
-	r->fd_cgroups = bpf_map__fd(r->skel->maps.sc_cgroups);
-	r->fd_counts = bpf_map__fd(r->skel->maps.sc_counts);
-	err = recorder__attach(r);
-	if (err) {
-		sc_err("cannot attach the recorder to raw_syscalls:sys_enter: %s", strerror(-err));
-		goto fail;
-	}
-	sc_debug("recorder attached (%s), %u cgroup slots, %zu bytes of counters per slot and CPU",
-		 recorder__attach_name(r), r->capacity, sizeof(struct sc_counts));
+	sc_debug("recorder %s (%s), %u cgroup slots, %zu bytes of counters per slot and CPU",
+		 r->adopted ? "adopted" : "attached", recorder__attach_name(r), r->capacity,
+		 sizeof(struct sc_counts));
 	return r;
 fail:
 	recorder__destroy(r);
@@ -139,8 +400,24 @@ void recorder__destroy(struct sc_recorder *r)
 {
 	if (!r)
 		return;
+	ring_buffer__free(r->rb);
+	if (r->table)
+		munmap(r->table, r->table_len);
+	if (r->bss_mapped && r->bss)
+		munmap(r->bss, sizeof(*r->bss));
+	/* pinned links keep running; the rest goes with this process */
+	bpf_link__destroy(r->link_mkdir);
+	bpf_link__destroy(r->link_rmdir);
 	recorder__detach(r);
 	syscensus_bpf__destroy(r->skel);
+	if (r->fd_cgroups >= 0)
+		close(r->fd_cgroups);
+	if (r->fd_counts >= 0)
+		close(r->fd_counts);
+	if (r->fd_events >= 0)
+		close(r->fd_events);
+	if (r->fd_bss >= 0)
+		close(r->fd_bss);
 	free(r->percpu);
 	free(r);
 }
@@ -150,64 +427,142 @@ const char *recorder__attach_name(const struct sc_recorder *r)
 	return r->mode == SC_ATTACH_BTF ? "tp_btf" : "raw_tp";
 }
 
+uint32_t recorder__capacity(const struct sc_recorder *r)
+{
+	return r->capacity;
+}
+
+bool recorder__adopted(const struct sc_recorder *r)
+{
+	return r->adopted;
+}
+
+void recorder__stats(const struct sc_recorder *r, struct sc_recorder_stats *st)
+{
+	st->epoch = __atomic_load_n(&r->bss->sc_epoch, __ATOMIC_RELAXED);
+	st->table_full = __atomic_load_n(&r->bss->sc_table_full, __ATOMIC_RELAXED);
+	st->events_lost = __atomic_load_n(&r->bss->sc_events_lost, __ATOMIC_RELAXED);
+}
+
+/* After a change to the table: every per-CPU memo filled before is invalid. */
+static int bump_epoch(struct sc_recorder *r)
+{
+	__atomic_fetch_add(&r->bss->sc_epoch, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot)
 {
-	uint32_t h = sc_slot_hash(cgid), free_slot = UINT32_MAX, s;
-	struct sc_cgroup_ent ent;
-	int i;
+	uint32_t h = sc_slot_hash(cgid), mask = r->capacity - 1;
 
-	if (cgid == SC_SLOT_EMPTY || cgid == SC_SLOT_DEAD)
+	if (cgid == SC_SLOT_EMPTY || cgid == SC_SLOT_DEAD || cgid == SC_SLOT_BUSY)
 		return -EINVAL;
-	/* the whole probe sequence first: the id may already be there past a free slot */
-	for (i = 0; i < SC_PROBES; i++) {
-		s = (h + i) & (r->capacity - 1);
-		if (bpf_map_lookup_elem(r->fd_cgroups, &s, &ent))
-			return -errno;
-		if (ent.cgid == cgid) {
-			*slot = s;
-			return 0;
+	/* bounded: each retry means the BPF side claimed a slot in between */
+	for (int attempt = 0; attempt < SC_PROBES; attempt++) {
+		uint32_t free_slot = UINT32_MAX, s;
+		uint64_t v, old = 0;
+
+		/* the whole probe sequence first: the id may already be there past a free slot */
+		for (int i = 0; i < SC_PROBES; i++) {
+			s = (h + i) & mask;
+			v = __atomic_load_n(&r->table[s], __ATOMIC_ACQUIRE);
+			if (v == cgid) {
+				*slot = s;
+				return 0;
+			}
+			if ((v == SC_SLOT_EMPTY || v == SC_SLOT_DEAD) && free_slot == UINT32_MAX) {
+				free_slot = s;
+				old = v;
+			}
+			if (v == SC_SLOT_EMPTY)
+				break;
 		}
-		if ((ent.cgid == SC_SLOT_EMPTY || ent.cgid == SC_SLOT_DEAD) && free_slot == UINT32_MAX)
-			free_slot = s;
-		if (ent.cgid == SC_SLOT_EMPTY)
-			break;
+		if (free_slot == UINT32_MAX)
+			return -ENOSPC;
+		if (__atomic_compare_exchange_n(&r->table[free_slot], &old, cgid, false, __ATOMIC_SEQ_CST,
+						__ATOMIC_SEQ_CST)) {
+			*slot = free_slot;
+			return bump_epoch(r);
+		}
 	}
-	if (free_slot == UINT32_MAX)
-		return -ENOSPC;
-	/* zero the counters before the id is visible to the BPF program */
+	return -EAGAIN;
+}
+
+uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot)
+{
+	uint64_t v;
+
+	if (slot >= r->capacity)
+		return 0;
+	v = __atomic_load_n(&r->table[slot], __ATOMIC_ACQUIRE);
+	return v == SC_SLOT_DEAD || v == SC_SLOT_BUSY ? 0 : v;
+}
+
+int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c)
+{
+	const uint64_t *src;
+	uint64_t *dst = &c->n[0][0][0];
+	size_t words = sizeof(c->n) / sizeof(uint64_t);
+
+	if (slot >= r->capacity)
+		return -EINVAL;
+	if (bpf_map_lookup_elem(r->fd_counts,
+				&slot, r->percpu))
+		return -errno;
+	memset(c, 0, sizeof(*c));
+	for (int cpu = 0; cpu < r->ncpus; cpu++) {
+		src = (const uint64_t *)&r->percpu[cpu].n[0][0][0];
+		for (size_t i = 0; i < words; i++)
+			dst[i] += src[i];
+	}
+	return 0;
+}
+
+int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
+{
+	int fd = r->fd_counts;
+	uint64_t v;
+	int err = 0;
+
+	if (slot >= r->capacity)
+		return -EINVAL;
+	v = __atomic_load_n(&r->table[slot], __ATOMIC_ACQUIRE);
+	if (v == SC_SLOT_EMPTY || v == SC_SLOT_DEAD || v == SC_SLOT_BUSY)
+		return -ENOENT;
+	/* busy: no longer found by id (not counted, not claimable) until zeroed */
+	if (!__atomic_compare_exchange_n(&r->table[slot], &v, SC_SLOT_BUSY, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		return -EAGAIN;
+	err = bump_epoch(r);
+	if (!err && last)
+		err = recorder__read(r, slot, last);
 	memset(r->percpu, 0, r->ncpus * sizeof(*r->percpu));
-	if (bpf_map_update_elem(r->fd_counts, &free_slot, r->percpu, BPF_ANY))
-		return -errno;
-	ent.cgid = cgid;
-	if (bpf_map_update_elem(r->fd_cgroups, &free_slot, &ent, BPF_ANY))
-		return -errno;
-	*slot = free_slot;
-	return 0;
+	if (!err && bpf_map_update_elem(fd, &slot, r->percpu, BPF_ANY))
+		err = -errno;
+	if (err) {
+		/* keep the slot busy rather than hand out counters that are not zero */
+		return err;
+	}
+	__atomic_store_n(&r->table[slot], SC_SLOT_DEAD, __ATOMIC_SEQ_CST);
+	return bump_epoch(r);
 }
 
-int recorder__untrack(struct sc_recorder *r, uint32_t slot)
+void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
 {
-	struct sc_cgroup_ent ent = { .cgid = SC_SLOT_DEAD };
-
-	if (slot >= r->capacity)
-		return -EINVAL;
-	if (bpf_map_update_elem(r->fd_cgroups, &slot, &ent, BPF_ANY))
-		return -errno;
-	return 0;
-}
-
-int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_tally *t)
-{
-	if (slot >= r->capacity)
-		return -EINVAL;
-	if (bpf_map_lookup_elem(r->fd_counts, &slot, r->percpu))
-		return -errno;
 	memset(t, 0, sizeof(*t));
-	for (int c = 0; c < r->ncpus; c++)
+	for (int p = 0; p < SC_PHASES; p++)
 		for (int a = 0; a < SC_NR_ABIS; a++)
 			for (int n = 0; n < SC_NR_PER_ABI; n++)
-				t->n[a][n] += r->percpu[c].n[a][n];
-	return 0;
+				t->n[a][n] += c->n[p][a][n];
+}
+
+int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx)
+{
+	if (!r->rb)
+		return -EINVAL;
+	r->cb = cb;
+	r->cb_ctx = ctx;
+	return ring_buffer__poll(r->rb, timeout_ms);
 }
 
 struct sc_floor {

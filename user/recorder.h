@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * The BPF side seen from userspace: load, attach, track cgroups, read their counters.
+ * The BPF side seen from userspace: load (or adopt a pinned instance), attach, claim
+ * and release cgroup slots, read their counters, receive cgroup events.
  * recorder.c is the only file that includes the generated skeletons.
  */
 #ifndef SC_RECORDER_H
 #define SC_RECORDER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "syscensus.h"
 
@@ -18,33 +20,75 @@ enum sc_attach {
 struct sc_recorder_opts {
 	unsigned capacity;	/* cgroups tracked at once; rounded up to a power of two */
 	enum sc_attach attach;
+	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
+	/*
+	 * bpffs directory to pin maps and links in, so that counting goes on while the
+	 * agent is stopped or killed and a restart adopts them; NULL: nothing pinned,
+	 * everything goes when the process exits (record, bench).
+	 */
+	const char *pin_dir;
 };
 
-/* Counts of one cgroup, summed over CPUs. */
+/* Counts of one cgroup per ABI, summed over CPUs (what a profile is made of). */
 struct sc_tally {
 	uint64_t n[SC_NR_ABIS][SC_NR_PER_ABI];
 };
 
+/* Everything a slot holds, summed over CPUs: per seccomp phase, per ABI. */
+struct sc_slot_counts {
+	uint64_t n[SC_PHASES][SC_NR_ABIS][SC_NR_PER_ABI];
+};
+
+/* Health figures kept by the BPF side. */
+struct sc_recorder_stats {
+	uint64_t epoch;		/* changes to the cgroup table */
+	uint64_t table_full;	/* cgroups created while the table had no room */
+	uint64_t events_lost;	/* cgroup events the ring buffer had no room for */
+};
+
 struct sc_recorder;
 
-/* Open, configure, load and attach. NULL with errno set; the reason is printed. */
+/* Open, configure, load and attach (or adopt). NULL with errno set; the reason is printed. */
 struct sc_recorder *recorder__open(const struct sc_recorder_opts *opts);
+/* Free userspace resources; pinned maps and links stay (see recorder__unpin). */
 void recorder__destroy(struct sc_recorder *r);
 const char *recorder__attach_name(const struct sc_recorder *r);
+uint32_t recorder__capacity(const struct sc_recorder *r);
+/* True when the programs were already running, pinned, and this process adopted them. */
+bool recorder__adopted(const struct sc_recorder *r);
+void recorder__stats(const struct sc_recorder *r, struct sc_recorder_stats *st);
 
 /*
- * Start counting cgroup @cgid: claims a slot (counters zeroed first). Returns 0 and the
- * slot, or -ENOSPC when the SC_PROBES slots it may use are all taken.
+ * Start counting cgroup @cgid: claims a free slot (free slots have zeroed counters) or
+ * finds the one it has. Returns 0 and the slot, or -ENOSPC when the SC_PROBES slots it
+ * may use are all taken.
  */
 int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot);
-/* Stop counting: the slot becomes reusable (its counters are zeroed on reuse). */
-int recorder__untrack(struct sc_recorder *r, uint32_t slot);
-/* Sum the slot's per-CPU counters into @t. Returns 0 or -errno. */
-int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_tally *t);
+/*
+ * Stop counting the cgroup in @slot: its final counts go to @last (may be NULL), its
+ * counters are zeroed and the slot becomes free. Returns 0 or -errno.
+ */
+int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last);
+/* The cgroup id in @slot: 0 for a free slot. */
+uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot);
+/* Sum the slot's per-CPU counters. Returns 0 or -errno. */
+int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c);
+/* Both phases of @c added into @t (what `record` reports: everything the command did). */
+void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t);
 
-/* Detach/attach the recorder's program (benchmarks). Returns 0 or -errno. */
+/*
+ * Cgroup events (watch_cgroups): calls @cb for each pending event, waiting at most
+ * @timeout_ms for the first. Returns the number of events or -errno.
+ */
+typedef int (*sc_event_fn)(void *ctx, const struct sc_event *e);
+int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx);
+
+/* Detach/attach the sys_enter program (benchmarks). Returns 0 or -errno. */
 int recorder__detach(struct sc_recorder *r);
 int recorder__attach(struct sc_recorder *r);
+
+/* Remove the pins of @pin_dir: the BPF programs stop when nobody holds them. */
+int recorder__unpin(const char *pin_dir);
 
 /* An empty program on the same hook: the cost floor, for benchmarks. */
 struct sc_floor;
