@@ -6,6 +6,10 @@
 #ifndef SYSCENSUS_H
 #define SYSCENSUS_H
 
+#ifndef __VMLINUX_H__
+#include <linux/types.h>	/* userspace; BPF gets the types from vmlinux.h */
+#endif
+
 /*
  * Syscall ABIs kept apart. On x86_64 the compat ABI is ia32 (int 0x80 / sysenter
  * from 32-bit code, TS_COMPAT set); its numbers are a different table and must never be

@@ -27,6 +27,12 @@ static const struct {
 	  "run CMD confined by a Docker/OCI seccomp profile" },
 	{ "check", cmd_check, "[--json] FILE...",
 	  "validate and compile profiles, print what they allow" },
+	{ "agent", cmd_agent, "[--state-dir DIR] [--profiles-dir DIR] [--interval SEC] ...",
+	  "watch every container on the host and keep a seccomp profile per image" },
+	{ "status", cmd_status, "[--state-dir DIR] [--json]",
+	  "images and containers seen by the agent, their syscalls, recorder health" },
+	{ "unload", cmd_unload, "[--pin-dir DIR]",
+	  "remove the agent's pinned recorder (counting stops)" },
 	{ "bench", cmd_bench, "[-n CALLS] [-r REPS]",
 	  "measure the recorder's cost per syscall against an empty BPF program" },
 };

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The agent's census: per image, which syscalls its containers made (per seccomp phase
+ * and ABI, with counts and first/last seen), which containers and image ids
+ * contributed; per tracked cgroup, what has already been folded in. Saved as one JSON
+ * state file, written atomically, read back on restart.
+ */
+#ifndef SC_CENSUS_H
+#define SC_CENSUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "recorder.h"
+#include "runtime.h"
+
+#define SC_STATE_FORMAT		"syscensus-state"
+#define SC_STATE_VERSION	1
+#define SC_UNKNOWN_PREFIX	"unknown/"	/* key of a cgroup no runtime claims: unknown/<cgroup id> */
+#define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
+#define SC_MAX_IMAGE_IDS	32
+
+/* Sparse counters keyed by SC_KEY(phase, abi, nr). */
+#define SC_KEY(p, a, nr)	((uint16_t)((p) << 10 | (a) << 9 | (nr)))
+#define SC_KEY_PHASE(k)		((k) >> 10)
+#define SC_KEY_ABI(k)		(((k) >> 9) & 1)
+#define SC_KEY_NR(k)		((k) & 511)
+
+struct sc_vent {
+	uint16_t key;
+	uint64_t count;
+	int64_t first, last;	/* unix seconds */
+};
+
+struct sc_vec {
+	struct sc_vent *e;
+	size_t n, cap;
+};
+
+struct sc_container {
+	char id[SC_CTR_ID_LEN + 1];
+	char *name;
+	int64_t first, last;
+};
+
+struct sc_image {
+	char *key;		/* image name, or unknown/<cgroup id> */
+	bool unknown;
+	char *cgpath;		/* unknown: the cgroup's path */
+	char *runtime;		/* layout the container id came from */
+	char **ids;		/* image ids / digests seen */
+	size_t n_ids;
+	struct sc_container *ctrs;
+	size_t n_ctrs;
+	uint64_t ctrs_total;
+	int64_t first, last;	/* first attributed, last activity */
+	char *incomplete;	/* why the observation has gaps; NULL: none known */
+	struct sc_vec calls;
+	uint8_t written[32];	/* digest of the profile last written (not saved) */
+};
+
+struct sc_live {
+	uint64_t cgid;
+	uint32_t slot;
+	char *path;
+	struct sc_image *img;
+	char ctr[SC_CTR_ID_LEN + 1];	/* "" when not a container */
+	struct sc_vec folded;		/* counter values already added to img */
+	bool seen;			/* reconciliation mark */
+};
+
+struct sc_health {
+	char attach[16];
+	uint32_t capacity;
+	uint64_t table_full, events_lost, untracked;
+	char pin_dir[256];
+};
+
+struct sc_census {
+	struct sc_image **images;
+	size_t n_images, cap_images;
+	struct sc_live **live;
+	size_t n_live, cap_live;
+	int64_t started, saved;
+	struct sc_health health;
+};
+
+/* Read @path into @c (empty census if the file does not exist). 0, or -errno with a message. */
+int census__load(struct sc_census *c, const char *path);
+/* Write the state file atomically. 0 or -errno. */
+int census__save(const struct sc_census *c, const char *path, int64_t now);
+/* The census as JSON (the state file's content; also `status --json`). */
+cJSON *census__json(const struct sc_census *c, int64_t now);
+void census__free(struct sc_census *c);
+
+struct sc_image *census__image(struct sc_census *c, const char *key, bool create);
+void image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
+void image__add_id(struct sc_image *img, const char *id);
+void image__set_incomplete(struct sc_image *img, const char *why);
+
+struct sc_live *census__live(struct sc_census *c, uint64_t cgid);
+struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t slot, const char *path,
+				 struct sc_image *img, const char *ctr);
+void census__drop_live(struct sc_census *c, struct sc_live *l);
+
+/* Add what @cur has beyond what was folded into @l's image. Returns calls added. */
+uint64_t census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now);
+
+/*
+ * The profile of an image: the calls made under a seccomp filter (the container's own,
+ * after the runtime's setup) or, for an image never seen confined, every call. NULL on
+ * allocation failure. @note gets a static description of the basis.
+ */
+cJSON *image__profile(const struct sc_image *img, const char **note);
+/* Whether any call of the image was made under a filter. */
+bool image__confined(const struct sc_image *img);
+
+struct sc_vent *vec_get(struct sc_vec *v, uint16_t key, bool create);
+
+#endif

@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json.h"
+#include "runtime.h"
+#include "util.h"
+
+/* containerd (Kubernetes and Docker namespaces) and CRI-O keep a bundle per container */
+const char *const sc_default_bundle_roots[] = {
+	"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
+	"/run/containerd/io.containerd.runtime.v2.task/moby",
+	"/run/containers/storage/overlay-containers",
+};
+const size_t sc_n_default_bundle_roots = ARRAY_SIZE(sc_default_bundle_roots);
+
+/* runtime state files can list thousands of containers */
+#define STATE_FILE_MAX	(64u << 20)
+
+static bool is_id(const char *s, size_t len)
+{
+	if (len != SC_CTR_ID_LEN)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* "<prefix><id>" or "<prefix><id>.scope" */
+static bool match_prefixed(const char *comp, size_t len, const char *prefix, char *id)
+{
+	size_t pl = strlen(prefix);
+
+	if (len < pl || strncmp(comp, prefix, pl))
+		return false;
+	comp += pl;
+	len -= pl;
+	if (len > 6 && !strncmp(comp + len - 6, ".scope", 6))
+		len -= 6;
+	if (!is_id(comp, len))
+		return false;
+	memcpy(id, comp, len);
+	id[len] = '\0';
+	return true;
+}
+
+const char *runtime__container_id(const char *cgpath, char id[SC_CTR_ID_LEN + 1])
+{
+	static const struct {
+		const char *prefix, *runtime;
+	} layouts[] = {
+		{ "libpod-", "podman" },
+		{ "crio-", "cri-o" },
+		{ "cri-containerd-", "containerd" },
+		{ "docker-", "docker" },
+		{ "", "cgroupfs" },
+	};
+	const char *end = cgpath + strlen(cgpath), *start;
+
+	/* components from the innermost outwards; bounded by the path length */
+	while (end > cgpath) {
+		size_t len;
+
+		start = end;
+		while (start > cgpath && start[-1] != '/')
+			start--;
+		len = end - start;
+		if ((len >= 14 && !strncmp(start, "libpod-conmon-", 14)) ||
+		    (len >= 12 && !strncmp(start, "crio-conmon-", 12)))
+			return NULL;	/* the runtime's monitor, not a container */
+		for (size_t i = 0; i < ARRAY_SIZE(layouts); i++)
+			if (match_prefixed(start, len, layouts[i].prefix, id))
+				return layouts[i].runtime;
+		end = start;
+		while (end > cgpath && end[-1] == '/')
+			end--;
+	}
+	return NULL;
+}
+
+void container_info__free(struct sc_container_info *ci)
+{
+	free(ci->image);
+	free(ci->image_id);
+	free(ci->name);
+	memset(ci, 0, sizeof(*ci));
+}
+
+static char *dup_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
+}
+
+/* A parsed state file, kept while its mtime and size do not change. */
+struct cached_json {
+	char path[PATH_MAX];
+	struct timespec mtime;
+	off_t size;
+	cJSON *doc;
+};
+
+static struct cached_json containers_json, images_json;
+
+static const cJSON *load_cached(struct cached_json *c, const char *path)
+{
+	char err[256];
+	struct stat st;
+	size_t len;
+	char *text;
+
+	if (stat(path, &st) < 0) {
+		cJSON_Delete(c->doc);
+		c->doc = NULL;
+		return NULL;
+	}
+	if (c->doc && !strcmp(c->path, path) && st.st_mtim.tv_sec == c->mtime.tv_sec &&
+	    st.st_mtim.tv_nsec == c->mtime.tv_nsec && st.st_size == c->size)
+		return c->doc;
+	cJSON_Delete(c->doc);
+	c->doc = NULL;
+	text = sc_read_file(path, STATE_FILE_MAX, &len);
+	if (!text) {
+		sc_warn("%s: %s", path, strerror(errno));
+		return NULL;
+	}
+	c->doc = json_parse(text, len, err, sizeof(err));
+	free(text);
+	if (!c->doc) {
+		sc_warn("%s: %s", path, err);
+		return NULL;
+	}
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->mtime = st.st_mtim;
+	c->size = st.st_size;
+	return c->doc;
+}
+
+void runtime__cleanup(void)
+{
+	cJSON_Delete(containers_json.doc);
+	cJSON_Delete(images_json.doc);
+	memset(&containers_json, 0, sizeof(containers_json));
+	memset(&images_json, 0, sizeof(images_json));
+}
+
+/*
+ * containers/storage: overlay-containers/containers.json is an array of
+ * {"id", "names", "image" (image id), "metadata" (a JSON *string* holding
+ * "image-name", "name")}; overlay-images/images.json gives the image's digest.
+ */
+static int from_storage(const char *root, const char *id, struct sc_container_info *out)
+{
+	char path[PATH_MAX], err[256];
+	const cJSON *doc, *ent, *img;
+	cJSON *meta = NULL;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/overlay-containers/containers.json", root) >= sizeof(path))
+		return -ENAMETOOLONG;
+	doc = load_cached(&containers_json, path);
+	if (!cJSON_IsArray(doc))
+		return -ENOENT;
+	cJSON_ArrayForEach(ent, doc) {
+		const cJSON *eid = cJSON_GetObjectItemCaseSensitive(ent, "id");
+		const cJSON *md = cJSON_GetObjectItemCaseSensitive(ent, "metadata");
+
+		if (!cJSON_IsString(eid) || strcmp(eid->valuestring, id))
+			continue;
+		if (cJSON_IsString(md)) {
+			meta = json_parse(md->valuestring, strlen(md->valuestring), err, sizeof(err));
+			if (!meta)
+				sc_warn("%s: container %.12s: metadata: %s", path, id, err);
+		}
+		out->image = meta ? dup_str(meta, "image-name") : NULL;
+		out->name = meta ? dup_str(meta, "name") : NULL;
+		out->image_id = dup_str(ent, "image");
+		cJSON_Delete(meta);
+		out->source = "containers-storage";
+		/* a digest is more useful than a local id when the image came from a registry */
+		if (out->image_id &&
+		    (size_t)snprintf(path, sizeof(path), "%s/overlay-images/images.json", root) < sizeof(path) &&
+		    (doc = load_cached(&images_json, path)) && cJSON_IsArray(doc)) {
+			cJSON_ArrayForEach(img, doc) {
+				const cJSON *iid = cJSON_GetObjectItemCaseSensitive(img, "id");
+				char *dg;
+
+				if (!cJSON_IsString(iid) || strcmp(iid->valuestring, out->image_id))
+					continue;
+				if ((dg = dup_str(img, "digest"))) {
+					free(out->image_id);
+					out->image_id = dg;
+				}
+				break;
+			}
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* Docker: containers/<id>/config.v2.json: {"Image": "sha256:...", "Name", "Config": {"Image": name}} */
+static int from_docker(const char *root, const char *id, struct sc_container_info *out)
+{
+	char path[PATH_MAX], err[256];
+	const cJSON *cfg;
+	cJSON *doc;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", root, id) >= sizeof(path))
+		return -ENAMETOOLONG;
+	if (access(path, F_OK) < 0)
+		return -ENOENT;
+	doc = json_parse_file(path, err, sizeof(err));
+	if (!doc) {
+		sc_warn("%s", err);
+		return -EINVAL;
+	}
+	cfg = cJSON_GetObjectItemCaseSensitive(doc, "Config");
+	out->image = dup_str(cfg, "Image");
+	out->image_id = dup_str(doc, "Image");
+	out->name = dup_str(doc, "Name");
+	out->source = "docker";
+	cJSON_Delete(doc);
+	return 0;
+}
+
+/* OCI bundle config.json annotations (containerd CRI, CRI-O) */
+static int from_bundle(const char *root, const char *id, struct sc_container_info *out)
+{
+	static const char *const layouts[] = { "%s/%s/config.json", "%s/%s/userdata/config.json" };
+	static const struct {
+		const char *image, *image_id, *name;
+	} keys[] = {
+		{ "io.kubernetes.cri.image-name", "io.kubernetes.cri.image-id", "io.kubernetes.cri.container-name" },
+		{ "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ImageRef", "io.kubernetes.cri-o.ContainerName" },
+	};
+	char path[PATH_MAX], err[256];
+	const cJSON *ann;
+	cJSON *doc;
+
+	for (size_t l = 0; l < ARRAY_SIZE(layouts); l++) {
+		if ((size_t)snprintf(path, sizeof(path), layouts[l], root, id) >= sizeof(path))
+			return -ENAMETOOLONG;
+		if (access(path, F_OK) < 0)
+			continue;
+		doc = json_parse_file(path, err, sizeof(err));
+		if (!doc) {
+			sc_warn("%s", err);
+			continue;
+		}
+		ann = cJSON_GetObjectItemCaseSensitive(doc, "annotations");
+		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+			char *image = dup_str(ann, keys[k].image);
+
+			if (!image)
+				continue;
+			out->image = image;
+			out->image_id = dup_str(ann, keys[k].image_id);
+			out->name = dup_str(ann, keys[k].name);
+			out->source = "oci-bundle";
+			cJSON_Delete(doc);
+			return 0;
+		}
+		cJSON_Delete(doc);
+	}
+	return -ENOENT;
+}
+
+int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out)
+{
+	int err = -ENOENT;
+
+	memset(out, 0, sizeof(*out));
+	if (!is_id(id, strlen(id)))
+		return -EINVAL;
+	if (roots->storage && !from_storage(roots->storage, id, out) && out->image)
+		return 0;
+	container_info__free(out);
+	if (roots->docker && !from_docker(roots->docker, id, out) && out->image)
+		return 0;
+	container_info__free(out);
+	for (size_t i = 0; i < roots->n_bundles; i++) {
+		if (roots->bundles[i] && !from_bundle(roots->bundles[i], id, out) && out->image)
+			return 0;
+		container_info__free(out);
+	}
+	return err;
+}

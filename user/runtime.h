@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * cgroup -> container -> image: container ids from the cgroup path layouts of the
+ * common runtimes, image names from the runtimes' own on-disk state. Everything read
+ * here comes from containers and is untrusted: ids are validated (64 hex digits)
+ * before they are used in a path, image names are only ever data.
+ */
+#ifndef SC_RUNTIME_H
+#define SC_RUNTIME_H
+
+#include <stddef.h>
+
+#define SC_CTR_ID_LEN	64
+
+/* Where the runtimes keep their state; NULL or 0 entries are skipped. */
+struct sc_runtime_roots {
+	const char *storage;	/* containers/storage (podman, CRI-O): overlay-containers/containers.json */
+	const char *docker;	/* Docker: containers/<id>/config.v2.json */
+	const char *const *bundles;	/* OCI bundle roots: <root>/<id>/config.json (containerd, CRI-O) */
+	size_t n_bundles;
+};
+
+extern const char *const sc_default_bundle_roots[];
+extern const size_t sc_n_default_bundle_roots;
+
+/*
+ * Container id from a cgroup path (relative to the cgroup2 mount): the innermost
+ * component of the form libpod-<id>, crio-<id>, cri-containerd-<id>, docker-<id>
+ * (with or without .scope) or a bare <id> (cgroupfs layouts: /docker/<id>,
+ * /kubepods/.../pod<uid>/<id>). A conmon scope (libpod-conmon-, crio-conmon-) is the
+ * runtime's monitor, not a container: no id. Returns the layout's name ("podman",
+ * "cri-o", "containerd", "docker", "cgroupfs") and fills @id, or NULL.
+ */
+const char *runtime__container_id(const char *cgpath, char id[SC_CTR_ID_LEN + 1]);
+
+struct sc_container_info {
+	char *image;		/* image name as the runtime recorded it; NULL: unknown */
+	char *image_id;		/* image id or digest, "sha256:..."; NULL: unknown */
+	char *name;		/* container name; NULL: unknown */
+	const char *source;	/* which state file answered: "containers-storage", "docker", "oci-bundle" */
+};
+
+/*
+ * Look container @id up in the runtimes' state under @roots. Returns 0 and fills @out
+ * (free with container_info__free), -ENOENT when no runtime knows it, or -errno.
+ */
+int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out);
+void container_info__free(struct sc_container_info *ci);
+
+/* Forget cached state files (containers.json is cached by mtime). */
+void runtime__cleanup(void);
+
+#endif
