@@ -13,7 +13,10 @@
 #include <unistd.h>
 #include <dirent.h>
 
+#include "census.h"
 #include "cgroup.h"
+#include "names.h"
+#include "runtime.h"
 #include "json.h"
 #include "observed.h"
 #include "profile.h"
@@ -372,6 +375,147 @@ static void test_cgroup_mount(void)
 	}
 }
 
+/* cgroup path -> container id, for every layout the agent knows */
+static void test_container_ids(void)
+{
+	static const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const struct {
+		const char *fmt, *runtime;
+	} cases[] = {
+		{ "/libpod_parent/libpod-%s", "podman" },
+		{ "/machine.slice/libpod-%s.scope", "podman" },
+		{ "/machine.slice/libpod-%s.scope/container", "podman" },	/* innermost match */
+		{ "/kubepods.slice/kubepods-burstable.slice/crio-%s.scope", "cri-o" },
+		{ "/kubepods/besteffort/pod1234/cri-containerd-%s.scope", "containerd" },
+		{ "/system.slice/docker-%s.scope", "docker" },
+		{ "/docker/%s", "cgroupfs" },
+		{ "/kubepods/burstable/podabc/%s", "cgroupfs" },
+		{ "/machine.slice/libpod-conmon-%s.scope", NULL },
+		{ "/system.slice/crio-conmon-%s.scope", NULL },
+		{ "/user.slice/user-1000.slice/session-2.scope", NULL },
+		{ "/libpod_parent/libpod-%s.scopex", NULL },
+		{ "/docker/%s0", NULL },			/* 65 hex digits */
+		{ "/", NULL },
+		{ "", NULL },
+	};
+	char path[256], got[SC_CTR_ID_LEN + 1], name[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *rt;
+
+		snprintf(path, sizeof(path), cases[i].fmt, id);
+		rt = runtime__container_id(path, got);
+		snprintf(name, sizeof(name), "container_id_%zu", i);
+		if (cases[i].runtime)
+			CHECK(rt && !strcmp(rt, cases[i].runtime) && !strcmp(got, id), name, "%s: %s", path,
+			      rt ? rt : "no id");
+		else
+			CHECK(!rt, name, "%s: unexpected %s", path, rt);
+	}
+	/* the nested form: the innermost container id wins */
+	snprintf(path, sizeof(path), "/docker/%s/libpod-%.63s1", id, id);
+	CHECK(runtime__container_id(path, got) && got[63] == '1', "container_id_innermost", "%s", got);
+}
+
+static void test_names(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "localhost/bb:1", "localhost%2Fbb%3A1" },
+		{ "../../etc/passwd", "%2E.%2F..%2Fetc%2Fpasswd" },
+		{ "..", "%2E." },
+		{ ".", "%2E" },
+		{ "/abs", "%2Fabs" },
+		{ "A", "%41" },
+		{ "a%41", "a%2541" },
+		{ "", "%00" },
+		{ "registry:5000/ns/img@sha256:ab", "registry%3A5000%2Fns%2Fimg%40sha256%3Aab" },
+	};
+	char out[SC_NAME_MAX], out2[SC_NAME_MAX], longname[600], name[32];
+	uint8_t d[32];
+	char hex[65];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		image_file_name(cases[i].in, out);
+		snprintf(name, sizeof(name), "image_file_name_%zu", i);
+		CHECK(!strcmp(out, cases[i].out), name, "\"%s\" -> \"%s\", expected \"%s\"", cases[i].in, out,
+		      cases[i].out);
+	}
+	memset(longname, 'a', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	image_file_name(longname, out);
+	longname[300] = 'b';
+	image_file_name(longname, out2);
+	CHECK(strlen(out) < 250 && strchr(out, '~') && strcmp(out, out2), "image_file_name_long",
+	      "%zu bytes: %s", strlen(out), out);
+	/* FIPS 180-2 test vector */
+	sc_sha256("abc", 3, d);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", d[i]);
+	CHECK(!strcmp(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"), "sha256_abc", "%s", hex);
+	sc_sha256(longname, 599, d);	/* several blocks */
+	CHECK(d[0] || d[1], "sha256_multiblock", "zero digest");
+}
+
+/* folding deltas, restarts from zero, and the state file round trip */
+static void test_census(void)
+{
+	struct sc_census c = {}, back;
+	struct sc_slot_counts *cur = calloc(1, sizeof(*cur));
+	struct sc_image *img;
+	struct sc_live *l;
+	struct sc_vent *e;
+	char path[] = "/tmp/syscensus-unit-state.XXXXXX";
+	int fd = mkstemp(path), err;
+
+	if (!cur || fd < 0) {
+		CHECK(false, "census_setup", "no memory or temp file");
+		return;
+	}
+	close(fd);
+	img = census__image(&c, "localhost/x:1", true);
+	image__add_container(img, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "n", 100);
+	l = census__add_live(&c, 42, 7, "/libpod_parent/x", img, img->ctrs[0].id);
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 5;
+	cur->n[SC_UNFILTERED][SC_ABI_NATIVE][165] = 1;	/* mount, before the filter */
+	CHECK(census__fold(l, cur, 100) == 6, "census_fold_first", "%s", "");
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 9;
+	CHECK(census__fold(l, cur, 200) == 4, "census_fold_delta", "%s", "");
+	CHECK(census__fold(l, cur, 300) == 0, "census_fold_nothing_new", "%s", "");
+	e = vec_get(&img->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, 0), false);
+	CHECK(e && e->count == 9 && e->first == 100 && e->last == 200, "census_counts_and_times", "%llu",
+	      e ? (unsigned long long)e->count : 0ULL);
+	CHECK(image__confined(img), "census_confined", "%s", "");
+	err = census__save(&c, path, 400);
+	CHECK(!err && !census__load(&back, path) && back.n_images == 1 && back.n_live == 1 &&
+	      back.live[0]->slot == 7 && back.live[0]->folded.n == 2 && back.images[0]->calls.n == 2 &&
+	      back.images[0]->n_ctrs == 1 && back.saved == 400, "census_save_load", "err %d", err);
+	/* counters that restarted from zero (recorder reloaded) add what they hold */
+	memset(cur, 0, sizeof(*cur));
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 2;
+	if (back.n_live)
+		CHECK(census__fold(back.live[0], cur, 500) == 2, "census_fold_after_reset", "%s", "");
+	census__free(&back);
+	/* a state file from another version is refused */
+	{
+		const char *v2 = "{\"format\":\"syscensus-state\",\"version\":2}";
+
+		sc_write_file_atomic(path, v2, strlen(v2));
+	}
+	CHECK(census__load(&back, path) == -EPROTO, "census_refuses_version", "%s", "");
+	{
+		const char *bad_row = "{\"format\":\"syscensus-state\",\"version\":1,"
+				      "\"images\":[{\"image\":\"a\",\"calls\":[[0,0,600,1,0,0]]}]}";
+
+		sc_write_file_atomic(path, bad_row, strlen(bad_row));
+	}
+	CHECK(census__load(&back, path) == -EINVAL, "census_refuses_bad_row", "%s", "");
+	unlink(path);
+	census__free(&c);
+	free(cur);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1)
@@ -383,6 +527,9 @@ int main(int argc, char **argv)
 	test_generate();
 	test_atomic_write();
 	test_cgroup_mount();
+	test_container_ids();
+	test_names();
+	test_census();
 	syscalls_cleanup();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

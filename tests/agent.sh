@@ -1,0 +1,331 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# Agent tests, sourced by tests/run (root only): real podman + runc containers, the real
+# pinned recorder, runtime state files of Docker/containerd/CRI-O in their real format.
+
+BB=localhost/syscensus-test-bb:1
+NGX=localhost/syscensus-test-ngx:1
+W_BB='mkdir -p /tmp/x && echo hi > /tmp/x/f && cat /tmp/x/f && ls / >/dev/null && echo bb-ok'
+W_NGX='nginx && sleep 0.3 && wget -q -O- http://127.0.0.1:8080/index.html && nginx -s quit && sleep 0.2'
+PIN=/sys/fs/bpf/syscensus-test-$$
+AGENT_PID=
+
+# podman as shared/ENVIRONMENT.md describes, without touching /etc: our own containers.conf
+podman_setup() {
+	command -v podman >/dev/null && command -v runc >/dev/null || return 1
+	cat >"$T/containers.conf" <<-'EOF'
+	[containers]
+	default_ulimits = ["nofile=1024:1024", "nproc=1024:1024"]
+	[engine]
+	cgroup_manager = "cgroupfs"
+	events_logger = "file"
+	runtime = "runc"
+	EOF
+	export CONTAINERS_CONF=$T/containers.conf
+	if ! podman image exists "$BB"; then
+		mkdir -p "$T/img-bb" && cp "$(command -v busybox)" "$T/img-bb/busybox" || return 1
+		printf 'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\n' >"$T/img-bb/Containerfile"
+		podman build -q -t "$BB" "$T/img-bb" >/dev/null || return 1
+	fi
+	if ! podman image exists "$NGX"; then
+		# nginx packed with the libraries ldd lists, plus busybox for sh and wget
+		local r=$T/img-ngx/root l
+		mkdir -p "$r/etc/nginx" "$r/www" "$r/tmp" "$r/bin"
+		cp /usr/sbin/nginx "$r/bin/nginx" && cp "$(command -v busybox)" "$r/bin/busybox" || return 1
+		for l in $(ldd /usr/sbin/nginx | grep -oE '/[^ ]+'); do
+			mkdir -p "$r$(dirname "$l")" && cp -L "$l" "$r$l"
+		done
+		echo 'root:x:0:0:root:/:/bin/sh' >"$r/etc/passwd"
+		echo 'root:x:0:' >"$r/etc/group"
+		echo hello-from-nginx >"$r/www/index.html"
+		cat >"$r/etc/nginx/nginx.conf" <<-'EOF'
+		user root;
+		worker_processes 1;
+		pid /tmp/nginx.pid;
+		error_log stderr;
+		events { worker_connections 64; }
+		http {
+			access_log off;
+			client_body_temp_path /tmp/cb; proxy_temp_path /tmp/px; fastcgi_temp_path /tmp/fc;
+			uwsgi_temp_path /tmp/uw; scgi_temp_path /tmp/sc;
+			server { listen 127.0.0.1:8080; root /www; }
+		}
+		EOF
+		printf 'FROM scratch\nCOPY root/ /\nRUN ["/bin/busybox","--install","-s","/bin"]\n' >"$T/img-ngx/Containerfile"
+		podman build -q -t "$NGX" "$T/img-ngx" >/dev/null || return 1
+	fi
+	return 0
+}
+
+prun() { timeout 60 podman run --network=none "$@"; }
+
+agent_start() {	# state-dir [options...]
+	local dir=$1
+	shift
+	"$SC" agent --state-dir "$dir" --pin-dir "$PIN" "$@" >>"$dir.log" 2>&1 &
+	AGENT_PID=$!
+	# ready once the first state file is written
+	for _ in $(seq 100); do
+		[ -f "$dir/state.json" ] && grep -q "agent .*cgroup slots" "$dir.log" 2>/dev/null && return 0
+		kill -0 "$AGENT_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+
+agent_stop() {	# [signal]
+	[ -n "$AGENT_PID" ] || return 0
+	kill "-${1:-TERM}" "$AGENT_PID" 2>/dev/null
+	wait "$AGENT_PID" 2>/dev/null
+	local rc=$?
+	AGENT_PID=
+	return $rc
+}
+
+agent_cleanup() {
+	agent_stop KILL
+	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
+	podman rm -af -t 0 >/dev/null 2>&1
+	[ -n "${CGT:-}" ] && find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
+	true
+}
+
+# profile path of image $2 in profiles dir $1, by the documented encoding
+profile_of() { echo "$1/$(python3 -c 'import sys
+s=sys.argv[1]; o=""
+for i,c in enumerate(s.encode()):
+    ch=chr(c)
+    if ("a"<=ch<="z") or ("0"<=ch<="9") or ch in "-_" or (ch=="." and i>0): o+=ch
+    else: o+="%%%02X"%c
+print(o)' "$2").json"; }
+
+t_agent_containers() {
+	local S=$T/ag1 pb pn bad rc out cid p1 p2
+	mkdir -p "$S"
+	agent_start "$S" --interval 1 || { fail agent_start "$(tail -5 "$S.log")"; return; }
+	pass agent_start
+	# two images at once, and a podman exec into a running container
+	prun --rm "$BB" sh -c "$W_BB" >"$T/bb.out" 2>&1 &
+	p1=$!
+	prun --rm "$NGX" sh -c "$W_NGX" >"$T/ngx.out" 2>&1 &
+	p2=$!
+	cid=$(podman run -d --network=none "$BB" sleep 5)
+	wait $p1 $p2
+	podman exec "$cid" true
+	podman rm -f -t 0 "$cid" >/dev/null
+	grep -q bb-ok "$T/bb.out" && grep -q hello-from-nginx "$T/ngx.out" ||
+		{ fail agent_workloads "the workloads failed: $(cat "$T/bb.out" "$T/ngx.out")"; }
+	sleep 1.5
+	agent_stop TERM; rc=$?
+	[ $rc = 0 ] && pass agent_sigterm_exit_0 || fail agent_sigterm_exit_0 "exit $rc: $(tail -3 "$S.log")"
+	pb=$(profile_of "$S/profiles" "$BB")
+	pn=$(profile_of "$S/profiles" "$NGX")
+	if [ -f "$pb" ] && [ -f "$pn" ]; then
+		pass "agent_profile_per_image ($(names "$pb" | wc -l) and $(names "$pn" | wc -l) syscalls)"
+	else
+		fail agent_profile_per_image "missing: $(ls "$S/profiles")"
+		return
+	fi
+	bad=$(names "$pb" | grep -xE 'mount|pivot_root|sethostname|unshare|setns|chroot|umount2' | tr '\n' ' ')
+	[ -z "$bad" ] && pass agent_runtime_setup_excluded || fail agent_runtime_setup_excluded "busybox profile has: $bad"
+	names "$pn" | grep -qx accept4 && names "$pn" | grep -qx bind && pass agent_ngx_profile_has_network ||
+		fail agent_ngx_profile_has_network "$(names "$pn" | tr '\n' ' ')"
+	# each image starts and runs its workload under its own profile, with and without NNP
+	for nnp in "" "--security-opt=no-new-privileges"; do
+		out=$(prun --rm --security-opt "seccomp=$pb" $nnp "$BB" sh -c "$W_BB" 2>&1); rc=$?
+		[ $rc = 0 ] && [[ $out == *bb-ok* ]] && pass "agent_bb_runs_under_profile${nnp:+_nnp}" ||
+			fail "agent_bb_runs_under_profile${nnp:+_nnp}" "exit $rc: $(echo "$out" | tail -3)"
+		out=$(prun --rm --security-opt "seccomp=$pn" $nnp "$NGX" sh -c "$W_NGX" 2>&1); rc=$?
+		[ $rc = 0 ] && [[ $out == *hello-from-nginx* ]] && pass "agent_ngx_runs_under_profile${nnp:+_nnp}" ||
+			fail "agent_ngx_runs_under_profile${nnp:+_nnp}" "exit $rc: $(echo "$out" | tail -3)"
+	done
+	# the profile is tight: without one of its syscalls the same container fails
+	without "$pb" mkdirat "$T/bb-tight.json" 2>/dev/null || without "$pb" mkdir "$T/bb-tight.json"
+	out=$(prun --rm --security-opt "seccomp=$T/bb-tight.json" "$BB" sh -c "$W_BB" 2>&1); rc=$?
+	[ $rc != 0 ] && [[ $out == *"not permitted"* ]] && pass agent_profile_is_tight ||
+		fail agent_profile_is_tight "exit $rc: $out"
+	# status names both images, the exec'd container counted once per container
+	"$SC" status --state-dir "$S" >"$T/status.txt" 2>&1
+	grep -q "^$BB  *2 " "$T/status.txt" && grep -q "^$NGX  *1 " "$T/status.txt" && pass agent_status_images ||
+		fail agent_status_images "$(cat "$T/status.txt")"
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
+b=im[sys.argv[1]]
+assert b["confined"] and "mount" in b["setup_only"]["SCMP_ARCH_X86_64"], b["setup_only"]
+assert b["syscalls"]["SCMP_ARCH_X86_64"]["mkdir"]["count"] >= 1
+assert all(len(c["id"]) == 64 for c in b["containers"]) and b["image_ids"]' "$BB" 2>"$T/sj.err" &&
+		pass agent_status_json || fail agent_status_json "$(tail -3 "$T/sj.err")"
+}
+
+# A container whose whole life is a few milliseconds is still attributed.
+t_agent_short_container() {
+	local S=$T/ag2 short=localhost/syscensus-test-short:1
+	mkdir -p "$S"
+	podman tag "$BB" "$short"
+	agent_start "$S" --interval 1 || { fail agent_short_start "$(tail -5 "$S.log")"; return; }
+	prun --rm "$short" true
+	sleep 1.5
+	agent_stop TERM
+	if [ -f "$(profile_of "$S/profiles" "$short")" ] && names "$(profile_of "$S/profiles" "$short")" | grep -qx execve; then
+		pass agent_short_container_attributed
+	else
+		fail agent_short_container_attributed "$(ls "$S/profiles"; "$SC" status --state-dir "$S")"
+	fi
+	podman rmi "$short" >/dev/null 2>&1
+}
+
+# SIGKILL, then restart: what happened while no agent ran is neither lost nor doubled.
+t_agent_sigkill() {
+	local S=$T/ag3 b=localhost/syscensus-test-later:1 c
+	mkdir -p "$S"
+	podman tag "$BB" "$b"
+	agent_start "$S" --interval 3600 || { fail agent_kill_start "$(tail -5 "$S.log")"; return; }
+	# A starts under this agent, syncs after it was killed
+	c=$(podman run -d --network=none "$BB" sh -c 'sleep 2; sync')
+	sleep 1.2	# attribution is saved within a second
+	agent_stop KILL
+	podman wait "$c" >/dev/null
+	# B lives and dies entirely while no agent runs
+	prun --name syscensus-test-b "$b" uptime >/dev/null 2>&1
+	agent_start "$S" --interval 3600 || { fail agent_kill_restart "$(tail -5 "$S.log")"; return; }
+	grep -q "resumed the pinned recorder" "$S.log" && pass agent_restart_adopts_pinned ||
+		fail agent_restart_adopts_pinned "$(tail -3 "$S.log")"
+	agent_stop TERM
+	podman rm -f -t 0 "$c" syscensus-test-b >/dev/null 2>&1
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
+a=im[sys.argv[1]]["syscalls"]["SCMP_ARCH_X86_64"]
+assert a["sync"]["count"] == 1, a.get("sync")
+b=im[sys.argv[2]]["syscalls"]["SCMP_ARCH_X86_64"]
+assert "sysinfo" in b and "execve" in b, sorted(b)' "$BB" "$b" 2>"$T/k.err" && pass agent_sigkill_loses_nothing ||
+		fail agent_sigkill_loses_nothing "$(tail -3 "$T/k.err")"
+	podman rmi "$b" >/dev/null 2>&1
+}
+
+# Docker, containerd and CRI-O state in their on-disk formats; hostile image names.
+t_agent_runtimes_and_names() {
+	local S=$T/ag4 mnt id i n files out
+	local -a names=("../../../../tmp/syscensus-escape" "/etc/syscensus-abs" \
+		"registry:5000/ns/img@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" \
+		"$(printf 'x%.0s' $(seq 300))/long" "UPPER/Case:1" ".hidden" "..")
+	mkdir -p "$S"
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	CGT=$mnt/syscensus-test-$$
+	mkdir -p "$CGT" "$T/docker/containers" "$T/bundles"
+	ids=()
+	for i in "${!names[@]}"; do
+		id=$(printf '%064x' $((0xd0c0 + i)))
+		ids+=("$id")
+		mkdir -p "$T/docker/containers/$id"
+		python3 -c 'import json,sys; json.dump({"ID": sys.argv[1], "Image": "sha256:" + "ab"*32, "Name": "/c%s" % sys.argv[3],
+			"Config": {"Image": sys.argv[2]}}, open(sys.argv[4], "w"))' "$id" "${names[$i]}" "$i" \
+			"$T/docker/containers/$id/config.v2.json"
+	done
+	# containerd (CRI) and CRI-O bundles
+	id=$(printf '%064x' 0xc0de1); ids+=("$id")
+	mkdir -p "$T/bundles/$id"
+	echo '{"ociVersion":"1.0.2","annotations":{"io.kubernetes.cri.image-name":"example.com/team/app:2","io.kubernetes.cri.container-name":"app"}}' >"$T/bundles/$id/config.json"
+	id=$(printf '%064x' 0xc0de2); ids+=("$id")
+	mkdir -p "$T/bundles/$id/userdata"
+	echo '{"ociVersion":"1.0.2","annotations":{"io.kubernetes.cri-o.ImageName":"quay.io/crio/img:3","io.kubernetes.cri-o.ImageRef":"sha256:'"$(printf 'cd%.0s' $(seq 32))"'"}}' >"$T/bundles/$id/userdata/config.json"
+	agent_start "$S" --interval 1 --docker-root "$T/docker" --bundle-root "$T/bundles" ||
+		{ fail agent_names_start "$(tail -5 "$S.log")"; return; }
+	for i in "${!ids[@]}"; do
+		if [ "$i" -lt "${#names[@]}" ]; then n=docker-${ids[$i]}.scope
+		elif [ "${ids[$i]}" = "$(printf '%064x' 0xc0de1)" ]; then n=cri-containerd-${ids[$i]}.scope
+		else n=crio-${ids[$i]}.scope; fi
+		mkdir -p "$CGT/$n"
+		# a process in the container's cgroup, as a runtime would start it
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec uname -a' sh "$CGT/$n" >/dev/null
+	done
+	sleep 1.5
+	agent_stop TERM
+	files=$(find "$S/profiles" -mindepth 1 | wc -l)
+	out=$(find "$T" /tmp /etc -maxdepth 1 -name 'syscensus-escape*' -o -maxdepth 1 -name 'syscensus-abs*' 2>/dev/null)
+	if [ -z "$out" ] && [ "$(find "$S/profiles" -mindepth 1 -maxdepth 1 -type f -name '*.json' | wc -l)" = "$files" ] &&
+	   [ "$files" -ge 9 ]; then
+		pass "agent_hostile_names_stay_inside ($files profiles)"
+	else
+		fail agent_hostile_names_stay_inside "escaped: [$out]; $(ls -la "$S/profiles")"
+	fi
+	python3 - "$S/profiles" "${names[@]}" example.com/team/app:2 quay.io/crio/img:3 <<-'EOF' 2>"$T/n.err" && pass agent_names_roundtrip || fail agent_names_roundtrip "$(tail -3 "$T/n.err")"
+	import json, os, sys
+	d = sys.argv[1]
+	seen = {}
+	for f in os.listdir(d):
+	    c = json.load(open(os.path.join(d, f)))["comment"]
+	    seen[c.split("observed profile of ", 1)[1].split(" (never")[0].split("; INCOMPLETE")[0]] = f
+	for name in sys.argv[2:]:
+	    assert name in seen, (name[:40], sorted(seen)[:5])
+	    assert "/" not in seen[name] and seen[name] not in (".json", "..json")
+	assert seen["registry:5000/ns/img@sha256:" + "0123456789abcdef" * 4] == \
+	    "registry%3A5000%2Fns%2Fimg%40sha256%3A" + "0123456789abcdef" * 4 + ".json"
+	long = [n for n in sys.argv[2:] if n.endswith("/long")][0]
+	assert len(seen[long]) < 255 and "~" in seen[long]
+	EOF
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
+assert im["example.com/team/app:2"]["runtime"] if "runtime" in im["example.com/team/app:2"] else True
+assert im["quay.io/crio/img:3"]["image_ids"] == ["sha256:" + "cd"*32], im["quay.io/crio/img:3"]["image_ids"]
+assert im[".."]["image_ids"] == ["sha256:" + "ab"*32]' 2>"$T/r.err" && pass agent_docker_containerd_crio_state ||
+		fail agent_docker_containerd_crio_state "$(tail -3 "$T/r.err")"
+	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+
+# More cgroups than slots: counted, reported, profiles marked incomplete.
+t_agent_capacity() {
+	local S=$T/ag5 pin_saved=$PIN id mnt
+	mkdir -p "$S" "$T/docker2/containers"
+	PIN=$PIN-cap
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	CGT=$mnt/syscensus-test-cap-$$
+	mkdir -p "$CGT"
+	agent_start "$S" --interval 1 --capacity 8 --docker-root "$T/docker2" ||
+		{ fail agent_capacity_start "$(tail -5 "$S.log")"; PIN=$pin_saved; return; }
+	for i in $(seq 12); do mkdir -p "$CGT/filler$i"; done
+	id=$(printf '%064x' 0xf0f0)
+	mkdir -p "$T/docker2/containers/$id"
+	echo '{"Image":"sha256:'"$(printf 'ef%.0s' $(seq 32))"'","Config":{"Image":"late/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
+	mkdir -p "$CGT/docker-$id.scope"
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec true' sh "$CGT/docker-$id.scope"
+	sleep 1.5
+	agent_stop TERM
+	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
+	PIN=$pin_saved
+	"$SC" status --state-dir "$S" >"$T/cap.txt" 2>&1
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); r=d["recorder"]
+assert r["table_full"] + r["untracked"] > 0, r
+im={i["image"]: i for i in d["images"]}
+assert "table full" in im["late/image:1"]["incomplete"], im["late/image:1"]' 2>"$T/c.err" &&
+		grep -q "INCOMPLETE" "$T/cap.txt" && pass agent_capacity_exceeded_reported ||
+		fail agent_capacity_exceeded_reported "$(tail -3 "$T/c.err"; cat "$T/cap.txt")"
+	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+
+# A state file from another version is refused, named, and left untouched.
+t_agent_state_version() {
+	local S=$T/ag6 rc
+	mkdir -p "$S"
+	echo '{"format": "syscensus-state", "version": 999, "images": []}' >"$S/state.json"
+	cp "$S/state.json" "$T/state.orig"
+	"$SC" agent --state-dir "$S" --pin-dir "$PIN" >"$T/v.out" 2>&1; rc=$?
+	[ $rc = 1 ] && grep -q "state.json: version 999" "$T/v.out" && cmp -s "$S/state.json" "$T/state.orig" &&
+		pass agent_refuses_other_state_version || fail agent_refuses_other_state_version "exit $rc: $(cat "$T/v.out")"
+	"$SC" agent --state-dir "$S" --pin-dir "$PIN" --interval 0 >"$T/v.out" 2>&1; rc=$?
+	[ $rc = 2 ] && grep -q -- "--interval" "$T/v.out" && pass agent_usage_error || fail agent_usage_error "exit $rc"
+}
+
+t_agent() {
+	if ! podman_setup; then
+		skip agent "podman, runc or busybox missing, or images could not be built (bash .ci/deps installs them)"
+		return
+	fi
+	trap 'agent_cleanup; rm -rf "$T"' EXIT
+	t_agent_containers
+	t_agent_short_container
+	t_agent_sigkill
+	t_agent_runtimes_and_names
+	t_agent_capacity
+	t_agent_state_version
+	agent_cleanup
+}
