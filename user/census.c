@@ -168,6 +168,36 @@ void image__set_incomplete(struct sc_image *img, const char *why)
 	img->incomplete = strdup(why);
 }
 
+void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
+{
+	for (size_t i = 0; i < from->calls.n; i++) {
+		const struct sc_vent *f = &from->calls.e[i];
+		struct sc_vent *e = vec_get(&to->calls, f->key, true);
+
+		if (!e)
+			continue;
+		if (!e->count || (f->first && f->first < e->first))
+			e->first = f->first;
+		if (f->last > e->last)
+			e->last = f->last;
+		e->count += f->count;
+	}
+	if (from->first && (!to->first || from->first < to->first))
+		to->first = from->first;
+	if (from->last > to->last)
+		to->last = from->last;
+	for (size_t i = 0; i < c->n_live; i++)
+		if (c->live[i]->img == from)
+			c->live[i]->img = to;
+	for (size_t i = 0; i < c->n_images; i++) {
+		if (c->images[i] != from)
+			continue;
+		c->images[i] = c->images[--c->n_images];
+		image_free(from);
+		return;
+	}
+}
+
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid)
 {
 	for (size_t i = 0; i < c->n_live; i++)

@@ -99,6 +99,9 @@ void image__add_container(struct sc_image *img, const char *id, const char *name
 void image__add_id(struct sc_image *img, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
 
+/* Move everything of @from (an unknown/<id> entry) into @to and forget @from. */
+void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);
+
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid);
 struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t slot, const char *path,
 				 struct sc_image *img, const char *ctr);

@@ -114,6 +114,32 @@ static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *pa
 	return img;
 }
 
+/*
+ * A container whose runtime state was not there yet when its cgroup appeared: try
+ * again while the cgroup lives and when it goes, and move what it did so far from
+ * unknown/<cgroup id> to its image.
+ */
+static void retry_attribution(struct agent *a, struct sc_live *l)
+{
+	struct sc_container_info ci;
+	struct sc_image *img;
+
+	if (!l->img->unknown || !l->ctr[0] || runtime__resolve(&a->roots, l->ctr, &ci))
+		return;
+	img = census__image(&a->c, ci.image, true);
+	if (img && img != l->img) {
+		image__add_id(img, ci.image_id);
+		image__add_container(img, l->ctr, ci.name, now_s());
+		if (!img->runtime && l->img->runtime)
+			img->runtime = strdup(l->img->runtime);
+		sc_info("cgroup %s: container %.12s is of image %s (its state appeared after its cgroup)", l->path,
+			l->ctr, ci.image);
+		census__merge_image(&a->c, l->img, img);
+		a->save_soon = true;
+	}
+	container_info__free(&ci);
+}
+
 static void add_live(struct agent *a, uint64_t cgid, uint32_t slot, const char *path)
 {
 	char ctr[SC_CTR_ID_LEN + 1];
@@ -140,7 +166,10 @@ static void untracked(struct agent *a, uint64_t cgid, const char *path)
 /* Fold a cgroup's final counts, free its slot, forget it. */
 static void retire(struct agent *a, struct sc_live *l)
 {
-	int err = recorder__release(a->rec, l->slot, a->buf);
+	int err;
+
+	retry_attribution(a, l);
+	err = recorder__release(a->rec, l->slot, a->buf);
 
 	if (err) {
 		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
@@ -166,8 +195,18 @@ static int on_event(void *ctx, const struct sc_event *e)
 			untracked(a, e->cgid, path);
 		else if (recorder__slot_cgid(a->rec, e->slot) == e->cgid)
 			add_live(a, e->cgid, e->slot, path);
-	} else if (e->kind == SC_EV_RMDIR && l) {
-		retire(a, l);
+	} else if (e->kind == SC_EV_RMDIR) {
+		/*
+		 * A cgroup we did not know, still in its slot: created and (for us) announced
+		 * while a previous agent ran, which died before saving. Attribute it by the
+		 * path it had, then retire it like any other.
+		 */
+		if (!l && e->slot != SC_SLOT_NONE && recorder__slot_cgid(a->rec, e->slot) == e->cgid) {
+			add_live(a, e->cgid, e->slot, path);
+			l = census__live(&a->c, e->cgid);
+		}
+		if (l)
+			retire(a, l);
 	}
 	return 0;
 }
@@ -329,6 +368,7 @@ static void tick(struct agent *a, unsigned n)
 	for (size_t i = 0; i < a->c.n_live; i++) {
 		struct sc_live *l = a->c.live[i];
 
+		retry_attribution(a, l);
 		if (recorder__read(a->rec, l->slot, a->buf) == 0)
 			census__fold(l, a->buf, now);
 	}

@@ -1,22 +1,27 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * syscensus bench: what the recorder adds to a syscall, side by side with the floor of
- * the design (an empty program on the same hook), in one run, interleaved, medians.
- * The process runs in a tracked cgroup, so the full hot path is measured (table hit,
- * counter increment); the counters are checked afterwards to prove it ran.
+ * the design (an empty program on the same hook) and with the tools users would pick
+ * instead (libbpf-tools syscount, bpftrace, strace), in one run, interleaved, medians.
+ * The process runs in a tracked cgroup, so the full hot path is measured; the counters
+ * are checked afterwards to prove it ran. Nothing here passes or fails on a time.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <bpf/libbpf.h>
 
 #include "cgroup.h"
 #include "cmds.h"
@@ -24,15 +29,43 @@
 #include "syscalls.h"
 #include "util.h"
 
-enum cfg { NONE, FLOOR_BTF, REC_BTF, FLOOR_RAW, REC_RAW, NCFG };
+#define MANY 1000	/* "1,000 live cgroups tracked" */
 
-static const char *const cfg_name[NCFG] = {
-	[NONE] = "nothing attached",
-	[FLOOR_BTF] = "empty tp_btf program (floor)",
-	[REC_BTF] = "syscensus recorder, tp_btf",
-	[FLOOR_RAW] = "empty raw_tp program (fallback floor)",
-	[REC_RAW] = "syscensus recorder, raw_tp fallback",
+enum cfg {
+	NONE, FLOOR_BTF, REC_BTF, REC_MANY, FLOOR_RAW, REC_RAW, SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
+
+static const struct {
+	const char *name;
+	enum cfg floor;		/* whose added cost the ratio divides by */
+	unsigned div;		/* fewer calls for slow configurations */
+} cfgs[NCFG] = {
+	[NONE] = { "nothing attached", NONE, 1 },
+	[FLOOR_BTF] = { "empty tp_btf program (floor)", FLOOR_BTF, 1 },
+	[REC_BTF] = { "syscensus, tp_btf, 1 cgroup tracked", FLOOR_BTF, 1 },
+	[REC_MANY] = { "syscensus, tp_btf, 1,000 cgroups tracked", FLOOR_BTF, 1 },
+	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", FLOOR_RAW, 1 },
+	[REC_RAW] = { "syscensus, raw_tp fallback", FLOOR_RAW, 1 },
+	[SYSCOUNT] = { "libbpf-tools syscount", FLOOR_BTF, 1 },
+	[BPFTRACE] = { "bpftrace @[cgroup, args->id] = count()", FLOOR_BTF, 1 },
+	[STRACE] = { "strace -f -c", FLOOR_BTF, 100 },
+};
+
+/* An external tracer, started for one measurement and stopped after it. */
+struct tool {
+	const char *const *argv;
+	const char *ready;	/* printed once it is attached */
+	pid_t pid;
+	char out[64];		/* its output file */
+};
+
+static char self_pid[16];
+/* line-buffered: syscount says it is ready on a stdout that is a file */
+static const char *const argv_syscount[] = { "stdbuf", "-oL", "syscount", NULL };
+static const char *const argv_bpftrace[] = {
+	"bpftrace", "-e", "tracepoint:raw_syscalls:sys_enter { @[cgroup, args->id] = count(); }", NULL
+};
+static const char *const argv_strace[] = { "strace", "-f", "-c", "-p", self_pid, NULL };
 
 static double loop_ns(unsigned long n)
 {
@@ -52,17 +85,17 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static int move_self(const char *cgroup_dir)
+static int write_pid(const char *cgroup_dir, pid_t pid)
 {
-	char file[PATH_MAX], pid[24];
+	char file[PATH_MAX], buf[24];
 	int fd, n, ret = 0;
 
 	snprintf(file, sizeof(file), "%s/cgroup.procs", cgroup_dir);
 	fd = open(file, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
-	if (write(fd, pid, n) != n)
+	n = snprintf(buf, sizeof(buf), "%d\n", (int)pid);
+	if (write(fd, buf, n) != n)
 		ret = -errno;
 	close(fd);
 	return ret;
@@ -86,25 +119,100 @@ static int own_cgroup(char *buf, size_t len)
 	return ret;
 }
 
+static void tool_stop(struct tool *t)
+{
+	if (t->pid <= 0)
+		return;
+	kill(t->pid, SIGINT);
+	waitpid(t->pid, NULL, 0);
+	t->pid = 0;
+	unlink(t->out);
+}
+
+/* Start the tool and wait (at most 30 s) until it says it is attached. */
+static int tool_start(struct tool *t, const char *cgroup_home)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	int fd;
+
+	snprintf(t->out, sizeof(t->out), "/tmp/syscensus-bench-tool.XXXXXX");
+	fd = mkstemp(t->out);
+	if (fd < 0)
+		return -errno;
+	t->pid = fork();
+	if (t->pid < 0) {
+		close(fd);
+		return -errno;
+	}
+	if (t->pid == 0) {
+		/* out of the measured cgroup: the tool's own calls are not the workload's */
+		write_pid(cgroup_home, getpid());
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		execvp(t->argv[0], (char *const *)t->argv);
+		_exit(127);
+	}
+	close(fd);
+	for (int i = 0; i < 1500; i++) {
+		char *text = sc_read_file(t->out, 1 << 20, NULL);
+		bool ready = text && strstr(text, t->ready);
+		int st;
+
+		free(text);
+		if (ready) {
+			nanosleep(&pause, NULL);
+			return 0;
+		}
+		if (waitpid(t->pid, &st, WNOHANG) == t->pid) {
+			t->pid = 0;
+			unlink(t->out);
+			return -ECHILD;
+		}
+		nanosleep(&pause, NULL);
+	}
+	{
+		char *text = sc_read_file(t->out, 4096, NULL);
+
+		sc_debug("%s: no \"%s\" after 30 s; it printed: %s", t->argv[0], t->ready, text ? text : "?");
+		free(text);
+	}
+	tool_stop(t);
+	return -ETIMEDOUT;
+}
+
+static bool have(const char *prog)
+{
+	char *p = sc_resolve_command(prog);
+
+	free(p);
+	return p != NULL;
+}
+
 int cmd_bench(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "calls", required_argument, NULL, 'n' },
 		{ "runs", required_argument, NULL, 'r' },
+		{ "no-tools", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct sc_recorder_opts ro = { .capacity = SC_PROBES };
-	struct sc_recorder *rec[2] = {};
+	struct sc_recorder *rec[3] = {};	/* tp_btf, raw_tp, tp_btf with MANY cgroups */
 	struct sc_floor *floor[2] = {};
+	struct tool tools[NCFG] = {
+		[SYSCOUNT] = { argv_syscount, "Ctrl+C" },
+		[BPFTRACE] = { argv_bpftrace, "Attaching" },
+		[STRACE] = { argv_strace, "attached" },
+	};
 	double *samples[NCFG] = {}, med[NCFG];
-	char mnt[PATH_MAX], cg[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX];
-	unsigned long n = 2000000, runs = 7;
+	unsigned long n = 2000000, runs = 7, taken[NCFG] = {};
+	char mnt[PATH_MAX], cg[PATH_MAX], many[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX], sub[PATH_MAX + 16];
 	struct sc_slot_counts *t = NULL;
-	bool moved = false, made = false;
-	int ret = SC_EXIT_FAIL, c, err, getppid_nr;
-	uint64_t v, cgid;
-	uint32_t slot[2];
+	bool moved = false, made = false, enabled[NCFG], tools_on = true;
+	int ret = SC_EXIT_FAIL, c, err, getppid_nr, made_many = 0;
+	uint64_t v, cgid, id;
+	uint32_t slot[3], s;
 	cpu_set_t cpus;
 
 	while ((c = getopt_long(argc, argv, "n:r:h", opts, NULL)) != -1) {
@@ -117,16 +225,27 @@ int cmd_bench(int argc, char **argv)
 			}
 			*(c == 'n' ? &n : &runs) = v;
 			break;
+		case 'T':
+			tools_on = false;
+			break;
 		case 'h':
-			printf("Usage: syscensus bench [-n CALLS] [-r RUNS]\n"
+			printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools]\n"
 			       "ns per getppid() with nothing attached, with an empty program on\n"
-			       "raw_syscalls:sys_enter (the floor) and with the recorder, interleaved;\n"
-			       "prints medians and the ratio of added costs (recorder/floor).\n");
+			       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
+			       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
+			       "when installed (fewer calls for strace); interleaved runs, medians, and each\n"
+			       "one's added cost as a ratio to the floor's.\n", MANY);
 			return SC_EXIT_OK;
 		default:
 			return SC_EXIT_USAGE;
 		}
 	}
+	snprintf(self_pid, sizeof(self_pid), "%d", (int)getpid());
+	for (int k = 0; k < NCFG; k++)
+		enabled[k] = true;
+	enabled[SYSCOUNT] = tools_on && have("syscount") && have("stdbuf");
+	enabled[BPFTRACE] = tools_on && have("bpftrace");
+	enabled[STRACE] = tools_on && have("strace");
 	getppid_nr = syscall_nr(arch_native()->token, "getppid");
 	t = calloc(1, sizeof(*t));
 	for (int i = 0; i < NCFG; i++)
@@ -146,26 +265,29 @@ int cmd_bench(int argc, char **argv)
 		goto out;
 	}
 	if ((size_t)snprintf(home, sizeof(home), "%s%s", mnt, home_rel) >= sizeof(home) ||
-	    (size_t)snprintf(cg, sizeof(cg), "%s/syscensus-bench-%d", mnt, (int)getpid()) >= sizeof(cg)) {
+	    (size_t)snprintf(cg, sizeof(cg), "%s/syscensus-bench-%d", mnt, (int)getpid()) >= sizeof(cg) ||
+	    (size_t)snprintf(many, sizeof(many), "%s-many", cg) >= sizeof(many)) {
 		sc_err("cgroup path too long under %s", mnt);
 		goto out;
 	}
-	if (mkdir(cg, 0755) < 0) {
+	if (mkdir(cg, 0755) < 0 || mkdir(many, 0755) < 0) {
 		sc_err("cannot create cgroup %s: %s", cg, strerror(errno));
 		goto out;
 	}
 	made = true;
-	if ((err = cgroup__id(cg, &cgid)) || (err = move_self(cg))) {
+	if ((err = cgroup__id(cg, &cgid)) || (err = write_pid(cg, getpid()))) {
 		sc_err("cannot move into cgroup %s: %s", cg, strerror(-err));
 		goto out;
 	}
 	moved = true;
 
-	for (int m = 0; m < 2; m++) {
-		ro.attach = m == 0 ? SC_ATTACH_BTF : SC_ATTACH_RAW;
-		floor[m] = floor__open(ro.attach);
+	for (int m = 0; m < 3; m++) {
+		ro.attach = m == 1 ? SC_ATTACH_RAW : SC_ATTACH_BTF;
+		ro.capacity = m == 2 ? 2 * MANY : SC_PROBES;
+		if (m < 2 && !(floor[m] = floor__open(ro.attach)))
+			goto out;
 		rec[m] = recorder__open(&ro);
-		if (!floor[m] || !rec[m])
+		if (!rec[m])
 			goto out;
 		recorder__detach(rec[m]);
 		if ((err = recorder__track(rec[m], cgid, &slot[m]))) {
@@ -173,69 +295,107 @@ int cmd_bench(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* MANY - 1 more live cgroups, each tracked */
+	for (int i = 0; i < MANY - 1; i++) {
+		snprintf(sub, sizeof(sub), "%s/c%d", many, i);
+		if (mkdir(sub, 0755) < 0 || cgroup__id(sub, &id) || recorder__track(rec[2], id, &s)) {
+			sc_err("cannot create and track cgroup %s", sub);
+			goto out;
+		}
+		made_many++;
+	}
 
-	printf("syscensus bench: getppid() x %lu per run, %lu runs interleaved, median ns per call\n",
-	       n, runs);
+	printf("syscensus bench: getppid() x %lu per run (strace: / %u), %lu runs interleaved, median ns per call\n",
+	       n, cfgs[STRACE].div, runs);
 	loop_ns(n / 10 + 1);	/* warm up */
 	for (unsigned long r = 0; r < runs; r++) {
 		for (int k = 0; k < NCFG; k++) {
+			bool tool = tools[k].argv != NULL;
+
+			if (!enabled[k] || (tool && r >= 5))	/* tools start slowly: 5 runs at most */
+				continue;
 			err = 0;
 			if (k == FLOOR_BTF || k == FLOOR_RAW)
 				err = floor__attach(floor[k == FLOOR_RAW]);
-			else if (k == REC_BTF || k == REC_RAW)
-				err = recorder__attach(rec[k == REC_RAW]);
+			else if (k == REC_BTF || k == REC_RAW || k == REC_MANY)
+				err = recorder__attach(rec[k == REC_BTF ? 0 : k == REC_RAW ? 1 : 2]);
+			else if (tool)
+				err = tool_start(&tools[k], home);
 			if (err) {
-				sc_err("cannot attach for \"%s\": %s", cfg_name[k], strerror(-err));
-				goto out;
+				sc_warn("cannot start \"%s\" (%s): left out", cfgs[k].name, strerror(-err));
+				enabled[k] = false;
+				continue;
 			}
-			samples[k][r] = loop_ns(n);
+			samples[k][taken[k]++] = loop_ns(n / cfgs[k].div + 1);
 			if (k == FLOOR_BTF || k == FLOOR_RAW)
 				floor__detach(floor[k == FLOOR_RAW]);
-			else if (k == REC_BTF || k == REC_RAW)
-				recorder__detach(rec[k == REC_RAW]);
+			else if (k == REC_BTF || k == REC_RAW || k == REC_MANY)
+				recorder__detach(rec[k == REC_BTF ? 0 : k == REC_RAW ? 1 : 2]);
+			else if (tool)
+				tool_stop(&tools[k]);
 		}
 	}
 	for (int k = 0; k < NCFG; k++) {
-		qsort(samples[k], runs, sizeof(double), cmp_double);
-		med[k] = samples[k][runs / 2];
+		if (!taken[k])
+			continue;
+		qsort(samples[k], taken[k], sizeof(double), cmp_double);
+		med[k] = samples[k][taken[k] / 2];
 	}
-	printf("%-40s %9s %9s %12s\n", "configuration", "ns/call", "added", "added/floor");
+	printf("%-44s %10s %10s %12s %5s\n", "configuration", "ns/call", "added", "added/floor", "runs");
 	for (int k = 0; k < NCFG; k++) {
-		double added = med[k] - med[NONE];
-		int fl = k >= FLOOR_RAW ? FLOOR_RAW : FLOOR_BTF;
+		double added = med[k] - med[NONE], fl = med[cfgs[k].floor] - med[NONE];
 
-		if (k == NONE)
-			printf("%-40s %9.1f %9s %12s\n", cfg_name[k], med[k], "-", "-");
+		if (!taken[k])
+			printf("%-44s %10s %10s %12s %5s\n", cfgs[k].name, "-", "-", "-", "0");
+		else if (k == NONE)
+			printf("%-44s %10.1f %10s %12s %5lu\n", cfgs[k].name, med[k], "-", "-", taken[k]);
 		else
-			printf("%-40s %9.1f %9.1f %12.2f\n", cfg_name[k], med[k], added,
-			       added / (med[fl] - med[NONE]));
+			printf("%-44s %10.1f %10.1f %12.2f %5lu\n", cfgs[k].name, med[k], added, added / fl, taken[k]);
 	}
-	printf("ratio of added costs, recorder/floor: tp_btf %.2f, raw_tp %.2f\n",
+	printf("ratio of added costs to the floor: syscensus tp_btf %.2f (1,000 cgroups %.2f), raw_tp %.2f",
 	       (med[REC_BTF] - med[NONE]) / (med[FLOOR_BTF] - med[NONE]),
+	       (med[REC_MANY] - med[NONE]) / (med[FLOOR_BTF] - med[NONE]),
 	       (med[REC_RAW] - med[NONE]) / (med[FLOOR_RAW] - med[NONE]));
+	if (taken[SYSCOUNT])
+		printf("; syscensus/syscount %.2f", (med[REC_BTF] - med[NONE]) / (med[SYSCOUNT] - med[NONE]));
+	if (taken[BPFTRACE])
+		printf("; syscensus/bpftrace %.2f", (med[REC_BTF] - med[NONE]) / (med[BPFTRACE] - med[NONE]));
+	printf("\n");
+	printf("memory: %zu bytes of counters per tracked cgroup and CPU, %d CPUs\n", sizeof(struct sc_counts),
+	       libbpf_num_possible_cpus());
 
 	/* proof that the measured path counted: every getppid of the recorder's runs */
 	ret = SC_EXIT_OK;
-	for (int m = 0; m < 2; m++) {
+	for (int m = 0; m < 3; m++) {
+		unsigned long want = n * taken[m == 0 ? REC_BTF : m == 1 ? REC_RAW : REC_MANY];
+		uint64_t got;
+
 		if ((err = recorder__read(rec[m], slot[m], t))) {
 			sc_err("cannot read counters: %s", strerror(-err));
 			ret = SC_EXIT_FAIL;
 			continue;
 		}
-		printf("check: %s recorder counted %llu getppid calls (%lu issued while attached)%s\n",
-		       m ? "raw_tp" : "tp_btf", (unsigned long long)t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr],
-		       n * runs, t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] >= n * runs ? "" : "  <- MISSING CALLS");
-		if (t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] < n * runs)
+		got = t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr];
+		printf("check: %s counted %llu getppid calls (%lu issued while attached)%s\n",
+		       cfgs[m == 0 ? REC_BTF : m == 1 ? REC_RAW : REC_MANY].name, (unsigned long long)got, want,
+		       got >= want ? "" : "  <- MISSING CALLS");
+		if (got < want)
 			ret = SC_EXIT_FAIL;
 	}
 out:
-	for (int m = 0; m < 2; m++) {
+	for (int k = 0; k < NCFG; k++)
+		tool_stop(&tools[k]);
+	for (int m = 0; m < 3; m++)
 		recorder__destroy(rec[m]);
+	for (int m = 0; m < 2; m++)
 		floor__destroy(floor[m]);
-	}
-	if (moved && (err = move_self(home)))
+	if (moved && (err = write_pid(home, getpid())))
 		sc_warn("cannot move back to cgroup %s: %s", home, strerror(-err));
-	if (made && rmdir(cg) < 0)
+	for (int i = 0; i < made_many; i++) {
+		snprintf(sub, sizeof(sub), "%s/c%d", many, i);
+		rmdir(sub);
+	}
+	if (made && (rmdir(cg) < 0 || rmdir(many) < 0))
 		sc_warn("cannot remove cgroup %s: %s", cg, strerror(errno));
 	for (int i = 0; i < NCFG; i++)
 		free(samples[i]);

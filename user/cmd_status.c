@@ -120,7 +120,7 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 	for (size_t i = 0; i < c->n_images; i++) {
 		const struct sc_image *img = c->images[i];
 		bool confined = !img->unknown && image__confined(img);
-		char name[SC_NAME_MAX], path[PATH_MAX];
+		char name[SC_NAME_MAX], path[PATH_MAX + SC_NAME_MAX + 8];
 		cJSON *o = cJSON_CreateObject(), *a, *sys, *setup;
 
 		if (!o)
@@ -132,8 +132,8 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			cJSON_AddStringToObject(o, "cgroup_path", img->cgpath);
 		if (!img->unknown) {
 			image_file_name(img->key, name);
-			snprintf(path, sizeof(path), "%s/%s.json", profiles_dir, name);
-			cJSON_AddStringToObject(o, "profile", path);
+			if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", profiles_dir, name) < sizeof(path))
+				cJSON_AddStringToObject(o, "profile", path);
 		}
 		cJSON_AddBoolToObject(o, "confined", confined);
 		if (img->incomplete)
