@@ -102,26 +102,32 @@ static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
 		((__u64 *)c->n)[idx]++;
 }
 
-/* Row of the counters: (seccomp phase, ABI) of the calling task, from thread_info. */
-static __always_inline __u32 sc_row(struct task_struct *t)
-{
-	__u32 row = 0;
+/*
+ * Row of the counters: (seccomp phase, ABI) of the calling task, from thread_info.
+ * READ(t, field) is a direct load on tp_btf (BTF pointers) and a CO-RE probe read on
+ * raw_tp: on tp_btf the helper calls would cost more than the rest of the path.
+ */
+#define SC_ROW(t, READ) ({								\
+	__u32 __row = 0;								\
+	if (bpf_core_field_exists(t->thread_info.syscall_work)) {			\
+		/* SYSCALL_WORK_SECCOMP is set when the task gets a filter (>= 5.11) */	\
+		if (READ(t, thread_info.syscall_work) &					\
+		    (1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))) \
+			__row = SC_FILTERED * SC_NR_ABIS;				\
+	} else if (READ(t, seccomp.mode)) {						\
+		__row = SC_FILTERED * SC_NR_ABIS;					\
+	}										\
+	if (SC_IS_COMPAT(READ(t, thread_info.status)))					\
+		__row += SC_ABI_COMPAT;							\
+	__row;										\
+})
+#define SC_DIRECT(t, f)	((t)->f)
 
-	if (bpf_core_field_exists(t->thread_info.syscall_work)) {
-		/* SYSCALL_WORK_SECCOMP is set when the task gets a filter (>= 5.11) */
-		__u64 bit = 1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP);
-
-		if (BPF_CORE_READ(t, thread_info.syscall_work) & bit)
-			row = SC_FILTERED * SC_NR_ABIS;
-	} else if (BPF_CORE_READ(t, seccomp.mode)) {
-		row = SC_FILTERED * SC_NR_ABIS;
-	}
 #ifdef __TARGET_ARCH_x86
-	if (BPF_CORE_READ(t, thread_info.status) & TS_COMPAT)
-		row += SC_ABI_COMPAT;
+#define SC_IS_COMPAT(status)	((status) & TS_COMPAT)
+#else
+#define SC_IS_COMPAT(status)	0
 #endif
-	return row;
-}
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
@@ -149,7 +155,7 @@ int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 		c->epoch = epoch;
 	}
 	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, sc_row(t), nr);
+		sc_bump(c->slot, SC_ROW(t, SC_DIRECT), nr);
 	return 0;
 }
 
@@ -181,7 +187,7 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 		c->epoch = epoch;
 	}
 	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, sc_row(t), nr);
+		sc_bump(c->slot, SC_ROW(t, BPF_CORE_READ), nr);
 	return 0;
 }
 
