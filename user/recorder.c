@@ -392,6 +392,8 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	return r;
 fail:
 	recorder__destroy(r);
+	if (o->pin_dir)
+		rmdir(o->pin_dir);	/* only if we left it empty */
 	errno = -err;
 	return NULL;
 }
