@@ -296,6 +296,8 @@ int cmd_status(int argc, char **argv)
 		if (img->incomplete)
 			snprintf(notes + strlen(notes), sizeof(notes) - strlen(notes), "INCOMPLETE: %s",
 				 img->incomplete);
+		if (strlen(notes) >= 2 && !strcmp(notes + strlen(notes) - 2, "; "))
+			notes[strlen(notes) - 2] = '\0';
 		fmt_time(img->last, t, sizeof(t));
 		printf("%-40s %10llu %8u %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total, s.distinct,
 		       (unsigned long long)s.calls, t, notes);
