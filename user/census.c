@@ -198,6 +198,27 @@ void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_i
 	}
 }
 
+size_t census__prune(struct sc_census *c)
+{
+	size_t dropped = 0;
+
+	for (size_t i = 0; i < c->n_images;) {
+		struct sc_image *img = c->images[i];
+		bool live = false;
+
+		for (size_t k = 0; k < c->n_live && !live; k++)
+			live = c->live[k]->img == img;
+		if (!img->unknown || img->calls.n || img->incomplete || live) {
+			i++;
+			continue;
+		}
+		c->images[i] = c->images[--c->n_images];
+		image_free(img);
+		dropped++;
+	}
+	return dropped;
+}
+
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid)
 {
 	for (size_t i = 0; i < c->n_live; i++)

@@ -102,6 +102,13 @@ void image__set_incomplete(struct sc_image *img, const char *why);
 /* Move everything of @from (an unknown/<id> entry) into @to and forget @from. */
 void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);
 
+/*
+ * Forget unknown/<id> entries that made no call and whose cgroup is gone (or was never
+ * counted): they would only grow the state on hosts with many transient cgroups.
+ * Returns how many were dropped.
+ */
+size_t census__prune(struct sc_census *c);
+
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid);
 struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t slot, const char *path,
 				 struct sc_image *img, const char *ctr);

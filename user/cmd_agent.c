@@ -372,6 +372,7 @@ static void tick(struct agent *a, unsigned n)
 		if (recorder__read(a->rec, l->slot, a->buf) == 0)
 			census__fold(l, a->buf, now);
 	}
+	census__prune(&a->c);
 	write_profiles(a);
 	save(a);
 }

@@ -511,6 +511,13 @@ static void test_census(void)
 		sc_write_file_atomic(path, bad_row, strlen(bad_row));
 	}
 	CHECK(census__load(&back, path) == -EINVAL, "census_refuses_bad_row", "%s", "");
+	/* an unknown cgroup that made no call and is gone is forgotten; one that did is kept */
+	census__image(&c, SC_UNKNOWN_PREFIX "77", true);
+	img = census__image(&c, SC_UNKNOWN_PREFIX "78", true);
+	if (img)
+		vec_get(&img->calls, SC_KEY(0, 0, 1), true)->count = 3;
+	CHECK(census__prune(&c) == 1 && census__image(&c, SC_UNKNOWN_PREFIX "78", false) &&
+	      !census__image(&c, SC_UNKNOWN_PREFIX "77", false), "census_prune_idle_unknown", "%s", "");
 	unlink(path);
 	census__free(&c);
 	free(cur);
