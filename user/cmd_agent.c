@@ -542,16 +542,8 @@ int cmd_agent(int argc, char **argv)
 			bundles[n_bundles++] = optarg;
 			break;
 		case 'A':
-			if (!strcmp(optarg, "auto"))
-				ro.attach = SC_ATTACH_AUTO;
-			else if (!strcmp(optarg, "tp_btf"))
-				ro.attach = SC_ATTACH_BTF;
-			else if (!strcmp(optarg, "raw_tp"))
-				ro.attach = SC_ATTACH_RAW;
-			else {
-				sc_err("--attach: expected auto, tp_btf or raw_tp, not \"%s\"", optarg);
+			if (recorder__parse_attach(optarg, &ro.attach))
 				return SC_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

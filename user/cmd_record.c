@@ -111,16 +111,8 @@ int cmd_record(int argc, char **argv)
 			report = optarg;
 			break;
 		case 'A':
-			if (strcmp(optarg, "auto") == 0)
-				ropts.attach = SC_ATTACH_AUTO;
-			else if (strcmp(optarg, "tp_btf") == 0)
-				ropts.attach = SC_ATTACH_BTF;
-			else if (strcmp(optarg, "raw_tp") == 0)
-				ropts.attach = SC_ATTACH_RAW;
-			else {
-				sc_err("--attach: expected auto, tp_btf or raw_tp, not \"%s\"", optarg);
+			if (recorder__parse_attach(optarg, &ropts.attach))
 				return SC_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			usage(stdout);

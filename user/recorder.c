@@ -44,6 +44,21 @@ struct sc_recorder {
 	void *cb_ctx;
 };
 
+int recorder__parse_attach(const char *s, enum sc_attach *out)
+{
+	if (!strcmp(s, "auto"))
+		*out = SC_ATTACH_AUTO;
+	else if (!strcmp(s, "tp_btf"))
+		*out = SC_ATTACH_BTF;
+	else if (!strcmp(s, "raw_tp"))
+		*out = SC_ATTACH_RAW;
+	else {
+		sc_err("--attach: expected auto, tp_btf or raw_tp, not \"%s\"", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static void explain_load_error(int err)
 {
 	if (err == -EPERM || err == -EACCES)

@@ -17,6 +17,9 @@ enum sc_attach {
 	SC_ATTACH_RAW,		/* raw tracepoint: the fallback, forced for measurements */
 };
 
+/* --attach: "auto", "tp_btf" or "raw_tp". 0, or -EINVAL after saying what is accepted. */
+int recorder__parse_attach(const char *s, enum sc_attach *out);
+
 struct sc_recorder_opts {
 	unsigned capacity;	/* cgroups tracked at once; rounded up to a power of two */
 	enum sc_attach attach;
