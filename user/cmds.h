@@ -10,5 +10,6 @@ int cmd_bench(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -31,6 +31,8 @@ static const struct {
 	  "watch every container on the host and keep a seccomp profile per image" },
 	{ "status", cmd_status, "[--state-dir DIR] [--json]",
 	  "images and containers seen by the agent, their syscalls, recorder health" },
+	{ "diff", cmd_diff, "--observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]",
+	  "observed syscalls per image against committed profiles: breaking, conditional, unused" },
 	{ "unload", cmd_unload, "[--pin-dir DIR]",
 	  "remove the agent's pinned recorder (counting stops)" },
 	{ "bench", cmd_bench, "[-n CALLS] [-r REPS]",

@@ -36,7 +36,7 @@ static const char *const cap_names[] = {
 	"CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
 };
 
-static int cap_by_name(const char *name)
+int cap_by_name(const char *name)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(cap_names); i++)
 		if (strcmp(cap_names[i], name) == 0)

@@ -19,6 +19,9 @@ struct sc_eval_ctx {
 	unsigned kmajor, kminor; /* running kernel, for minKernel */
 };
 
+/* Capability number of "CAP_SYS_ADMIN"-style @name, or -1. */
+int cap_by_name(const char *name);
+
 /* The current process on the running kernel. Returns 0 or -errno. */
 int eval_ctx_current(struct sc_eval_ctx *ctx);
 

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * syscensus diff: what the agent observed, per image, against the profiles a team
+ * keeps. Each profile is compiled by libseccomp and the resulting filter is run on
+ * every observed syscall (verdict.c), so the answer is the kernel's: defaultAction,
+ * errnoRet, architectures/archMap, includes/excludes by arch, caps and minKernel.
+ *   breaking     observed, and the profile would not let it run
+ *   conditional  allowed only for some arguments (the conditions are listed)
+ *   unused       allowed, never observed
+ *   unprofiled   an image observed with no profile; stale: a profile with no image
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "census.h"
+#include "cmds.h"
+#include "json.h"
+#include "names.h"
+#include "observed.h"
+#include "profile.h"
+#include "syscalls.h"
+#include "util.h"
+#include "verdict.h"
+
+enum fmt { FMT_TEXT, FMT_JSON, FMT_MD };
+
+/* Docker's default capability set for a container: what includes.caps is evaluated with */
+static const char *const default_caps[] = {
+	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+	"CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT",
+	"CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP",
+};
+
+static const char *op_str(enum scmp_compare op)
+{
+	switch (op) {
+	case SCMP_CMP_NE: return "!=";
+	case SCMP_CMP_LT: return "<";
+	case SCMP_CMP_LE: return "<=";
+	case SCMP_CMP_EQ: return "==";
+	case SCMP_CMP_GE: return ">=";
+	case SCMP_CMP_GT: return ">";
+	case SCMP_CMP_MASKED_EQ: return "&";
+	default: return "?";
+	}
+}
+
+/* The argument conditions of the active rules that name @name, as text. */
+static void conditions(const struct sc_profile *p, const char *name, struct sc_buf *b)
+{
+	for (size_t r = 0; r < p->n_rules; r++) {
+		const struct sc_rule *ru = &p->rules[r];
+		bool named = false;
+		char act[48];
+
+		if (!ru->active || !ru->n_conds)
+			continue;
+		for (size_t i = 0; i < ru->n_names && !named; i++)
+			named = !strcmp(ru->names[i], name);
+		if (!named)
+			continue;
+		action_str(ru->action, act, sizeof(act));
+		sc_buf_printf(b, "%s%s if", b->len ? "; " : "", act);
+		for (size_t c = 0; c < ru->n_conds; c++) {
+			const struct sc_cond *cd = &ru->conds[c];
+
+			if (cd->op == SCMP_CMP_MASKED_EQ)
+				sc_buf_printf(b, "%s arg%u & 0x%llx == 0x%llx", c ? " &&" : "", cd->index,
+					      (unsigned long long)cd->value, (unsigned long long)cd->value2);
+			else
+				sc_buf_printf(b, "%s arg%u %s 0x%llx", c ? " &&" : "", cd->index, op_str(cd->op),
+					      (unsigned long long)cd->value);
+		}
+	}
+}
+
+struct finding {
+	const char *kind;	/* "breaking", "conditional", "unused" */
+	const char *name;
+	const char *abi;
+	uint64_t count;
+	char verdict[48];
+	char *detail;		/* conditions */
+};
+
+struct image_report {
+	const struct sc_image *img;
+	char profile[PATH_MAX + SC_NAME_MAX + 8];
+	bool has_profile;
+	char *error;
+	struct finding *f;
+	size_t n_f;
+	unsigned breaking, conditional, unused;
+};
+
+static void add_finding(struct image_report *ir, const char *kind, const char *name, const char *abi,
+			uint64_t count, uint32_t ret, char *detail)
+{
+	struct finding *f = realloc(ir->f, (ir->n_f + 1) * sizeof(*f));
+
+	if (!f) {
+		free(detail);
+		return;
+	}
+	ir->f = f;
+	f = &ir->f[ir->n_f++];
+	f->kind = kind;
+	f->name = name;
+	f->abi = abi;
+	f->count = count;
+	f->detail = detail;
+	verdict_str(ret, f->verdict, sizeof(f->verdict));
+}
+
+static bool always_allowed(const char *name)
+{
+	for (size_t i = 0; sc_always_allowed[i]; i++)
+		if (!strcmp(sc_always_allowed[i], name))
+			return true;
+	return false;
+}
+
+/* Evaluate one image against its profile. Returns 0, or -errno with ir->error set. */
+static int evaluate(struct image_report *ir, const struct sc_eval_ctx *ctx)
+{
+	const struct sc_image *img = ir->img;
+	bool confined = image__confined(img), seen[SC_NR_ABIS][SC_NR_PER_ABI] = {};
+	uint64_t counts[SC_NR_ABIS][SC_NR_PER_ABI] = {};
+	char err[512];
+	struct sc_profile *p;
+	scmp_filter_ctx fctx = NULL;
+	struct sc_compile_stats st;
+	struct sc_filter f = {};
+	int ret;
+
+	for (size_t i = 0; i < img->calls.n; i++) {
+		const struct sc_vent *e = &img->calls.e[i];
+
+		if (confined && SC_KEY_PHASE(e->key) != SC_FILTERED)
+			continue;
+		seen[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] = true;
+		counts[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] += e->count;
+	}
+	p = profile__load(ir->profile, ctx, SC_UNKNOWN_WARN, err, sizeof(err));
+	if (!p) {
+		ir->error = strdup(err);
+		return -EINVAL;
+	}
+	ret = profile__compile(p, ctx, false, &fctx, &st, err, sizeof(err));
+	if (!ret)
+		ret = filter__export(fctx, &f);
+	if (ret) {
+		ir->error = strdup(err[0] ? err : strerror(-ret));
+		goto out;
+	}
+	for (int a = 0; a < SC_NR_ABIS; a++) {
+		const struct sc_arch *arch = arch_of_abi(a);
+		bool abi_used = false;
+
+		if (!arch)
+			continue;
+		for (int nr = 0; nr < SC_NR_OVERFLOW; nr++)
+			abi_used |= seen[a][nr];
+		for (int nr = 0; nr < SC_NR_OVERFLOW; nr++) {
+			const char *name = syscall_name(arch->token, nr);
+			struct sc_verdict v;
+
+			if (!name || (!seen[a][nr] && (a != SC_ABI_NATIVE && !abi_used)))
+				continue;
+			v = filter__verdict(&f, arch->token, nr);
+			if (seen[a][nr] && v.kind == SC_V_DENY) {
+				add_finding(ir, "breaking", name, arch->docker, counts[a][nr], v.ret, NULL);
+				ir->breaking++;
+			} else if (seen[a][nr] && v.kind == SC_V_CONDITIONAL) {
+				struct sc_buf b = {};
+
+				conditions(p, name, &b);
+				add_finding(ir, "conditional", name, arch->docker, counts[a][nr], v.ret, b.data);
+				ir->conditional++;
+			} else if (!seen[a][nr] && v.kind == SC_V_ALLOW && !always_allowed(name)) {
+				add_finding(ir, "unused", name, arch->docker, 0, v.ret, NULL);
+				ir->unused++;
+			}
+		}
+	}
+out:
+	filter__free(&f);
+	if (fctx)
+		seccomp_release(fctx);
+	profile__free(p);
+	return ret;
+}
+
+static void fmt_time(int64_t t, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+
+	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, len, "-");
+}
+
+static void print_text(struct image_report *irs, size_t n, char **stale, size_t n_stale, bool md)
+{
+	unsigned tb = 0, tc = 0, tu = 0, unprof = 0;
+	char t1[32], t2[32];
+
+	if (md)
+		printf("## syscensus: observed syscalls against the profiles\n\n");
+	for (size_t i = 0; i < n; i++) {
+		struct image_report *ir = &irs[i];
+		const struct sc_image *img = ir->img;
+
+		fmt_time(img->first, t1, sizeof(t1));
+		fmt_time(img->last, t2, sizeof(t2));
+		if (!ir->has_profile) {
+			unprof++;
+			continue;
+		}
+		tb += ir->breaking, tc += ir->conditional, tu += ir->unused;
+		if (md) {
+			printf("### `%s`\n\n", img->key);
+			printf("Observed %s to %s in %llu container(s); profile `%s`.\n\n", t1, t2,
+			       (unsigned long long)img->ctrs_total, ir->profile);
+		} else {
+			printf("%s  (profile %s; observed %s to %s, %llu containers)\n", img->key, ir->profile, t1, t2,
+			       (unsigned long long)img->ctrs_total);
+		}
+		if (ir->error) {
+			printf(md ? "**error**: %s\n\n" : "  ERROR %s\n", ir->error);
+			continue;
+		}
+		if (md && (ir->breaking || ir->conditional || ir->unused))
+			printf("| | syscall | ABI | calls | profile gives |\n|---|---|---|---|---|\n");
+		for (size_t k = 0; k < ir->n_f; k++) {
+			const struct finding *f = &ir->f[k];
+
+			if (!strcmp(f->kind, "unused"))
+				continue;
+			if (md)
+				printf("| %s | `%s` | %s | %llu | %s%s%s |\n", f->kind, f->name, f->abi,
+				       (unsigned long long)f->count, f->verdict, f->detail ? ": " : "",
+				       f->detail ? f->detail : "");
+			else
+				printf("  %-11s %-20s %-18s %8llu calls  profile gives %s%s%s\n",
+				       !strcmp(f->kind, "breaking") ? "BREAKING" : "CONDITIONAL", f->name, f->abi,
+				       (unsigned long long)f->count, f->verdict, f->detail ? ": " : "",
+				       f->detail ? f->detail : "");
+		}
+		if (ir->unused) {
+			printf(md ? "| unused | " : "  unused (%u, allowed and never observed): ", ir->unused);
+			for (size_t k = 0, shown = 0; k < ir->n_f; k++) {
+				if (strcmp(ir->f[k].kind, "unused"))
+					continue;
+				if (shown == 40) {	/* the whole list is in --format json */
+					printf(" ... (+%zu more)", (size_t)ir->unused - shown);
+					break;
+				}
+				printf(md ? "%s`%s`" : "%s%s", shown ? " " : "", ir->f[k].name);
+				shown++;
+			}
+			printf(md ? " | | | allowed, never observed |\n" : "\n");
+		}
+		if (md)
+			printf("\n");
+		else if (!ir->breaking && !ir->conditional && !ir->unused)
+			printf("  ok: every observed syscall is allowed, nothing unused\n");
+	}
+	if (unprof) {
+		printf(md ? "### Images without a profile\n\n" : "unprofiled (observed, no profile):\n");
+		for (size_t i = 0; i < n; i++)
+			if (!irs[i].has_profile)
+				printf(md ? "- `%s`\n" : "  %s\n", irs[i].img->key);
+		if (md)
+			printf("\n");
+	}
+	if (n_stale) {
+		printf(md ? "### Profiles of images not observed\n\n" : "stale (profile, image not observed):\n");
+		for (size_t i = 0; i < n_stale; i++)
+			printf(md ? "- `%s`\n" : "  %s\n", stale[i]);
+		if (md)
+			printf("\n");
+	}
+	printf(md ? "**%u breaking, %u conditional, %u unused, %u unprofiled, %zu stale**\n"
+		  : "summary: %u breaking, %u conditional, %u unused, %u unprofiled, %zu stale\n",
+	       tb, tc, tu, unprof, n_stale);
+}
+
+static void print_json(struct image_report *irs, size_t n, char **stale, size_t n_stale)
+{
+	cJSON *doc = cJSON_CreateObject(), *imgs, *arr;
+	struct sc_buf b = {};
+	char t[32];
+
+	if (!doc)
+		return;
+	imgs = cJSON_AddArrayToObject(doc, "images");
+	for (size_t i = 0; i < n; i++) {
+		struct image_report *ir = &irs[i];
+		cJSON *o = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(imgs, o);
+		cJSON_AddStringToObject(o, "image", ir->img->key);
+		if (!ir->has_profile) {
+			cJSON_AddStringToObject(o, "status", "unprofiled");
+			continue;
+		}
+		cJSON_AddStringToObject(o, "profile", ir->profile);
+		fmt_time(ir->img->first, t, sizeof(t));
+		cJSON_AddStringToObject(o, "observed_from", t);
+		fmt_time(ir->img->last, t, sizeof(t));
+		cJSON_AddStringToObject(o, "observed_to", t);
+		if (ir->error) {
+			cJSON_AddStringToObject(o, "status", "error");
+			cJSON_AddStringToObject(o, "error", ir->error);
+			continue;
+		}
+		cJSON_AddStringToObject(o, "status", ir->breaking ? "breaking" : "ok");
+		for (int kind = 0; kind < 3; kind++) {
+			const char *k = kind == 0 ? "breaking" : kind == 1 ? "conditional" : "unused";
+
+			arr = cJSON_AddArrayToObject(o, k);
+			for (size_t j = 0; j < ir->n_f; j++) {
+				const struct finding *f = &ir->f[j];
+				cJSON *e;
+
+				if (strcmp(f->kind, k))
+					continue;
+				e = cJSON_CreateObject();
+				cJSON_AddItemToArray(arr, e);
+				cJSON_AddStringToObject(e, "syscall", f->name);
+				cJSON_AddStringToObject(e, "arch", f->abi);
+				if (kind < 2)
+					cJSON_AddItemToObject(e, "calls", json_u64_node(f->count));
+				cJSON_AddStringToObject(e, "action", f->verdict);
+				if (f->detail)
+					cJSON_AddStringToObject(e, "conditions", f->detail);
+			}
+		}
+	}
+	arr = cJSON_AddArrayToObject(doc, "stale");
+	for (size_t i = 0; i < n_stale; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(stale[i]));
+	json_write(&b, doc);
+	cJSON_Delete(doc);
+	if (b.data)
+		fwrite(b.data, 1, b.len, stdout);
+	sc_buf_free(&b);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cmp_image(const void *a, const void *b)
+{
+	return strcmp((*(struct sc_image *const *)a)->key, (*(struct sc_image *const *)b)->key);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: syscensus diff --observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]\n"
+		"                      [--fail-on unused] [--caps default|all|none|CAP_X,CAP_Y...]\n"
+		"Evaluate what the agent observed for each image against PROFILES-DIR/<image>.json\n"
+		"(the agent's file names), as the kernel would apply each profile.\n"
+		"  --caps  capabilities includes/excludes.caps are evaluated with (default: Docker's\n"
+		"          default set for a container, which has no CAP_SYS_ADMIN)\n"
+		"Exit status: 0 no breaking drift; 1 breaking drift (or unused, with --fail-on unused);\n"
+		"2 error.\n");
+}
+
+int cmd_diff(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "observed", required_argument, NULL, 'o' },
+		{ "against", required_argument, NULL, 'a' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "fail-on", required_argument, NULL, 'F' },
+		{ "caps", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *observed = NULL, *against = NULL, *caps = "default";
+	struct image_report *irs = NULL;
+	char state[PATH_MAX], **stale = NULL;
+	struct sc_census c = {};
+	struct sc_eval_ctx ctx;
+	size_t n_ir = 0, n_stale = 0;
+	bool fail_unused = false, errors = false, breaking = false, unused = false;
+	enum fmt fmt = FMT_TEXT;
+	struct dirent *de;
+	DIR *d;
+	int ch, ret = SC_EXIT_USAGE;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'o': observed = optarg; break;
+		case 'a': against = optarg; break;
+		case 'c': caps = optarg; break;
+		case 'f':
+			if (!strcmp(optarg, "text"))
+				fmt = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				fmt = FMT_JSON;
+			else if (!strcmp(optarg, "markdown") || !strcmp(optarg, "md"))
+				fmt = FMT_MD;
+			else {
+				sc_err("--format: expected text, json or markdown, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			break;
+		case 'F':
+			if (strcmp(optarg, "unused")) {
+				sc_err("--fail-on: expected unused, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			fail_unused = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return SC_EXIT_OK;
+		default:
+			usage(stderr);
+			return SC_EXIT_USAGE;
+		}
+	}
+	if (!observed || !against || optind < argc) {
+		sc_err("diff: --observed STATE-DIR and --against PROFILES-DIR are needed");
+		usage(stderr);
+		return SC_EXIT_USAGE;
+	}
+	if (eval_ctx_current(&ctx)) {
+		sc_err("cannot read the running kernel's version");
+		return 2;
+	}
+	if (!strcmp(caps, "all")) {
+		ctx.caps = ~0ULL;
+	} else {
+		char *list = strdup(!strcmp(caps, "default") || !strcmp(caps, "none") ? "" : caps), *tok, *save = NULL;
+
+		ctx.caps = 0;
+		if (!strcmp(caps, "default"))
+			for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++)
+				ctx.caps |= 1ULL << cap_by_name(default_caps[i]);
+		for (tok = list ? strtok_r(list, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
+			int n = cap_by_name(tok);
+
+			if (n < 0) {
+				sc_err("--caps: unknown capability \"%s\"", tok);
+				free(list);
+				return SC_EXIT_USAGE;
+			}
+			ctx.caps |= 1ULL << n;
+		}
+		free(list);
+	}
+	snprintf(state, sizeof(state), "%s/state.json", observed);
+	if (census__load(&c, state))
+		return 2;	/* message printed */
+	if (!c.n_images && access(state, F_OK) < 0) {
+		sc_err("%s: no state file (has `syscensus agent --state-dir %s` run?)", state, observed);
+		return 2;
+	}
+	qsort(c.images, c.n_images, sizeof(*c.images), cmp_image);
+	irs = calloc(c.n_images + 1, sizeof(*irs));
+	if (!irs)
+		goto oom;
+	for (size_t i = 0; i < c.n_images; i++) {
+		struct image_report *ir = &irs[n_ir];
+		char name[SC_NAME_MAX];
+
+		if (c.images[i]->unknown || !c.images[i]->calls.n)
+			continue;
+		ir->img = c.images[i];
+		image_file_name(ir->img->key, name);
+		snprintf(ir->profile, sizeof(ir->profile), "%s/%s.json", against, name);
+		ir->has_profile = access(ir->profile, F_OK) == 0;
+		if (ir->has_profile && evaluate(ir, &ctx))
+			errors = true;
+		breaking |= ir->breaking > 0;
+		unused |= ir->unused > 0;
+		n_ir++;
+	}
+	d = opendir(against);
+	if (!d) {
+		sc_err("%s: %s", against, strerror(errno));
+		errors = true;
+	}
+	while (d && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		bool known = false;
+		char **v;
+
+		if (len < 6 || strcmp(de->d_name + len - 5, ".json"))
+			continue;
+		for (size_t i = 0; i < n_ir && !known; i++)
+			known = !strcmp(strrchr(irs[i].profile, '/') + 1, de->d_name);
+		if (known)
+			continue;
+		v = realloc(stale, (n_stale + 1) * sizeof(*v));
+		if (!v)
+			break;
+		stale = v;
+		stale[n_stale++] = strdup(de->d_name);
+	}
+	if (d)
+		closedir(d);
+	qsort(stale, n_stale, sizeof(*stale), cmp_str);
+	if (fmt == FMT_JSON)
+		print_json(irs, n_ir, stale, n_stale);
+	else
+		print_text(irs, n_ir, stale, n_stale, fmt == FMT_MD);
+	ret = errors ? 2 : breaking || (fail_unused && unused) ? SC_EXIT_FAIL : SC_EXIT_OK;
+	goto out;
+oom:
+	sc_err("out of memory");
+	ret = 2;
+out:
+	for (size_t i = 0; i < n_ir; i++) {
+		for (size_t k = 0; k < irs[i].n_f; k++)
+			free(irs[i].f[k].detail);
+		free(irs[i].f);
+		free(irs[i].error);
+	}
+	free(irs);
+	for (size_t i = 0; i < n_stale; i++)
+		free(stale[i]);
+	free(stale);
+	census__free(&c);
+	return ret;
+}
