@@ -66,6 +66,16 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } sc_events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct sc_deny_key);
+	__type(value, __u64);
+} sc_denied SEC(".maps");
+
+/* denials the map had no room for */
+__u64 sc_denied_lost = 0;
+
 /* arch/x86/include/asm/thread_info.h: "32bit syscall active (64BIT)" */
 #define TS_COMPAT 0x0002
 
@@ -294,5 +304,87 @@ int sc_rmdir_raw(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	cgid = BPF_CORE_READ(cgrp, kn, id);
 	sc_emit(SC_EV_RMDIR, cgid, sc_find(cgid), BPF_CORE_READ(cgrp, level), (const char *)ctx->args[1]);
+	return 0;
+}
+
+/*
+ * Denials (agent --denials). A syscall the filter refuses never reaches sys_enter but
+ * does reach sys_exit, with the errno; the entry hooks that would see the refusal
+ * itself (fexit on __secure_computing/__seccomp_filter) cannot be attached on kernels
+ * that do not let them be traced. So: on sys_exit, a failed call of a task under a
+ * filter, for a syscall that the filter does not always allow according to the
+ * kernel's own seccomp action cache (seccomp_filter->cache, the bitmap of calls the
+ * filter allows whatever the arguments), is a refusal. A call allowed only for some
+ * arguments that fails for another reason is reported too: the report says so. A
+ * KILL_* action marks the task's seccomp mode dead and never returns: those are
+ * counted once, when the task exits.
+ */
+#define SC_SECCOMP_MODE_DEAD	3
+#define SC_RET_KILL_PROCESS	0x80000000U
+#define SC_RET_ERRNO		0x00050000U
+
+static __always_inline void sc_deny(struct task_struct *t, long nr, __u32 ret)
+{
+	struct sc_deny_key k = {};
+	__u64 one = 1, *v;
+
+	k.cgid = t->cgroups->dfl_cgrp->kn->id;
+	k.abi = SC_IS_COMPAT(t->thread_info.status) ? SC_ABI_COMPAT : SC_ABI_NATIVE;
+	k.nr = nr >= 0 && nr < SC_NR_OVERFLOW ? nr : SC_NR_OVERFLOW;
+	k.ret = ret;
+	v = bpf_map_lookup_elem(&sc_denied, &k);
+	if (v) {
+		__sync_fetch_and_add(v, 1);
+		return;
+	}
+	if (bpf_map_update_elem(&sc_denied, &k, &one, BPF_NOEXIST)) {
+		v = bpf_map_lookup_elem(&sc_denied, &k);	/* raced with another CPU */
+		if (v)
+			__sync_fetch_and_add(v, 1);
+		else
+			__sync_fetch_and_add(&sc_denied_lost, 1);
+	}
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
+{
+	struct task_struct *t;
+	struct seccomp_filter *f;
+	unsigned long bits[8];
+	long nr;
+
+	if (ret >= 0 || ret < -4095)	/* success: the common case, one compare */
+		return 0;
+	t = bpf_get_current_task_btf();
+	if (!(t->thread_info.syscall_work &
+	      (1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))))
+		return 0;		/* no filter: a plain error */
+	nr = regs->orig_ax;
+	f = t->seccomp.filter;
+	if (nr < 0 || nr >= 512 || !f)
+		return 0;
+	/* a failed call of a confined task: rare enough for a probe read */
+	if (bpf_probe_read_kernel(bits, sizeof(bits), SC_IS_COMPAT(t->thread_info.status) ?
+			(void *)&f->cache.allow_compat : (void *)&f->cache.allow_native))
+		return 0;
+	if (bits[(nr >> 6) & 7] & (1UL << (nr & 63)))
+		return 0;		/* always allowed by the filter: a plain error */
+	sc_deny(t, nr, SC_RET_ERRNO | (__u32)-ret);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(sc_deny_kill, struct task_struct *p, bool group_dead)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct pt_regs *regs;
+
+	if (t->seccomp.mode != SC_SECCOMP_MODE_DEAD)
+		return 0;
+	regs = (struct pt_regs *)bpf_task_pt_regs(t);
+	if (!regs)
+		return 0;
+	sc_deny(t, BPF_CORE_READ(regs, orig_ax), SC_RET_KILL_PROCESS);
 	return 0;
 }

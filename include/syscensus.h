@@ -84,6 +84,19 @@ struct sc_cache {
 	__u32 pad;
 };
 
+/*
+ * A syscall the seccomp filter refused (fexit of __seccomp_filter) or killed the task
+ * for (sched_process_exit of a task whose seccomp mode is "dead"). Key of a HASH map
+ * whose value is a __u64 count; entries exist only for refused calls, so the map is
+ * written on the denial path only. Userspace reads and deletes them atomically.
+ */
+struct sc_deny_key {
+	__u64 cgid;
+	__u16 abi;
+	__u16 nr;
+	__u32 ret;	/* the filter's answer: SECCOMP_RET_ERRNO | errno, TRAP, KILL_PROCESS */
+};
+
 /* Events from the cgroup_mkdir/cgroup_rmdir programs to the agent (ring buffer). */
 #define SC_EV_MKDIR	1	/* a cgroup v2 appeared; slot is where it is counted */
 #define SC_EV_RMDIR	2	/* a cgroup v2 was removed: read its counters, free the slot */

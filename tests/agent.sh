@@ -85,6 +85,8 @@ agent_stop() {	# [signal]
 agent_cleanup() {
 	agent_stop KILL
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
+	"$SC" unload --pin-dir "$PIN-deny" >/dev/null 2>&1
+	"$SC" unload --pin-dir "$PIN-cap" >/dev/null 2>&1
 	podman rm -af -t 0 >/dev/null 2>&1
 	[ -n "${CGT:-}" ] && find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 	true
@@ -328,6 +330,39 @@ t_agent_state_version() {
 	[ $rc = 2 ] && grep -q -- "--interval" "$T/v.out" && pass agent_usage_error || fail agent_usage_error "exit $rc"
 }
 
+# The seed's failure: a profile too strict for the container. What the filter refused
+# is named, with its action, for the image, by status and diff.
+t_agent_denials() {
+	local S=$T/ag7 pin_saved=$PIN pb out rc
+	pb=$(profile_of "$T/ag1/profiles" "$BB")
+	[ -f "$pb" ] || { skip agent_denials "no busybox profile from agent_containers"; return; }
+	without "$pb" mkdir "$T/bb-nomkdir.json"
+	sed 's/"SCMP_ACT_ERRNO"/"SCMP_ACT_KILL_PROCESS"/' "$T/bb-nomkdir.json" >"$T/bb-nomkdir-kill.json"
+	mkdir -p "$S"
+	PIN=$PIN-deny
+	agent_start "$S" --interval 1 --denials || { fail agent_denials_start "$(tail -5 "$S.log")"; PIN=$pin_saved; return; }
+	out=$(prun --rm --security-opt "seccomp=$T/bb-nomkdir.json" "$BB" sh -c "$W_BB" 2>&1); rc=$?
+	[ $rc != 0 ] && [[ $out == *"Operation not permitted"* ]] && pass agent_too_strict_container_fails ||
+		fail agent_too_strict_container_fails "exit $rc: $out"
+	prun --rm --security-opt "seccomp=$T/bb-nomkdir-kill.json" "$BB" sh -c "$W_BB" >/dev/null 2>&1; rc=$?
+	[ $rc = 159 ] && pass agent_killing_profile_sigsys || fail agent_killing_profile_sigsys "exit $rc"
+	# a plain failing call (ENOENT) under podman's default filter is not a denial
+	prun --rm "$BB" cat /nonexistent >/dev/null 2>&1
+	sleep 1.5
+	agent_stop TERM
+	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
+	PIN=$pin_saved
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
+den=sorted((x["syscall"], x["action"], x["count"]) for x in im[sys.argv[1]]["denied"])
+assert den == [("mkdir", "SCMP_ACT_ERRNO(1)", 1), ("mkdir", "SCMP_ACT_KILL_PROCESS", 1)], den
+assert all(not i["denied"] for k, i in im.items() if k != sys.argv[1]), "denials elsewhere"' "$BB" 2>"$T/den.err" &&
+		pass agent_status_names_denials_exactly || fail agent_status_names_denials_exactly "$(tail -3 "$T/den.err")"
+	out=$("$SC" diff --observed "$S" --against "$T/ag1/profiles" 2>&1); rc=$?
+	[ $rc = 1 ] && echo "$out" | grep -qE "DENIED +mkdir +SCMP_ARCH_X86_64 +1 calls +enforced filter gave SCMP_ACT_ERRNO\(1\)" &&
+		pass agent_diff_reports_denials || fail agent_diff_reports_denials "exit $rc: $out"
+}
+
 t_agent() {
 	if ! podman_setup; then
 		skip agent "podman, runc or busybox missing, or images could not be built (bash .ci/deps installs them)"
@@ -335,6 +370,7 @@ t_agent() {
 	fi
 	trap 'agent_cleanup; rm -rf "$T"' EXIT
 	t_agent_containers
+	t_agent_denials
 	t_agent_short_container
 	t_agent_sigkill
 	t_agent_runtimes_and_names

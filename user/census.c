@@ -66,6 +66,7 @@ static void image_free(struct sc_image *img)
 		free(img->ctrs[i].name);
 	free(img->ctrs);
 	free(img->incomplete);
+	free(img->denied);
 	vec_free(&img->calls);
 	free(img);
 }
@@ -182,6 +183,11 @@ void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_i
 			e->last = f->last;
 		e->count += f->count;
 	}
+	for (size_t i = 0; i < from->n_denied; i++) {
+		const struct sc_denial *d = &from->denied[i];
+
+		image__add_denial(to, d->abi, d->nr, d->ret, d->count, d->last);
+	}
 	if (from->first && (!to->first || from->first < to->first))
 		to->first = from->first;
 	if (from->last > to->last)
@@ -208,7 +214,7 @@ size_t census__prune(struct sc_census *c)
 
 		for (size_t k = 0; k < c->n_live && !live; k++)
 			live = c->live[k]->img == img;
-		if (!img->unknown || img->calls.n || img->incomplete || live) {
+		if (!img->unknown || img->calls.n || img->n_denied || img->incomplete || live) {
 			i++;
 			continue;
 		}
@@ -217,6 +223,28 @@ size_t census__prune(struct sc_census *c)
 		dropped++;
 	}
 	return dropped;
+}
+
+void image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count, int64_t now)
+{
+	struct sc_denial *d;
+
+	for (size_t i = 0; i < img->n_denied; i++) {
+		d = &img->denied[i];
+		if (d->abi == abi && d->nr == nr && d->ret == ret) {
+			d->count += count;
+			d->last = now;
+			return;
+		}
+	}
+	d = realloc(img->denied, (img->n_denied + 1) * sizeof(*d));
+	if (!d)
+		return;
+	img->denied = d;
+	d = &img->denied[img->n_denied++];
+	*d = (struct sc_denial){ .abi = abi, .nr = nr, .ret = ret, .count = count, .first = now, .last = now };
+	if (now > img->last)
+		img->last = now;
 }
 
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid)
@@ -398,6 +426,8 @@ cJSON *census__json(const struct sc_census *c, int64_t now)
 		add_u64(h, "table_full", c->health.table_full);
 		add_u64(h, "events_lost", c->health.events_lost);
 		add_u64(h, "untracked", c->health.untracked);
+		add_u64(h, "denied_lost", c->health.denied_lost);
+		cJSON_AddBoolToObject(h, "denials", c->health.denials);
 		cJSON_AddStringToObject(h, "pin_dir", c->health.pin_dir);
 	}
 	imgs = cJSON_AddArrayToObject(doc, "images");
@@ -442,6 +472,22 @@ cJSON *census__json(const struct sc_census *c, int64_t now)
 		}
 		/* [phase (0 before a filter, 1 under one), abi (0 native, 1 compat), nr, count, first, last] */
 		cJSON_AddItemToObject(o, "calls", vec_json(&img->calls, true));
+		/* [abi, nr, filter answer (SECCOMP_RET_*), count, first, last] */
+		a = cJSON_AddArrayToObject(o, "denied");
+		for (size_t k = 0; a && k < img->n_denied; k++) {
+			const struct sc_denial *d = &img->denied[k];
+			cJSON *row = cJSON_CreateArray();
+
+			if (!row)
+				goto fail;
+			cJSON_AddItemToArray(a, row);
+			cJSON_AddItemToArray(row, json_u64_node(d->abi));
+			cJSON_AddItemToArray(row, json_u64_node(d->nr));
+			cJSON_AddItemToArray(row, json_u64_node(d->ret));
+			cJSON_AddItemToArray(row, json_u64_node(d->count));
+			cJSON_AddItemToArray(row, json_u64_node((uint64_t)d->first));
+			cJSON_AddItemToArray(row, json_u64_node((uint64_t)d->last));
+		}
 	}
 	live = cJSON_AddArrayToObject(doc, "live");
 	for (size_t i = 0; live && i < c->n_live; i++) {
@@ -598,6 +644,21 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	}
 	if ((err = get_u64(ld, o, "containers_total", UINT64_MAX, &img->ctrs_total)))
 		return err;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "denied")) {
+		uint64_t f[6] = {};
+		const cJSON *y;
+		size_t k = 0;
+
+		if (!cJSON_IsArray(x) || cJSON_GetArraySize(x) != 6)
+			return bad(ld, "each denied row must be [abi, nr, action, count, first, last]");
+		cJSON_ArrayForEach(y, x)
+			if (!cJSON_IsNumber(y) || json_u64(y, &f[k++]))
+				return bad(ld, "denied values must be unsigned integers");
+		if (f[0] >= SC_NR_ABIS || f[1] >= SC_NR_PER_ABI || f[2] > UINT32_MAX)
+			return bad(ld, "denied: abi, syscall number or action out of range");
+		image__add_denial(img, (int)f[0], (int)f[1], (uint32_t)f[2], f[3], (int64_t)f[4]);
+		img->denied[img->n_denied - 1].last = (int64_t)f[5];
+	}
 	return load_vec(ld, cJSON_GetObjectItemCaseSensitive(o, "calls"), &img->calls, true);
 }
 
@@ -653,8 +714,10 @@ int census__load(struct sc_census *c, const char *path)
 		c->health.capacity = (uint32_t)v;
 		if ((ret = get_u64(&ld, x, "table_full", UINT64_MAX, &c->health.table_full)) ||
 		    (ret = get_u64(&ld, x, "events_lost", UINT64_MAX, &c->health.events_lost)) ||
-		    (ret = get_u64(&ld, x, "untracked", UINT64_MAX, &c->health.untracked)))
+		    (ret = get_u64(&ld, x, "untracked", UINT64_MAX, &c->health.untracked)) ||
+		    (ret = get_u64(&ld, x, "denied_lost", UINT64_MAX, &c->health.denied_lost)))
 			goto out;
+		c->health.denials = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "denials"));
 	}
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "images")) {
 		snprintf(ld.where, sizeof(ld.where), "images[%d]", i++);

@@ -44,6 +44,15 @@ struct sc_container {
 	int64_t first, last;
 };
 
+/* A syscall the enforced filter refused, with its answer. */
+struct sc_denial {
+	uint8_t abi;
+	uint16_t nr;
+	uint32_t ret;		/* SECCOMP_RET_* with data: errno value, kill, trap */
+	uint64_t count;
+	int64_t first, last;
+};
+
 struct sc_image {
 	char *key;		/* image name, or unknown/<cgroup id> */
 	bool unknown;
@@ -57,6 +66,8 @@ struct sc_image {
 	int64_t first, last;	/* first attributed, last activity */
 	char *incomplete;	/* why the observation has gaps; NULL: none known */
 	struct sc_vec calls;
+	struct sc_denial *denied;
+	size_t n_denied;
 	uint8_t written[32];	/* digest of the profile last written (not saved) */
 };
 
@@ -73,7 +84,8 @@ struct sc_live {
 struct sc_health {
 	char attach[16];
 	uint32_t capacity;
-	uint64_t table_full, events_lost, untracked;
+	uint64_t table_full, events_lost, untracked, denied_lost;
+	bool denials;		/* denial tracking attached */
 	char pin_dir[256];
 };
 
@@ -98,6 +110,7 @@ struct sc_image *census__image(struct sc_census *c, const char *key, bool create
 void image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
 void image__add_id(struct sc_image *img, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
+void image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count, int64_t now);
 
 /* Move everything of @from (an unknown/<id> entry) into @to and forget @from. */
 void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);

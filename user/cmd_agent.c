@@ -163,12 +163,15 @@ static void untracked(struct agent *a, uint64_t cgid, const char *path)
 		recorder__capacity(a->rec));
 }
 
+static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count);
+
 /* Fold a cgroup's final counts, free its slot, forget it. */
 static void retire(struct agent *a, struct sc_live *l)
 {
 	int err;
 
 	retry_attribution(a, l);
+	recorder__drain_denials(a->rec, on_denial, a);	/* while we still know the cgroup */
 	err = recorder__release(a->rec, l->slot, a->buf);
 
 	if (err) {
@@ -345,11 +348,29 @@ static int save(struct agent *a)
 	recorder__stats(a->rec, &st);
 	a->c.health.table_full = st.table_full;
 	a->c.health.events_lost = st.events_lost;
+	a->c.health.denied_lost = st.denied_lost;
+	a->c.health.denials = recorder__denials(a->rec);
 	err = census__save(&a->c, a->state_path, now_s());
 	if (err)
 		sc_err("cannot write %s: %s", a->state_path, strerror(-err));
 	a->save_soon = false;
 	return err;
+}
+
+static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
+{
+	struct agent *a = ctx;
+	struct sc_live *l = census__live(&a->c, k->cgid);
+	struct sc_image *img = l ? l->img : NULL;
+	char key[64];
+
+	if (!img) {
+		snprintf(key, sizeof(key), SC_UNKNOWN_PREFIX "%llu", (unsigned long long)k->cgid);
+		img = census__image(&a->c, key, true);
+	}
+	if (img)
+		image__add_denial(img, k->abi, k->nr, k->ret, count, now_s());
+	a->save_soon = true;
 }
 
 static void tick(struct agent *a, unsigned n)
@@ -365,6 +386,7 @@ static void tick(struct agent *a, unsigned n)
 		a->events_lost_seen = st.events_lost;
 		reconcile(a);
 	}
+	recorder__drain_denials(a->rec, on_denial, a);
 	for (size_t i = 0; i < a->c.n_live; i++) {
 		struct sc_live *l = a->c.live[i];
 
@@ -461,6 +483,7 @@ static void usage(FILE *f)
 		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--interval SEC]\n"
 		"                       [--capacity N] [--pin-dir DIR] [--storage-root DIR]\n"
 		"                       [--docker-root DIR] [--bundle-root DIR]... [--attach auto|tp_btf|raw_tp]\n"
+		"                       [--denials]\n"
 		"Count the syscalls of every cgroup on the host, attribute them to containers and\n"
 		"images, and keep one seccomp profile per image in the profiles directory.\n"
 		"Runs until SIGTERM or SIGINT; the recorder stays pinned and keeps counting until\n"
@@ -472,7 +495,10 @@ static void usage(FILE *f)
 		"  --pin-dir DIR       bpffs directory for the pinned recorder (default " DEFAULT_PIN_DIR ")\n"
 		"  --storage-root DIR  containers/storage of podman and CRI-O (default /var/lib/containers/storage)\n"
 		"  --docker-root DIR   Docker's data root (default /var/lib/docker)\n"
-		"  --bundle-root DIR   OCI bundles as <DIR>/<id>/config.json; repeat; replaces the defaults\n",
+		"  --bundle-root DIR   OCI bundles as <DIR>/<id>/config.json; repeat; replaces the defaults\n"
+		"  --denials           also record syscalls the containers' seccomp filters refuse (a\n"
+		"                      sys_exit program: it costs every syscall about what the\n"
+		"                      recorder does; see `syscensus bench`)\n",
 		DEFAULT_INTERVAL, DEFAULT_CAPACITY, sizeof(struct sc_counts));
 }
 
@@ -488,6 +514,7 @@ int cmd_agent(int argc, char **argv)
 		{ "docker-root", required_argument, NULL, 'D' },
 		{ "bundle-root", required_argument, NULL, 'B' },
 		{ "attach", required_argument, NULL, 'A' },
+		{ "denials", no_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -544,6 +571,9 @@ int cmd_agent(int argc, char **argv)
 		case 'A':
 			if (recorder__parse_attach(optarg, &ro.attach))
 				return SC_EXIT_USAGE;
+			break;
+		case 'd':
+			ro.denials = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -618,8 +648,12 @@ int cmd_agent(int argc, char **argv)
 	}
 	reconcile(&a);
 	tick(&a, 1);
-	sc_info("agent %s (%s, %u cgroup slots), %zu cgroups tracked, %zu images; profiles in %s, every %llus",
+	if (ro.denials && !recorder__denials(a.rec))
+		sc_warn("--denials: the %s recorder does not track denials (`syscensus unload --pin-dir %s` "
+			"and start again to add it)", recorder__adopted(a.rec) ? "pinned" : "loaded", ro.pin_dir);
+	sc_info("agent %s (%s%s, %u cgroup slots), %zu cgroups tracked, %zu images; profiles in %s, every %llus",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
+		recorder__denials(a.rec) ? ", denials" : "",
 		recorder__capacity(a.rec), a.c.n_live, a.c.n_images, a.profiles_dir, (unsigned long long)interval);
 
 	clock_gettime(CLOCK_MONOTONIC, &next);

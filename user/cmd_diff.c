@@ -100,6 +100,29 @@ struct image_report {
 	unsigned breaking, conditional, unused;
 };
 
+static void denial_lines(const struct sc_image *img, bool md)
+{
+	for (size_t k = 0; k < img->n_denied; k++) {
+		const struct sc_denial *d = &img->denied[k];
+		const struct sc_arch *arch = arch_of_abi(d->abi);
+		const char *name = arch ? syscall_name(arch->token, d->nr) : NULL;
+		char v[48], t[32], nb[16];
+		struct tm tm;
+		time_t tt = (time_t)d->last;
+
+		snprintf(nb, sizeof(nb), "#%u", d->nr);
+		verdict_str(d->ret, v, sizeof(v));
+		if (!gmtime_r(&tt, &tm) || !strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			snprintf(t, sizeof(t), "-");
+		if (md)
+			printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", name ? name : nb,
+			       arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
+		else
+			printf("  %-11s %-20s %-18s %8llu calls  enforced filter gave %s, last %s\n", "DENIED",
+			       name ? name : nb, arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
+	}
+}
+
 static void add_finding(struct image_report *ir, const char *kind, const char *name, const char *abi,
 			uint64_t count, uint32_t ret, char *detail)
 {
@@ -209,7 +232,7 @@ static void fmt_time(int64_t t, char *buf, size_t len)
 
 static void print_text(struct image_report *irs, size_t n, char **stale, size_t n_stale, bool md)
 {
-	unsigned tb = 0, tc = 0, tu = 0, unprof = 0;
+	unsigned tb = 0, tc = 0, tu = 0, unprof = 0, td = 0;
 	char t1[32], t2[32];
 
 	if (md)
@@ -220,8 +243,15 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 
 		fmt_time(img->first, t1, sizeof(t1));
 		fmt_time(img->last, t2, sizeof(t2));
+		td += img->n_denied;
 		if (!ir->has_profile) {
 			unprof++;
+			if (img->n_denied) {
+				printf(md ? "### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n"
+					  : "%s  (no profile)\n", img->key);
+				denial_lines(img, md);
+				printf(md ? "\n" : "");
+			}
 			continue;
 		}
 		tb += ir->breaking, tc += ir->conditional, tu += ir->unused;
@@ -237,8 +267,9 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 			printf(md ? "**error**: %s\n\n" : "  ERROR %s\n", ir->error);
 			continue;
 		}
-		if (md && (ir->breaking || ir->conditional || ir->unused))
+		if (md && (ir->breaking || ir->conditional || ir->unused || img->n_denied))
 			printf("| | syscall | ABI | calls | profile gives |\n|---|---|---|---|---|\n");
+		denial_lines(img, md);
 		for (size_t k = 0; k < ir->n_f; k++) {
 			const struct finding *f = &ir->f[k];
 
@@ -270,7 +301,7 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 		}
 		if (md)
 			printf("\n");
-		else if (!ir->breaking && !ir->conditional && !ir->unused)
+		else if (!ir->breaking && !ir->conditional && !ir->unused && !img->n_denied)
 			printf("  ok: every observed syscall is allowed, nothing unused\n");
 	}
 	if (unprof) {
@@ -288,9 +319,9 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 		if (md)
 			printf("\n");
 	}
-	printf(md ? "**%u breaking, %u conditional, %u unused, %u unprofiled, %zu stale**\n"
-		  : "summary: %u breaking, %u conditional, %u unused, %u unprofiled, %zu stale\n",
-	       tb, tc, tu, unprof, n_stale);
+	printf(md ? "**%u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale**\n"
+		  : "summary: %u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale\n",
+	       tb, td, tc, tu, unprof, n_stale);
 }
 
 static void print_json(struct image_report *irs, size_t n, char **stale, size_t n_stale)
@@ -308,6 +339,23 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 
 		cJSON_AddItemToArray(imgs, o);
 		cJSON_AddStringToObject(o, "image", ir->img->key);
+		arr = cJSON_AddArrayToObject(o, "denied");
+		for (size_t k = 0; k < ir->img->n_denied; k++) {
+			const struct sc_denial *dn = &ir->img->denied[k];
+			const struct sc_arch *arch = arch_of_abi(dn->abi);
+			const char *name = arch ? syscall_name(arch->token, dn->nr) : NULL;
+			cJSON *e = cJSON_CreateObject();
+			char v[48];
+
+			cJSON_AddItemToArray(arr, e);
+			cJSON_AddStringToObject(e, "syscall", name ? name : "?");
+			cJSON_AddStringToObject(e, "arch", arch ? arch->docker : "?");
+			cJSON_AddItemToObject(e, "calls", json_u64_node(dn->count));
+			verdict_str(dn->ret, v, sizeof(v));
+			cJSON_AddStringToObject(e, "action", v);
+			fmt_time(dn->last, t, sizeof(t));
+			cJSON_AddStringToObject(e, "last_seen", t);
+		}
 		if (!ir->has_profile) {
 			cJSON_AddStringToObject(o, "status", "unprofiled");
 			continue;
@@ -374,7 +422,9 @@ static void usage(FILE *f)
 		"(the agent's file names), as the kernel would apply each profile.\n"
 		"  --caps  capabilities includes/excludes.caps are evaluated with (default: Docker's\n"
 		"          default set for a container, which has no CAP_SYS_ADMIN)\n"
-		"Exit status: 0 no breaking drift; 1 breaking drift (or unused, with --fail-on unused);\n"
+		"Syscalls the enforced filters refused (agent --denials) are listed as DENIED.\n"
+		"Exit status: 0 no breaking drift; 1 breaking drift or denials (or unused, with\n"
+		"--fail-on unused);\n"
 		"2 error.\n");
 }
 
@@ -478,7 +528,7 @@ int cmd_diff(int argc, char **argv)
 		struct image_report *ir = &irs[n_ir];
 		char name[SC_NAME_MAX];
 
-		if (c.images[i]->unknown || !c.images[i]->calls.n)
+		if (c.images[i]->unknown || (!c.images[i]->calls.n && !c.images[i]->n_denied))
 			continue;
 		ir->img = c.images[i];
 		image_file_name(ir->img->key, name);
@@ -486,7 +536,7 @@ int cmd_diff(int argc, char **argv)
 		ir->has_profile = access(ir->profile, F_OK) == 0;
 		if (ir->has_profile && evaluate(ir, &ctx))
 			errors = true;
-		breaking |= ir->breaking > 0;
+		breaking |= ir->breaking > 0 || ir->img->n_denied > 0;
 		unused |= ir->unused > 0;
 		n_ir++;
 	}

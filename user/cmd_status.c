@@ -20,6 +20,7 @@
 #include "names.h"
 #include "syscalls.h"
 #include "util.h"
+#include "verdict.h"
 
 static void fmt_time(int64_t t, char *buf, size_t len)
 {
@@ -116,6 +117,8 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 	cJSON_AddItemToObject(rec, "table_full", json_u64_node(c->health.table_full));
 	cJSON_AddItemToObject(rec, "events_lost", json_u64_node(c->health.events_lost));
 	cJSON_AddItemToObject(rec, "untracked", json_u64_node(c->health.untracked));
+	cJSON_AddBoolToObject(rec, "denials", c->health.denials);
+	cJSON_AddItemToObject(rec, "denied_lost", json_u64_node(c->health.denied_lost));
 	imgs = cJSON_AddArrayToObject(doc, "images");
 	for (size_t i = 0; i < c->n_images; i++) {
 		const struct sc_image *img = c->images[i];
@@ -158,6 +161,23 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			cJSON_AddStringToObject(ct, "first_seen", t);
 			fmt_time(img->ctrs[k].last, t, sizeof(t));
 			cJSON_AddStringToObject(ct, "last_activity", t);
+		}
+		a = cJSON_AddArrayToObject(o, "denied");
+		for (size_t k = 0; k < img->n_denied; k++) {
+			const struct sc_denial *d = &img->denied[k];
+			cJSON *dj = cJSON_CreateObject();
+			char v[48], nb[16];
+
+			cJSON_AddItemToArray(a, dj);
+			cJSON_AddStringToObject(dj, "syscall", call_name(SC_KEY(0, d->abi, d->nr), nb, sizeof(nb)));
+			cJSON_AddStringToObject(dj, "arch", arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?");
+			verdict_str(d->ret, v, sizeof(v));
+			cJSON_AddStringToObject(dj, "action", v);
+			cJSON_AddItemToObject(dj, "count", json_u64_node(d->count));
+			fmt_time(d->first, t, sizeof(t));
+			cJSON_AddStringToObject(dj, "first_seen", t);
+			fmt_time(d->last, t, sizeof(t));
+			cJSON_AddStringToObject(dj, "last_seen", t);
 		}
 		/* what the profile is made of, per ABI; and what only the runtime's setup did */
 		sys = cJSON_AddObjectToObject(o, "syscalls");
@@ -293,6 +313,9 @@ int cmd_status(int argc, char **argv)
 		if (s.setup_only)
 			snprintf(notes + strlen(notes), sizeof(notes) - strlen(notes), "%u setup-only excluded; ",
 				 s.setup_only);
+		if (img->n_denied)
+			snprintf(notes + strlen(notes), sizeof(notes) - strlen(notes), "%zu syscalls DENIED by its filter; ",
+				 img->n_denied);
 		if (img->incomplete)
 			snprintf(notes + strlen(notes), sizeof(notes) - strlen(notes), "INCOMPLETE: %s",
 				 img->incomplete);
@@ -302,6 +325,25 @@ int cmd_status(int argc, char **argv)
 		printf("%-40s %10llu %8u %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total, s.distinct,
 		       (unsigned long long)s.calls, t, notes);
 	}
+	for (size_t i = 0, hdr = 0; i < c.n_images; i++) {
+		const struct sc_image *img = c.images[i];
+
+		for (size_t k = 0; k < img->n_denied; k++) {
+			const struct sc_denial *d = &img->denied[k];
+			char v[48], nb[16], t2[32];
+
+			if (!hdr++)
+				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS LAST):\n");
+			verdict_str(d->ret, v, sizeof(v));
+			fmt_time(d->last, t2, sizeof(t2));
+			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
+			       call_name(SC_KEY(0, d->abi, d->nr), nb, sizeof(nb)),
+			       arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?", v,
+			       (unsigned long long)d->count, t2);
+		}
+	}
+	if (!c.health.denials)
+		printf("\n(denials are not recorded: start the agent with --denials to see what filters refuse)\n");
 	if (n_unknown) {
 		printf("\nnot attributed to a container (%u cgroups, kept as unknown/<cgroup id>):\n", n_unknown);
 		for (size_t i = 0; i < c.n_images; i++) {

@@ -23,17 +23,19 @@
  * What is pinned in the pin directory. The sys_enter link is pinned last: its presence
  * means a complete instance. Its name says which hook it is on.
  */
-static const char *const pin_maps[] = { "cgroups", "counts", "events", "bss" };
-static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "link_mkdir", "link_rmdir" };
+static const char *const pin_maps[] = { "cgroups", "counts", "events", "bss", "denied" };
+static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "link_mkdir", "link_rmdir",
+					 "link_deny", "link_kill" };
 
 struct sc_recorder {
 	struct syscensus_bpf *skel;	/* NULL when adopted */
-	struct bpf_link *link, *link_mkdir, *link_rmdir;
+	struct bpf_link *link, *link_mkdir, *link_rmdir, *link_deny, *link_kill;
 	enum sc_attach mode;
 	bool adopted;
 	uint32_t capacity;
 	int ncpus;
-	int fd_cgroups, fd_counts, fd_events, fd_bss;	/* our own fds */
+	int fd_cgroups, fd_counts, fd_events, fd_bss, fd_denied;	/* our own fds */
+	bool denials;			/* denial tracking attached */
 	uint64_t *table;		/* mmap of sc_cgroups: capacity ids */
 	size_t table_len;
 	struct syscensus_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
@@ -69,7 +71,7 @@ static void explain_load_error(int err)
 		sc_err("cannot load the BPF recorder: %s (run with -v for libbpf's log)", strerror(-err));
 }
 
-static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch)
+static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch, bool denials)
 {
 	struct syscensus_bpf *s;
 	int err;
@@ -93,6 +95,11 @@ static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch)
 		err = bpf_program__set_autoload(s->progs.sc_mkdir_raw, watch && mode == SC_ATTACH_RAW);
 	if (!err)
 		err = bpf_program__set_autoload(s->progs.sc_rmdir_raw, watch && mode == SC_ATTACH_RAW);
+	/* denial tracking needs fexit (BTF, trampolines): optional, the caller retries without */
+	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_deny_exit_btf, denials);
+	if (!err)
+		err = bpf_program__set_autoload(s->progs.sc_deny_kill, denials);
 	if (!err)
 		err = syscensus_bpf__load(s);
 	if (err) {
@@ -101,6 +108,7 @@ static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch)
 	}
 	r->skel = s;
 	r->mode = mode;
+	r->denials = denials;
 	return 0;
 }
 
@@ -183,7 +191,7 @@ int recorder__unpin(const char *dir)
 static int pin_all(struct sc_recorder *r, const char *dir)
 {
 	struct bpf_map *maps[] = { r->skel->maps.sc_cgroups, r->skel->maps.sc_counts,
-				   r->skel->maps.sc_events, r->skel->maps.bss };
+				   r->skel->maps.sc_events, r->skel->maps.bss, r->skel->maps.sc_denied };
 	char p[PATH_MAX];
 	int err;
 
@@ -194,6 +202,10 @@ static int pin_all(struct sc_recorder *r, const char *dir)
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[2])) || (err = bpf_link__pin(r->link_mkdir, p)))
 		return err;
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[3])) || (err = bpf_link__pin(r->link_rmdir, p)))
+		return err;
+	if (r->link_deny && ((err = pin_path(p, sizeof(p), dir, pin_links[4])) || (err = bpf_link__pin(r->link_deny, p))))
+		return err;
+	if (r->link_kill && ((err = pin_path(p, sizeof(p), dir, pin_links[5])) || (err = bpf_link__pin(r->link_kill, p))))
 		return err;
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1])) ||
 	    (err = bpf_link__pin(r->link, p)))
@@ -222,7 +234,7 @@ static int check_map(int fd, const char *dir, const char *name, enum bpf_map_typ
 /* Take over an instance pinned by a previous agent: counting never stopped. */
 static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 {
-	int *fds[] = { &r->fd_cgroups, &r->fd_counts, &r->fd_events, &r->fd_bss };
+	int *fds[] = { &r->fd_cgroups, &r->fd_counts, &r->fd_events, &r->fd_bss, &r->fd_denied };
 	struct bpf_map_info info = {};
 	uint32_t len = sizeof(info);
 	char p[PATH_MAX];
@@ -249,7 +261,8 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	    (err = check_map(r->fd_counts, dir, "counts", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct sc_counts),
 			     r->capacity)) ||
 	    (err = check_map(r->fd_events, dir, "events", BPF_MAP_TYPE_RINGBUF, 0, 0)) ||
-	    (err = check_map(r->fd_bss, dir, "bss", BPF_MAP_TYPE_ARRAY, sizeof(struct syscensus_bpf__bss), 1)))
+	    (err = check_map(r->fd_bss, dir, "bss", BPF_MAP_TYPE_ARRAY, sizeof(struct syscensus_bpf__bss), 1)) ||
+	    (err = check_map(r->fd_denied, dir, "denied", BPF_MAP_TYPE_HASH, sizeof(uint64_t), 0)))
 		return err;
 	r->bss = mmap(NULL, sizeof(*r->bss), PROT_READ | PROT_WRITE, MAP_SHARED, r->fd_bss, 0);
 	if (r->bss == MAP_FAILED) {
@@ -259,6 +272,8 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	r->bss_mapped = true;
 	r->mode = mode;
 	r->adopted = true;
+	if (pin_path(p, sizeof(p), dir, pin_links[4]) == 0 && access(p, F_OK) == 0)
+		r->denials = true;
 	return 0;
 }
 
@@ -306,6 +321,16 @@ static int attach_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 		sc_err("cannot attach to the cgroup:cgroup_mkdir/rmdir tracepoints: %s", strerror(-err));
 		return err;
 	}
+	if (r->denials) {
+		r->link_deny = bpf_program__attach(r->skel->progs.sc_deny_exit_btf);
+		r->link_kill = r->link_deny ? bpf_program__attach(r->skel->progs.sc_deny_kill) : NULL;
+		if (!r->link_deny || !r->link_kill) {
+			sc_warn("denial tracking unavailable (cannot attach: %s)", strerror(errno));
+			bpf_link__destroy(r->link_deny);
+			r->link_deny = NULL;
+			r->denials = false;
+		}
+	}
 	return 0;
 }
 
@@ -319,7 +344,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = -1;
+	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
 	if (cap < SC_PROBES)
@@ -352,15 +377,28 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	}
 
 	if (!r->adopted) {
-		if (o->attach == SC_ATTACH_AUTO) {
+		bool deny = o->watch_cgroups && o->denials;
+
+		if (deny) {
+			/* denial tracking: sys_exit and sched_process_exit, BTF-typed only */
+			err = try_load(r, o->attach == SC_ATTACH_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF, true, true);
+			if (err) {
+				sc_warn("denial tracking unavailable (tp_btf/sys_exit: %s): "
+					"syscalls refused by seccomp filters will not be reported", strerror(-err));
+				deny = false;
+			}
+		}
+		if (r->skel) {
+			err = 0;
+		} else if (o->attach == SC_ATTACH_AUTO) {
 			/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
-			err = try_load(r, SC_ATTACH_BTF, o->watch_cgroups);
+			err = try_load(r, SC_ATTACH_BTF, o->watch_cgroups, false);
 			if (err) {
 				sc_debug("tp_btf programs did not load (%s); trying raw_tp", strerror(-err));
-				err = try_load(r, SC_ATTACH_RAW, o->watch_cgroups);
+				err = try_load(r, SC_ATTACH_RAW, o->watch_cgroups, false);
 			}
 		} else {
-			err = try_load(r, o->attach, o->watch_cgroups);
+			err = try_load(r, o->attach, o->watch_cgroups, false);
 		}
 		if (err) {
 			explain_load_error(err);
@@ -371,7 +409,8 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 		r->fd_cgroups = fcntl(bpf_map__fd(r->skel->maps.sc_cgroups), F_DUPFD_CLOEXEC, 3);
 		r->fd_counts = fcntl(bpf_map__fd(r->skel->maps.sc_counts), F_DUPFD_CLOEXEC, 3);
 		r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
-		if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0) {
+		r->fd_denied = fcntl(bpf_map__fd(r->skel->maps.sc_denied), F_DUPFD_CLOEXEC, 3);
+		if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0) {
 			err = -errno;
 			goto fail;
 		}
@@ -425,6 +464,8 @@ void recorder__destroy(struct sc_recorder *r)
 	/* pinned links keep running; the rest goes with this process */
 	bpf_link__destroy(r->link_mkdir);
 	bpf_link__destroy(r->link_rmdir);
+	bpf_link__destroy(r->link_deny);
+	bpf_link__destroy(r->link_kill);
 	recorder__detach(r);
 	syscensus_bpf__destroy(r->skel);
 	if (r->fd_cgroups >= 0)
@@ -435,6 +476,8 @@ void recorder__destroy(struct sc_recorder *r)
 		close(r->fd_events);
 	if (r->fd_bss >= 0)
 		close(r->fd_bss);
+	if (r->fd_denied >= 0)
+		close(r->fd_denied);
 	free(r->percpu);
 	free(r);
 }
@@ -459,6 +502,7 @@ void recorder__stats(const struct sc_recorder *r, struct sc_recorder_stats *st)
 	st->epoch = __atomic_load_n(&r->bss->sc_epoch, __ATOMIC_RELAXED);
 	st->table_full = __atomic_load_n(&r->bss->sc_table_full, __ATOMIC_RELAXED);
 	st->events_lost = __atomic_load_n(&r->bss->sc_events_lost, __ATOMIC_RELAXED);
+	st->denied_lost = __atomic_load_n(&r->bss->sc_denied_lost, __ATOMIC_RELAXED);
 }
 
 /* After a change to the table: every per-CPU memo filled before is invalid. */
@@ -571,6 +615,35 @@ void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
 		for (int a = 0; a < SC_NR_ABIS; a++)
 			for (int n = 0; n < SC_NR_PER_ABI; n++)
 				t->n[a][n] += c->n[p][a][n];
+}
+
+bool recorder__denials(const struct sc_recorder *r)
+{
+	return r->denials;
+}
+
+int recorder__drain_denials(struct sc_recorder *r, sc_denial_fn cb, void *ctx)
+{
+	struct sc_deny_key k, next;
+	uint64_t count;
+	int n = 0, err;
+
+	if (!r->denials)
+		return 0;
+	/* bounded by the map's size; each key is read and deleted in one step */
+	for (int i = 0; i < 65536; i++) {
+		if (bpf_map_get_next_key(r->fd_denied, NULL, &next))
+			break;
+		k = next;
+		err = bpf_map_lookup_and_delete_elem(r->fd_denied, &k, &count);
+		if (err && errno == ENOENT)
+			continue;
+		if (err)
+			return -errno;
+		cb(ctx, &k, count);
+		n++;
+	}
+	return n;
 }
 
 int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx)

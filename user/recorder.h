@@ -24,6 +24,7 @@ struct sc_recorder_opts {
 	unsigned capacity;	/* cgroups tracked at once; rounded up to a power of two */
 	enum sc_attach attach;
 	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
+	bool denials;		/* with watch_cgroups: record syscalls refused by seccomp filters */
 	/*
 	 * bpffs directory to pin maps and links in, so that counting goes on while the
 	 * agent is stopped or killed and a restart adopts them; NULL: nothing pinned,
@@ -47,6 +48,7 @@ struct sc_recorder_stats {
 	uint64_t epoch;		/* changes to the cgroup table */
 	uint64_t table_full;	/* cgroups created while the table had no room */
 	uint64_t events_lost;	/* cgroup events the ring buffer had no room for */
+	uint64_t denied_lost;	/* denials the denial map had no room for */
 };
 
 struct sc_recorder;
@@ -85,6 +87,12 @@ void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
  */
 typedef int (*sc_event_fn)(void *ctx, const struct sc_event *e);
 int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx);
+
+/* Whether syscalls refused by seccomp filters are recorded (agent --denials, tp_btf). */
+bool recorder__denials(const struct sc_recorder *r);
+/* Calls @cb for each (cgroup, ABI, nr, filter answer) refused since the last drain. */
+typedef void (*sc_denial_fn)(void *ctx, const struct sc_deny_key *k, uint64_t count);
+int recorder__drain_denials(struct sc_recorder *r, sc_denial_fn cb, void *ctx);
 
 /* Detach/attach the sys_enter program (benchmarks). Returns 0 or -errno. */
 int recorder__detach(struct sc_recorder *r);
