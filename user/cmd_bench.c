@@ -23,6 +23,8 @@
 
 #include <bpf/libbpf.h>
 
+#include <seccomp.h>
+
 #include "cgroup.h"
 #include "cmds.h"
 #include "recorder.h"
@@ -32,23 +34,49 @@
 #define MANY 1000	/* "1,000 live cgroups tracked" */
 
 enum cfg {
-	NONE, FLOOR_BTF, REC_BTF, REC_MANY, FLOOR_RAW, REC_RAW, SYSCOUNT, BPFTRACE, STRACE, NCFG
+	NONE, FLOOR_BTF, REC_BTF, REC_MANY, FLOOR_RAW, REC_RAW, REC_DENY,
+	FA_NONE, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
+	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
+
+/* what is attached for a configuration */
+enum att { AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY, AT_REC_DENY, AT_TOOL };
+/* who runs the loop: this process (no filter), or a child under a filter that allows or denies getppid */
+enum who { SELF, FILTER_ALLOWS, FILTER_DENIES };
 
 static const struct {
 	const char *name;
+	enum cfg base;		/* added cost = this - base */
 	enum cfg floor;		/* whose added cost the ratio divides by */
 	unsigned div;		/* fewer calls for slow configurations */
+	enum att att;
+	enum who who;
 } cfgs[NCFG] = {
-	[NONE] = { "nothing attached", NONE, 1 },
-	[FLOOR_BTF] = { "empty tp_btf program (floor)", FLOOR_BTF, 1 },
-	[REC_BTF] = { "syscensus, tp_btf, 1 cgroup tracked", FLOOR_BTF, 1 },
-	[REC_MANY] = { "syscensus, tp_btf, 1,000 cgroups tracked", FLOOR_BTF, 1 },
-	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", FLOOR_RAW, 1 },
-	[REC_RAW] = { "syscensus, raw_tp fallback", FLOOR_RAW, 1 },
-	[SYSCOUNT] = { "libbpf-tools syscount", FLOOR_BTF, 1 },
-	[BPFTRACE] = { "bpftrace @[cgroup, args->id] = count()", FLOOR_BTF, 1 },
-	[STRACE] = { "strace -f -c", FLOOR_BTF, 100 },
+	[NONE] = { "nothing attached", NONE, NONE, 1, AT_NONE, SELF },
+	[FLOOR_BTF] = { "empty tp_btf program (floor)", NONE, FLOOR_BTF, 1, AT_FLOOR_BTF, SELF },
+	[REC_BTF] = { "syscensus, tp_btf, 1 cgroup tracked", NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF },
+	[REC_MANY] = { "syscensus, tp_btf, 1,000 cgroups tracked", NONE, FLOOR_BTF, 1, AT_REC_MANY, SELF },
+	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", NONE, FLOOR_RAW, 1, AT_FLOOR_RAW, SELF },
+	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
+	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY, SELF },
+	[FA_NONE] = { "under a filter, allowed: nothing attached", FA_NONE, FLOOR_BTF, 1, AT_NONE, FILTER_ALLOWS },
+	[FA_REC] = { "under a filter, allowed: syscensus", FA_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_ALLOWS },
+	[FA_DENY] = { "under a filter, allowed: syscensus --denials", FA_NONE, FLOOR_BTF, 1, AT_REC_DENY, FILTER_ALLOWS },
+	[FD_NONE] = { "denied (EPERM): nothing attached", FD_NONE, FLOOR_BTF, 1, AT_NONE, FILTER_DENIES },
+	[FD_REC] = { "denied (EPERM): syscensus", FD_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_DENIES },
+	[FD_DENY] = { "denied (EPERM): syscensus --denials", FD_NONE, FLOOR_BTF, 1, AT_REC_DENY, FILTER_DENIES },
+	[SYSCOUNT] = { "libbpf-tools syscount", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
+	[BPFTRACE] = { "bpftrace @[cgroup, args->id] = count()", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
+	[STRACE] = { "strace -f -c", NONE, FLOOR_BTF, 100, AT_TOOL, SELF },
+};
+
+/*
+ * A child that runs the timed loop under a seccomp filter (which cannot be removed
+ * once loaded, so not in this process): it reads a call count, answers ns per call.
+ */
+struct worker {
+	pid_t pid;
+	int to, from;
 };
 
 /* An external tracer, started for one measurement and stopped after it. */
@@ -76,6 +104,66 @@ static double loop_ns(unsigned long n)
 		syscall(SYS_getppid);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
+}
+
+static int worker_start(struct worker *w, enum who who)
+{
+	int to[2], from[2];
+	scmp_filter_ctx f;
+
+	if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC))
+		return -errno;
+	w->pid = fork();
+	if (w->pid < 0)
+		return -errno;
+	if (w->pid == 0) {
+		unsigned long n;
+		double ns;
+
+		close(to[1]);
+		close(from[0]);
+		/* allow everything; refuse acct (never called) or getppid (the loop) */
+		f = seccomp_init(SCMP_ACT_ALLOW);
+		if (!f || seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM), who == FILTER_DENIES ? SCMP_SYS(getppid)
+											: SCMP_SYS(acct), 0) ||
+		    seccomp_load(f))
+			_exit(1);
+		seccomp_release(f);
+		while (read(to[0], &n, sizeof(n)) == sizeof(n) && n) {
+			ns = loop_ns(n);
+			if (write(from[1], &ns, sizeof(ns)) != sizeof(ns))
+				_exit(1);
+		}
+		_exit(0);
+	}
+	close(to[0]);
+	close(from[1]);
+	w->to = to[1];
+	w->from = from[0];
+	return 0;
+}
+
+static double worker_loop(struct worker *w, unsigned long n)
+{
+	double ns = -1;
+
+	if (write(w->to, &n, sizeof(n)) != sizeof(n) || read(w->from, &ns, sizeof(ns)) != sizeof(ns))
+		return -1;
+	return ns;
+}
+
+static void worker_stop(struct worker *w)
+{
+	unsigned long zero = 0;
+
+	if (w->pid <= 0)
+		return;
+	if (write(w->to, &zero, sizeof(zero)) < 0)
+		kill(w->pid, SIGKILL);
+	close(w->to);
+	close(w->from);
+	waitpid(w->pid, NULL, 0);
+	w->pid = 0;
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -198,7 +286,8 @@ int cmd_bench(int argc, char **argv)
 		{},
 	};
 	struct sc_recorder_opts ro = { .capacity = SC_PROBES };
-	struct sc_recorder *rec[3] = {};	/* tp_btf, raw_tp, tp_btf with MANY cgroups */
+	struct sc_recorder *rec[4] = {};	/* tp_btf, raw_tp, tp_btf with MANY cgroups, tp_btf + denials */
+	struct worker workers[3] = {};
 	struct sc_floor *floor[2] = {};
 	struct tool tools[NCFG] = {
 		[SYSCOUNT] = { argv_syscount, "Ctrl+C" },
@@ -212,7 +301,7 @@ int cmd_bench(int argc, char **argv)
 	bool moved = false, made = false, enabled[NCFG], tools_on = true;
 	int ret = SC_EXIT_FAIL, c, err, getppid_nr, made_many = 0;
 	uint64_t v, cgid, id;
-	uint32_t slot[3], s;
+	uint32_t slot[4], s;
 	cpu_set_t cpus;
 
 	while ((c = getopt_long(argc, argv, "n:r:h", opts, NULL)) != -1) {
@@ -281,9 +370,10 @@ int cmd_bench(int argc, char **argv)
 	}
 	moved = true;
 
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < 4; m++) {
 		ro.attach = m == 1 ? SC_ATTACH_RAW : SC_ATTACH_BTF;
 		ro.capacity = m == 2 ? 2 * MANY : SC_PROBES;
+		ro.watch_cgroups = ro.denials = m == 3;
 		if (m < 2 && !(floor[m] = floor__open(ro.attach)))
 			goto out;
 		rec[m] = recorder__open(&ro);
@@ -295,6 +385,14 @@ int cmd_bench(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (!recorder__denials(rec[3]))
+		enabled[REC_DENY] = enabled[FA_DENY] = enabled[FD_DENY] = false;
+	/* the workers start in this cgroup and on this CPU */
+	for (int w = FILTER_ALLOWS; w <= FILTER_DENIES; w++)
+		if ((err = worker_start(&workers[w], w))) {
+			sc_err("cannot start a worker under a seccomp filter: %s", strerror(-err));
+			goto out;
+		}
 	/* MANY - 1 more live cgroups, each tracked */
 	for (int i = 0; i < MANY - 1; i++) {
 		snprintf(sub, sizeof(sub), "%s/c%d", many, i);
@@ -310,28 +408,36 @@ int cmd_bench(int argc, char **argv)
 	loop_ns(n / 10 + 1);	/* warm up */
 	for (unsigned long r = 0; r < runs; r++) {
 		for (int k = 0; k < NCFG; k++) {
-			bool tool = tools[k].argv != NULL;
+			enum att at = cfgs[k].att;
+			struct sc_recorder *rc = at == AT_REC_BTF ? rec[0] : at == AT_REC_RAW ? rec[1] :
+						 at == AT_REC_MANY ? rec[2] : at == AT_REC_DENY ? rec[3] : NULL;
+			double ns;
 
-			if (!enabled[k] || (tool && r >= 5))	/* tools start slowly: 5 runs at most */
+			if (!enabled[k] || (at == AT_TOOL && r >= 5))	/* tools start slowly: 5 runs at most */
 				continue;
 			err = 0;
-			if (k == FLOOR_BTF || k == FLOOR_RAW)
-				err = floor__attach(floor[k == FLOOR_RAW]);
-			else if (k == REC_BTF || k == REC_RAW || k == REC_MANY)
-				err = recorder__attach(rec[k == REC_BTF ? 0 : k == REC_RAW ? 1 : 2]);
-			else if (tool)
+			if (at == AT_FLOOR_BTF || at == AT_FLOOR_RAW)
+				err = floor__attach(floor[at == AT_FLOOR_RAW]);
+			else if (rc)
+				err = recorder__attach(rc);
+			else if (at == AT_TOOL)
 				err = tool_start(&tools[k], home);
 			if (err) {
 				sc_warn("cannot start \"%s\" (%s): left out", cfgs[k].name, strerror(-err));
 				enabled[k] = false;
 				continue;
 			}
-			samples[k][taken[k]++] = loop_ns(n / cfgs[k].div + 1);
-			if (k == FLOOR_BTF || k == FLOOR_RAW)
-				floor__detach(floor[k == FLOOR_RAW]);
-			else if (k == REC_BTF || k == REC_RAW || k == REC_MANY)
-				recorder__detach(rec[k == REC_BTF ? 0 : k == REC_RAW ? 1 : 2]);
-			else if (tool)
+			if (cfgs[k].who == SELF)
+				ns = loop_ns(n / cfgs[k].div + 1);
+			else
+				ns = worker_loop(&workers[cfgs[k].who], n);
+			if (ns > 0)
+				samples[k][taken[k]++] = ns;
+			if (at == AT_FLOOR_BTF || at == AT_FLOOR_RAW)
+				floor__detach(floor[at == AT_FLOOR_RAW]);
+			else if (rc)
+				recorder__detach(rc);
+			else if (at == AT_TOOL)
 				tool_stop(&tools[k]);
 		}
 	}
@@ -341,16 +447,21 @@ int cmd_bench(int argc, char **argv)
 		qsort(samples[k], taken[k], sizeof(double), cmp_double);
 		med[k] = samples[k][taken[k] / 2];
 	}
-	printf("%-44s %10s %10s %12s %5s\n", "configuration", "ns/call", "added", "added/floor", "runs");
+	printf("%-46s %10s %10s %12s %5s\n", "configuration", "ns/call", "added", "added/floor", "runs");
 	for (int k = 0; k < NCFG; k++) {
-		double added = med[k] - med[NONE], fl = med[cfgs[k].floor] - med[NONE];
+		double added = med[k] - med[cfgs[k].base], fl = med[cfgs[k].floor] - med[NONE];
 
+		if (k == FA_NONE || k == FD_NONE)
+			printf("%s\n", k == FA_NONE ? "-- a task under a seccomp filter that allows getppid:"
+						     : "-- a task whose filter refuses getppid (EPERM):");
 		if (!taken[k])
-			printf("%-44s %10s %10s %12s %5s\n", cfgs[k].name, "-", "-", "-", "0");
-		else if (k == NONE)
-			printf("%-44s %10.1f %10s %12s %5lu\n", cfgs[k].name, med[k], "-", "-", taken[k]);
+			printf("%-46s %10s %10s %12s %5s\n", cfgs[k].name, "-", "-", "-", "0");
+		else if ((int)cfgs[k].base == k)
+			printf("%-46s %10.1f %10s %12s %5lu\n", cfgs[k].name, med[k], "-", "-", taken[k]);
 		else
-			printf("%-44s %10.1f %10.1f %12.2f %5lu\n", cfgs[k].name, med[k], added, added / fl, taken[k]);
+			printf("%-46s %10.1f %10.1f %12.2f %5lu\n", cfgs[k].name, med[k], added, added / fl, taken[k]);
+		if (k == FD_DENY)
+			printf("--\n");
 	}
 	printf("ratio of added costs to the floor: syscensus tp_btf %.2f (1,000 cgroups %.2f), raw_tp %.2f",
 	       (med[REC_BTF] - med[NONE]) / (med[FLOOR_BTF] - med[NONE]),
@@ -367,7 +478,8 @@ int cmd_bench(int argc, char **argv)
 	/* proof that the measured path counted: every getppid of the recorder's runs */
 	ret = SC_EXIT_OK;
 	for (int m = 0; m < 3; m++) {
-		unsigned long want = n * taken[m == 0 ? REC_BTF : m == 1 ? REC_RAW : REC_MANY];
+		/* REC_BTF's recorder also ran under the allowing filter (FA_REC) */
+		unsigned long want = n * (m == 0 ? taken[REC_BTF] + taken[FA_REC] : taken[m == 1 ? REC_RAW : REC_MANY]);
 		uint64_t got;
 
 		if ((err = recorder__read(rec[m], slot[m], t))) {
@@ -375,7 +487,8 @@ int cmd_bench(int argc, char **argv)
 			ret = SC_EXIT_FAIL;
 			continue;
 		}
-		got = t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr];
+		/* the worker's calls are under its filter: the other phase row */
+		got = t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] + t->n[SC_FILTERED][SC_ABI_NATIVE][getppid_nr];
 		printf("check: %s counted %llu getppid calls (%lu issued while attached)%s\n",
 		       cfgs[m == 0 ? REC_BTF : m == 1 ? REC_RAW : REC_MANY].name, (unsigned long long)got, want,
 		       got >= want ? "" : "  <- MISSING CALLS");
@@ -385,7 +498,9 @@ int cmd_bench(int argc, char **argv)
 out:
 	for (int k = 0; k < NCFG; k++)
 		tool_stop(&tools[k]);
-	for (int m = 0; m < 3; m++)
+	for (int w = 0; w < 3; w++)
+		worker_stop(&workers[w]);
+	for (int m = 0; m < 4; m++)
 		recorder__destroy(rec[m]);
 	for (int m = 0; m < 2; m++)
 		floor__destroy(floor[m]);

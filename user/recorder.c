@@ -119,10 +119,16 @@ static struct bpf_program *enter_prog(struct sc_recorder *r)
 
 int recorder__attach(struct sc_recorder *r)
 {
-	if (r->link || r->adopted)
+	if (r->adopted)
 		return 0;
-	r->link = bpf_program__attach(enter_prog(r));
-	return r->link ? 0 : -errno;
+	if (!r->link && !(r->link = bpf_program__attach(enter_prog(r))))
+		return -errno;
+	/* the denial programs follow the recorder (benchmarks detach and attach both) */
+	if (r->denials && !r->link_deny && !(r->link_deny = bpf_program__attach(r->skel->progs.sc_deny_exit_btf)))
+		return -errno;
+	if (r->denials && !r->link_kill && !(r->link_kill = bpf_program__attach(r->skel->progs.sc_deny_kill)))
+		return -errno;
+	return 0;
 }
 
 int recorder__detach(struct sc_recorder *r)
@@ -130,6 +136,9 @@ int recorder__detach(struct sc_recorder *r)
 	int err = r->link ? bpf_link__destroy(r->link) : 0;
 
 	r->link = NULL;
+	bpf_link__destroy(r->link_deny);
+	bpf_link__destroy(r->link_kill);
+	r->link_deny = r->link_kill = NULL;
 	return err;
 }
 
@@ -307,7 +316,8 @@ static int attach_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 	int err;
 
 	if ((err = recorder__attach(r))) {
-		sc_err("cannot attach the recorder to raw_syscalls:sys_enter: %s", strerror(-err));
+		sc_err("cannot attach the recorder to raw_syscalls:sys_enter%s: %s",
+		       r->denials ? " and sys_exit" : "", strerror(-err));
 		return err;
 	}
 	if (!o->watch_cgroups)
@@ -320,16 +330,6 @@ static int attach_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 		err = -errno;
 		sc_err("cannot attach to the cgroup:cgroup_mkdir/rmdir tracepoints: %s", strerror(-err));
 		return err;
-	}
-	if (r->denials) {
-		r->link_deny = bpf_program__attach(r->skel->progs.sc_deny_exit_btf);
-		r->link_kill = r->link_deny ? bpf_program__attach(r->skel->progs.sc_deny_kill) : NULL;
-		if (!r->link_deny || !r->link_kill) {
-			sc_warn("denial tracking unavailable (cannot attach: %s)", strerror(errno));
-			bpf_link__destroy(r->link_deny);
-			r->link_deny = NULL;
-			r->denials = false;
-		}
 	}
 	return 0;
 }
