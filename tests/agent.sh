@@ -363,6 +363,29 @@ assert all(not i["denied"] for k, i in im.items() if k != sys.argv[1]), "denials
 		pass agent_diff_reports_denials || fail agent_diff_reports_denials "exit $rc: $out"
 }
 
+# --deployed: what the running containers enforce, and who runs unconfined
+t_agent_deployed() {
+	local pb c1 c2 c3 out rc
+	pb=$(profile_of "$T/ag1/profiles" "$BB")
+	[ -f "$pb" ] || { skip agent_deployed "no busybox profile from agent_containers"; return; }
+	without "$pb" mkdir "$T/bb-deployed-strict.json"
+	c1=$(podman run -d --network=none "$BB" sleep 60)
+	c2=$(podman run -d --network=none --security-opt seccomp=unconfined "$BB" sleep 60)
+	c3=$(podman run -d --network=none --security-opt "seccomp=$T/bb-deployed-strict.json" "$BB" sleep 60)
+	"$SC" diff --observed "$T/ag1" --deployed --format json >"$T/dep.json" 2>"$T/dep.err"; rc=$?
+	"$SC" diff --observed "$T/ag1" --deployed >"$T/dep.txt" 2>&1
+	podman rm -f -t 0 "$c1" "$c2" "$c3" >/dev/null 2>&1
+	python3 - "$T/dep.json" "$c1" "$c2" "$c3" <<-'PY' 2>"$T/dep.py" && [ $rc = 1 ] && grep -q "UNCONFINED: no seccomp filter" "$T/dep.txt" && pass agent_diff_deployed || fail agent_diff_deployed "exit $rc: $(cat "$T/dep.err" "$T/dep.py" "$T/dep.txt")"
+	import json, sys
+	d = {c["container"]: c for c in json.load(open(sys.argv[1]))["deployed"]}
+	default, unconfined, strict = (d[i] for i in sys.argv[2:5])
+	assert default["seccomp"] == "filter" and default["filters"] >= 1 and default["breaking"] == [], default
+	assert unconfined["seccomp"] == "none" and unconfined["profile"] == "", unconfined
+	assert [b["syscall"] for b in strict["breaking"]] == ["mkdir"], strict["breaking"]
+	assert strict["breaking"][0]["action"] == "SCMP_ACT_ERRNO(1)"
+	PY
+}
+
 t_agent() {
 	if ! podman_setup; then
 		skip agent "podman, runc or busybox missing, or images could not be built (bash .ci/deps installs them)"
@@ -371,6 +394,7 @@ t_agent() {
 	trap 'agent_cleanup; rm -rf "$T"' EXIT
 	t_agent_containers
 	t_agent_denials
+	t_agent_deployed
 	t_agent_short_container
 	t_agent_sigkill
 	t_agent_runtimes_and_names

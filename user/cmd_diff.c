@@ -20,6 +20,8 @@
 #include <unistd.h>
 
 #include "census.h"
+#include "cgroup.h"
+#include "runtime.h"
 #include "cmds.h"
 #include "json.h"
 #include "names.h"
@@ -30,6 +32,9 @@
 #include "verdict.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_MD };
+
+int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, const struct sc_eval_ctx *base,
+		  bool json, bool md);
 
 /* Docker's default capability set for a container: what includes.caps is evaluated with */
 static const char *const default_caps[] = {
@@ -151,7 +156,7 @@ static bool always_allowed(const char *name)
 }
 
 /* Evaluate one image against its profile. Returns 0, or -errno with ir->error set. */
-static int evaluate(struct image_report *ir, const struct sc_eval_ctx *ctx)
+static int evaluate(struct image_report *ir, const struct sc_eval_ctx *ctx, cJSON *doc)
 {
 	const struct sc_image *img = ir->img;
 	bool confined = image__confined(img), seen[SC_NR_ABIS][SC_NR_PER_ABI] = {};
@@ -171,7 +176,9 @@ static int evaluate(struct image_report *ir, const struct sc_eval_ctx *ctx)
 		seen[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] = true;
 		counts[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] += e->count;
 	}
-	p = profile__load(ir->profile, ctx, SC_UNKNOWN_WARN, err, sizeof(err));
+	/* @doc: an OCI bundle's linux.seccomp (taken over); else the file ir->profile */
+	p = doc ? profile__from_json(doc, ir->profile, ctx, SC_UNKNOWN_WARN, err, sizeof(err))
+		: profile__load(ir->profile, ctx, SC_UNKNOWN_WARN, err, sizeof(err));
 	if (!p) {
 		ir->error = strdup(err);
 		return -EINVAL;
@@ -418,10 +425,14 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: syscensus diff --observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]\n"
 		"                      [--fail-on unused] [--caps default|all|none|CAP_X,CAP_Y...]\n"
+		"       syscensus diff --observed STATE-DIR --deployed [--storage-root DIR] [--bundle-root DIR]...\n"
 		"Evaluate what the agent observed for each image against PROFILES-DIR/<image>.json\n"
 		"(the agent's file names), as the kernel would apply each profile.\n"
 		"  --caps  capabilities includes/excludes.caps are evaluated with (default: Docker's\n"
 		"          default set for a container, which has no CAP_SYS_ADMIN)\n"
+		"--deployed: every running container, the profile its OCI bundle enforces (linux.seccomp\n"
+		"in config.json), its seccomp mode and filter count from /proc/PID/status (UNCONFINED when\n"
+		"it has no filter), and its image's observed syscalls against that profile.\n"
 		"Syscalls the enforced filters refused (agent --denials) are listed as DENIED.\n"
 		"Exit status: 0 no breaking drift; 1 breaking drift or denials (or unused, with\n"
 		"--fail-on unused);\n"
@@ -436,6 +447,9 @@ int cmd_diff(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, 'F' },
 		{ "caps", required_argument, NULL, 'c' },
+		{ "deployed", no_argument, NULL, 'D' },
+		{ "storage-root", required_argument, NULL, 'S' },
+		{ "bundle-root", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -445,7 +459,10 @@ int cmd_diff(int argc, char **argv)
 	struct sc_census c = {};
 	struct sc_eval_ctx ctx;
 	size_t n_ir = 0, n_stale = 0;
-	bool fail_unused = false, errors = false, breaking = false, unused = false;
+	bool fail_unused = false, errors = false, breaking = false, unused = false, deployed = false;
+	struct sc_runtime_roots roots = { .storage = "/var/lib/containers/storage" };
+	const char *bundles[16];
+	size_t n_bundles = 0;
 	enum fmt fmt = FMT_TEXT;
 	struct dirent *de;
 	DIR *d;
@@ -454,6 +471,15 @@ int cmd_diff(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'o': observed = optarg; break;
+		case 'D': deployed = true; break;
+		case 'S': roots.storage = optarg; break;
+		case 'B':
+			if (n_bundles == ARRAY_SIZE(bundles)) {
+				sc_err("--bundle-root: at most %zu", ARRAY_SIZE(bundles));
+				return SC_EXIT_USAGE;
+			}
+			bundles[n_bundles++] = optarg;
+			break;
 		case 'a': against = optarg; break;
 		case 'c': caps = optarg; break;
 		case 'f':
@@ -483,8 +509,8 @@ int cmd_diff(int argc, char **argv)
 			return SC_EXIT_USAGE;
 		}
 	}
-	if (!observed || !against || optind < argc) {
-		sc_err("diff: --observed STATE-DIR and --against PROFILES-DIR are needed");
+	if (!observed || !!against == deployed || optind < argc) {
+		sc_err("diff: --observed STATE-DIR and one of --against PROFILES-DIR or --deployed are needed");
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
@@ -521,6 +547,13 @@ int cmd_diff(int argc, char **argv)
 		return 2;
 	}
 	qsort(c.images, c.n_images, sizeof(*c.images), cmp_image);
+	if (deployed) {
+		roots.bundles = n_bundles ? bundles : sc_default_bundle_roots;
+		roots.n_bundles = n_bundles ? n_bundles : sc_n_default_bundle_roots;
+		ret = diff_deployed(&c, &roots, &ctx, fmt == FMT_JSON, fmt == FMT_MD);
+		runtime__cleanup();
+		goto out;
+	}
 	irs = calloc(c.n_images + 1, sizeof(*irs));
 	if (!irs)
 		goto oom;
@@ -534,7 +567,7 @@ int cmd_diff(int argc, char **argv)
 		image_file_name(ir->img->key, name);
 		snprintf(ir->profile, sizeof(ir->profile), "%s/%s.json", against, name);
 		ir->has_profile = access(ir->profile, F_OK) == 0;
-		if (ir->has_profile && evaluate(ir, &ctx))
+		if (ir->has_profile && evaluate(ir, &ctx, NULL))
 			errors = true;
 		breaking |= ir->breaking > 0 || ir->img->n_denied > 0;
 		unused |= ir->unused > 0;
@@ -587,4 +620,263 @@ out:
 	free(stale);
 	census__free(&c);
 	return ret;
+}
+
+/* ---- --deployed: what the running containers enforce ---- */
+
+struct deployed {
+	char id[SC_CTR_ID_LEN + 1];
+	char *image;
+	int pid, mode, filters;
+	char bundle[PATH_MAX];
+	bool has_bundle_seccomp;
+	struct image_report ir;
+	struct sc_image empty;		/* an image the agent has not observed */
+};
+
+/* "Seccomp:" mode and "Seccomp_filters:" count, and effective caps, of @pid */
+static int proc_seccomp(int pid, int *mode, int *filters, uint64_t *caps)
+{
+	char path[64], *text, *p;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	text = sc_read_file(path, 1 << 16, NULL);
+	if (!text)
+		return -errno;
+	*mode = *filters = -1;
+	if ((p = strstr(text, "\nSeccomp:")))
+		*mode = atoi(p + 9);
+	if ((p = strstr(text, "\nSeccomp_filters:")))
+		*filters = atoi(p + 17);
+	if ((p = strstr(text, "\nCapEff:")))
+		*caps = strtoull(p + 8, NULL, 16);
+	free(text);
+	return 0;
+}
+
+static int first_pid(const char *cgdir)
+{
+	char path[PATH_MAX], *text;
+	int pid = 0;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/cgroup.procs", cgdir) >= sizeof(path))
+		return 0;
+	text = sc_read_file(path, 1 << 20, NULL);
+	if (text)
+		pid = atoi(text);
+	free(text);
+	return pid;
+}
+
+/* The bundle's config.json of container @id, under the runtimes' roots. */
+static cJSON *bundle_config(const struct sc_runtime_roots *roots, const char *id, char *path, size_t len)
+{
+	char err[256];
+	cJSON *doc;
+
+	for (size_t i = 0; i <= roots->n_bundles; i++) {
+		const char *fmt = i == roots->n_bundles ? "%s/overlay-containers/%s/userdata/config.json"
+							: "%s/%s/config.json";
+		const char *root = i == roots->n_bundles ? roots->storage : roots->bundles[i];
+
+		if (!root || (size_t)snprintf(path, len, fmt, root, id) >= len || access(path, F_OK))
+			continue;
+		doc = json_parse_file(path, err, sizeof(err));
+		if (!doc)
+			sc_warn("%s", err);
+		return doc;
+	}
+	if (roots->n_bundles && roots->bundles[0] &&
+	    (size_t)snprintf(path, len, "%s/%s/userdata/config.json", roots->bundles[0], id) < len &&
+	    !access(path, F_OK))
+		return json_parse_file(path, err, sizeof(err));
+	path[0] = '\0';
+	return NULL;
+}
+
+static int cmp_deployed(const void *a, const void *b)
+{
+	const struct deployed *x = a, *y = b;
+	int c = strcmp(x->image ? x->image : "", y->image ? y->image : "");
+
+	return c ? c : strcmp(x->id, y->id);
+}
+
+struct walk_ctx {
+	struct deployed *v;
+	size_t n, cap;
+	unsigned seen;
+	const char *mnt;
+};
+
+static void walk_containers(struct walk_ctx *w, char *path, size_t len, int depth)
+{
+	char id[SC_CTR_ID_LEN + 1];
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 32 || w->seen++ > (1u << 20))
+		return;
+	if (runtime__container_id(path + strlen(w->mnt), id) && first_pid(path) > 0) {
+		struct deployed *v = w->n == w->cap ? realloc(w->v, (w->cap = w->cap * 2 + 8) * sizeof(*v)) : w->v;
+
+		if (v) {
+			w->v = v;
+			memset(&v[w->n], 0, sizeof(v[w->n]));
+			snprintf(v[w->n].id, sizeof(v[w->n].id), "%s", id);
+			v[w->n].pid = first_pid(path);
+			w->n++;
+		}
+	}
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    len + 1 + n >= PATH_MAX)
+			continue;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n + 1);
+		walk_containers(w, path, len + 1 + n, depth + 1);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, const struct sc_eval_ctx *base,
+		  bool json, bool md)
+{
+	struct walk_ctx w = {};
+	char mnt[PATH_MAX], path[PATH_MAX];
+	bool bad = false, errors = false;
+	unsigned unconfined = 0;
+	cJSON *out = json ? cJSON_CreateArray() : NULL;
+
+	if (cgroup__v2_mount(mnt, sizeof(mnt))) {
+		sc_err("no cgroup v2 hierarchy: cannot find running containers");
+		return 2;
+	}
+	w.mnt = mnt;
+	snprintf(path, sizeof(path), "%s", mnt);
+	walk_containers(&w, path, strlen(path), 0);
+	/* images first: resolve, then sort, so that the report is in a stable order */
+	for (size_t i = 0; i < w.n; i++) {
+		struct sc_container_info ci;
+
+		if (runtime__resolve(roots, w.v[i].id, &ci) == 0) {
+			w.v[i].image = ci.image;
+			ci.image = NULL;
+			container_info__free(&ci);
+		}
+	}
+	if (w.n)
+		qsort(w.v, w.n, sizeof(*w.v), cmp_deployed);
+	if (md)
+		printf("## syscensus: observed syscalls against the deployed profiles\n\n"
+		       "| container | image | seccomp | breaking | denied | conditional |\n|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < w.n; i++) {
+		struct deployed *d = &w.v[i];
+		struct sc_eval_ctx ctx = *base;
+		uint64_t caps = base->caps;
+		cJSON *cfg, *sec = NULL;
+
+		proc_seccomp(d->pid, &d->mode, &d->filters, &caps);
+		ctx.caps = caps;
+		cfg = bundle_config(roots, d->id, d->bundle, sizeof(d->bundle));
+		sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "linux"), "seccomp");
+		d->has_bundle_seccomp = cJSON_IsObject(sec);
+		d->ir.img = d->image ? census__image(c, d->image, false) : NULL;
+		if (!d->ir.img) {
+			d->empty.key = d->image ? d->image : (char *)"?";
+			d->ir.img = &d->empty;
+		}
+		snprintf(d->ir.profile, sizeof(d->ir.profile), "%s:linux.seccomp", d->bundle[0] ? d->bundle : "?");
+		d->ir.has_profile = d->has_bundle_seccomp;
+		if (d->mode == 0)
+			unconfined++;
+		if (d->has_bundle_seccomp && evaluate(&d->ir, &ctx, cJSON_Duplicate(sec, true)))
+			errors = true;
+		cJSON_Delete(cfg);
+		bad |= d->ir.breaking > 0 || d->ir.img->n_denied > 0;
+		if (json) {
+			cJSON *o = cJSON_CreateObject(), *a;
+
+			cJSON_AddItemToArray(out, o);
+			cJSON_AddStringToObject(o, "container", d->id);
+			cJSON_AddStringToObject(o, "image", d->image ? d->image : "");
+			cJSON_AddNumberToObject(o, "pid", d->pid);
+			cJSON_AddStringToObject(o, "seccomp", d->mode == 2 ? "filter" : d->mode == 0 ? "none" : "strict");
+			cJSON_AddNumberToObject(o, "filters", d->filters);
+			cJSON_AddStringToObject(o, "profile", d->has_bundle_seccomp ? d->ir.profile : "");
+			cJSON_AddBoolToObject(o, "observed", d->ir.img != &d->empty);
+			if (d->ir.error)
+				cJSON_AddStringToObject(o, "error", d->ir.error);
+			for (int kind = 0; kind < 2; kind++) {
+				const char *k = kind ? "conditional" : "breaking";
+
+				a = cJSON_AddArrayToObject(o, k);
+				for (size_t j = 0; j < d->ir.n_f; j++) {
+					cJSON *e;
+
+					if (strcmp(d->ir.f[j].kind, k))
+						continue;
+					e = cJSON_CreateObject();
+					cJSON_AddItemToArray(a, e);
+					cJSON_AddStringToObject(e, "syscall", d->ir.f[j].name);
+					cJSON_AddStringToObject(e, "arch", d->ir.f[j].abi);
+					cJSON_AddStringToObject(e, "action", d->ir.f[j].verdict);
+				}
+			}
+			cJSON_AddItemToObject(o, "denied", json_u64_node(d->ir.img->n_denied));
+		} else if (md) {
+			printf("| `%.12s` | `%s` | %s | %u | %zu | %u |\n", d->id, d->image ? d->image : "?",
+			       d->mode == 0 ? "**none (unconfined)**" : d->mode == 2 ? "filter" : "strict",
+			       d->ir.breaking, d->ir.img->n_denied, d->ir.conditional);
+		} else {
+			printf("%.12s  %s  pid %d: %s", d->id, d->image ? d->image : "(image unknown)", d->pid,
+			       d->mode == 0 ? "UNCONFINED: no seccomp filter" : d->mode == 2 ? "seccomp filter" : "strict");
+			if (d->mode == 2)
+				printf(" (%d filter%s)%s%s", d->filters, d->filters == 1 ? "" : "s",
+				       d->has_bundle_seccomp ? ", profile " : ", profile not found in the bundle",
+				       d->has_bundle_seccomp ? d->ir.profile : "");
+			printf("%s\n", d->ir.img == &d->empty ? "; not observed by the agent" : "");
+			if (d->ir.error)
+				printf("  ERROR %s\n", d->ir.error);
+			for (size_t j = 0; j < d->ir.n_f; j++) {
+				const struct finding *f = &d->ir.f[j];
+
+				if (strcmp(f->kind, "unused"))
+					printf("  %-11s %-20s %-18s %8llu calls  deployed profile gives %s%s%s\n",
+					       !strcmp(f->kind, "breaking") ? "BREAKING" : "CONDITIONAL", f->name, f->abi,
+					       (unsigned long long)f->count, f->verdict, f->detail ? ": " : "",
+					       f->detail ? f->detail : "");
+			}
+			denial_lines(d->ir.img, false);
+		}
+	}
+	if (json) {
+		struct sc_buf b = {};
+		cJSON *doc = cJSON_CreateObject();
+
+		cJSON_AddItemToObject(doc, "deployed", out);
+		json_write(&b, doc);
+		cJSON_Delete(doc);
+		if (b.data)
+			fwrite(b.data, 1, b.len, stdout);
+		sc_buf_free(&b);
+	} else {
+		printf(md ? "\n**%zu running containers, %u without a seccomp filter**\n"
+			  : "summary: %zu running containers, %u without a seccomp filter\n", w.n, unconfined);
+	}
+	for (size_t i = 0; i < w.n; i++) {
+		for (size_t k = 0; k < w.v[i].ir.n_f; k++)
+			free(w.v[i].ir.f[k].detail);
+		free(w.v[i].ir.f);
+		free(w.v[i].ir.error);
+		free(w.v[i].image);
+	}
+	free(w.v);
+	return errors ? 2 : bad ? SC_EXIT_FAIL : SC_EXIT_OK;
 }
