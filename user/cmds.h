@@ -11,5 +11,6 @@ int cmd_agent(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_propose(int argc, char **argv);
 
 #endif

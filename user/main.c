@@ -33,6 +33,8 @@ static const struct {
 	  "images and containers seen by the agent, their syscalls, recorder health" },
 	{ "diff", cmd_diff, "--observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]",
 	  "observed syscalls per image against committed profiles: breaking, conditional, unused" },
+	{ "propose", cmd_propose, "--repo DIR --observed STATE-DIR [--push REMOTE] [--body-file F] ...",
+	  "commit the observed syscalls into a profile repository on a branch, write the PR body" },
 	{ "unload", cmd_unload, "[--pin-dir DIR]",
 	  "remove the agent's pinned recorder (counting stops)" },
 	{ "bench", cmd_bench, "[-n CALLS] [-r REPS]",
