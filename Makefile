@@ -58,7 +58,7 @@ test: all
 	bash tests/run
 
 bench: all
-	$(BUILD)/syscensus bench
+	$(BUILD)/syscensus bench --macro
 
 demo: all
 	bash tests/demo

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ftw.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -268,6 +269,116 @@ static int tool_start(struct tool *t, const char *cgroup_home)
 	return -ETIMEDOUT;
 }
 
+/*
+ * Macro: nginx serving a 1 KiB file to wrk on loopback, requests per second with
+ * nothing attached, with the empty program, with the recorder and with the agent
+ * (its recorder, plus its userspace at a 1 s interval). nginx runs in the tracked
+ * cgroup; wrk and the agent out of it.
+ */
+static int rm_tree(const char *p, const struct stat *st, int flag, struct FTW *f);
+
+struct macro {
+	char dir[64];
+	pid_t nginx;
+	int port;
+};
+
+static int macro_start(struct macro *m, const char *cg_tracked)
+{
+	char conf[PATH_MAX], file[PATH_MAX], text[1024];
+	char page[1024];
+	int fd, n;
+
+	snprintf(m->dir, sizeof(m->dir), "/tmp/syscensus-macro.XXXXXX");
+	if (!mkdtemp(m->dir))
+		return -errno;
+	m->port = 18000 + getpid() % 1000;
+	memset(page, 'x', sizeof(page));
+	snprintf(file, sizeof(file), "%s/f", m->dir);
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", m->dir);
+	n = snprintf(text, sizeof(text),
+		     "daemon off; master_process off; worker_processes 1; pid %s/pid; error_log %s/err;\n"
+		     "events { worker_connections 256; }\n"
+		     "http { access_log off; client_body_temp_path %s; proxy_temp_path %s; fastcgi_temp_path %s;\n"
+		     "  uwsgi_temp_path %s; scgi_temp_path %s;\n"
+		     "  server { listen 127.0.0.1:%d; root %s; } }\n",
+		     m->dir, m->dir, m->dir, m->dir, m->dir, m->dir, m->dir, m->port, m->dir);
+	if ((fd = open(conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 || write(fd, text, n) != n) {
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	close(fd);
+	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
+	    write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	close(fd);
+	m->nginx = fork();
+	if (m->nginx < 0)
+		return -errno;
+	if (m->nginx == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		write_pid(cg_tracked, getpid());
+		dup2(devnull, 0);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execlp("nginx", "nginx", "-c", conf, "-e", "/dev/null", (char *)NULL);
+		_exit(127);
+	}
+	usleep(300 * 1000);
+	return waitpid(m->nginx, NULL, WNOHANG) == 0 ? 0 : -ECHILD;
+}
+
+static void macro_stop(struct macro *m)
+{
+	if (m->nginx > 0) {
+		kill(m->nginx, SIGTERM);
+		waitpid(m->nginx, NULL, 0);
+	}
+	if (m->dir[0])
+		nftw(m->dir, rm_tree, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+/* requests per second that wrk gets in @secs seconds, or -1 */
+static double wrk_rps(const struct macro *m, const char *home, int secs)
+{
+	char url[64], dur[16], out[] = "/tmp/syscensus-wrk.XXXXXX", *text, *p;
+	int fd = mkstemp(out), st;
+	double rps = -1;
+	pid_t pid;
+
+	if (fd < 0)
+		return -1;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/f", m->port);
+	snprintf(dur, sizeof(dur), "%ds", secs);
+	pid = fork();
+	if (pid == 0) {
+		write_pid(home, getpid());
+		dup2(fd, 1);
+		dup2(fd, 2);
+		execlp("wrk", "wrk", "-t1", "-c16", "-d", dur, url, (char *)NULL);
+		_exit(127);
+	}
+	close(fd);
+	if (pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0 &&
+	    (text = sc_read_file(out, 1 << 20, NULL))) {
+		if ((p = strstr(text, "Requests/sec:")))
+			rps = strtod(p + 13, NULL);
+		free(text);
+	}
+	unlink(out);
+	return rps;
+}
+
+static int rm_tree(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	return remove(p);
+}
+
 static bool have(const char *prog)
 {
 	char *p = sc_resolve_command(prog);
@@ -282,6 +393,7 @@ int cmd_bench(int argc, char **argv)
 		{ "calls", required_argument, NULL, 'n' },
 		{ "runs", required_argument, NULL, 'r' },
 		{ "no-tools", no_argument, NULL, 'T' },
+		{ "macro", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -298,7 +410,7 @@ int cmd_bench(int argc, char **argv)
 	unsigned long n = 2000000, runs = 7, taken[NCFG] = {};
 	char mnt[PATH_MAX], cg[PATH_MAX], many[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX], sub[PATH_MAX + 16];
 	struct sc_slot_counts *t = NULL;
-	bool moved = false, made = false, enabled[NCFG], tools_on = true;
+	bool moved = false, made = false, enabled[NCFG], tools_on = true, macro_on = false;
 	int ret = SC_EXIT_FAIL, c, err, getppid_nr, made_many = 0;
 	uint64_t v, cgid, id;
 	uint32_t slot[4], s;
@@ -317,13 +429,18 @@ int cmd_bench(int argc, char **argv)
 		case 'T':
 			tools_on = false;
 			break;
+		case 'M':
+			macro_on = true;
+			break;
 		case 'h':
-			printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools]\n"
+			printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools] [--macro]\n"
 			       "ns per getppid() with nothing attached, with an empty program on\n"
 			       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
 			       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
 			       "when installed (fewer calls for strace); interleaved runs, medians, and each\n"
-			       "one's added cost as a ratio to the floor's.\n", MANY);
+			       "one's added cost as a ratio to the floor's.\n"
+			       "--macro: also nginx serving a 1 KiB file to wrk on loopback, requests/s with\n"
+			       "nothing, the empty program, the recorder and the recorder with --denials.\n", MANY);
 			return SC_EXIT_OK;
 		default:
 			return SC_EXIT_USAGE;
@@ -494,6 +611,55 @@ int cmd_bench(int argc, char **argv)
 		       got >= want ? "" : "  <- MISSING CALLS");
 		if (got < want)
 			ret = SC_EXIT_FAIL;
+	}
+	if (macro_on && ret == SC_EXIT_OK) {
+		static const char *const mname[] = { "nothing attached", "empty tp_btf program (floor)",
+						     "syscensus recorder (the agent's programs)",
+						     "syscensus recorder + --denials" };
+		struct macro m = {};
+		double rps[4][16] = {}, mm[4];
+		unsigned long mruns = runs < 16 ? runs : 16;
+		cpu_set_t all;
+
+		if (!have("nginx") || !have("wrk")) {
+			printf("macro: needs nginx and wrk (apt-get install nginx-light wrk)\n");
+		} else if ((err = macro_start(&m, cg))) {
+			sc_warn("macro: cannot start nginx: %s", strerror(-err));
+		} else {
+			/* nginx and wrk on all CPUs, like a server */
+			CPU_ZERO(&all);
+			for (int i = 0; i < CPU_SETSIZE && i < libbpf_num_possible_cpus(); i++)
+				CPU_SET(i, &all);
+			sched_setaffinity(m.nginx, sizeof(all), &all);
+			sched_setaffinity(0, sizeof(all), &all);
+			wrk_rps(&m, home, 1);	/* warm up */
+			for (unsigned long r = 0; r < mruns; r++)
+				for (int k = 0; k < 4; k++) {
+					if (k == 1)
+						floor__attach(floor[0]);
+					else if (k == 2)
+						recorder__attach(rec[0]);
+					else if (k == 3 && recorder__denials(rec[3]))
+						recorder__attach(rec[3]);
+					rps[k][r] = wrk_rps(&m, home, 3);
+					floor__detach(floor[0]);
+					recorder__detach(rec[0]);
+					recorder__detach(rec[3]);
+				}
+			printf("\nmacro: nginx, 1 KiB file, wrk -t1 -c16 3 s per run, %lu runs interleaved, medians\n", mruns);
+			printf("%-46s %12s %12s\n", "configuration", "requests/s", "loss");
+			for (int k = 0; k < 4; k++) {
+				qsort(rps[k], mruns, sizeof(double), cmp_double);
+				mm[k] = rps[k][mruns / 2];
+				if (k == 0)
+					printf("%-46s %12.0f %12s\n", mname[k], mm[k], "-");
+				else
+					printf("%-46s %12.0f %11.2f%%\n", mname[k], mm[k], (mm[0] - mm[k]) / mm[0] * 100);
+			}
+			printf("loss beyond the empty program's: recorder %.2f points, with --denials %.2f points\n",
+			       (mm[1] - mm[2]) / mm[0] * 100, (mm[1] - mm[3]) / mm[0] * 100);
+		}
+		macro_stop(&m);
 	}
 out:
 	for (int k = 0; k < NCFG; k++)
