@@ -36,13 +36,6 @@ enum fmt { FMT_TEXT, FMT_JSON, FMT_MD };
 int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, const struct sc_eval_ctx *base,
 		  bool json, bool md);
 
-/* Docker's default capability set for a container: what includes.caps is evaluated with */
-static const char *const default_caps[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
-	"CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT",
-	"CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP",
-};
-
 static const char *op_str(enum scmp_compare op)
 {
 	switch (op) {
@@ -112,13 +105,10 @@ static void denial_lines(const struct sc_image *img, bool md)
 		const struct sc_arch *arch = arch_of_abi(d->abi);
 		const char *name = arch ? syscall_name(arch->token, d->nr) : NULL;
 		char v[48], t[32], nb[16];
-		struct tm tm;
-		time_t tt = (time_t)d->last;
 
 		snprintf(nb, sizeof(nb), "#%u", d->nr);
 		verdict_str(d->ret, v, sizeof(v));
-		if (!gmtime_r(&tt, &tm) || !strftime(t, sizeof(t), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			snprintf(t, sizeof(t), "-");
+		sc_fmt_time(d->last, t, sizeof(t));
 		if (md)
 			printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", name ? name : nb,
 			       arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
@@ -145,14 +135,6 @@ static void add_finding(struct image_report *ir, const char *kind, const char *n
 	f->count = count;
 	f->detail = detail;
 	verdict_str(ret, f->verdict, sizeof(f->verdict));
-}
-
-static bool always_allowed(const char *name)
-{
-	for (size_t i = 0; sc_always_allowed[i]; i++)
-		if (!strcmp(sc_always_allowed[i], name))
-			return true;
-	return false;
 }
 
 /* Evaluate one image against its profile. Returns 0, or -errno with ir->error set. */
@@ -214,7 +196,7 @@ static int evaluate(struct image_report *ir, const struct sc_eval_ctx *ctx, cJSO
 				conditions(p, name, &b);
 				add_finding(ir, "conditional", name, arch->docker, counts[a][nr], v.ret, b.data);
 				ir->conditional++;
-			} else if (!seen[a][nr] && v.kind == SC_V_ALLOW && !always_allowed(name)) {
+			} else if (!seen[a][nr] && v.kind == SC_V_ALLOW && !sc_is_always_allowed(name)) {
 				add_finding(ir, "unused", name, arch->docker, 0, v.ret, NULL);
 				ir->unused++;
 			}
@@ -228,15 +210,6 @@ out:
 	return ret;
 }
 
-static void fmt_time(int64_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "-");
-}
-
 static void print_text(struct image_report *irs, size_t n, char **stale, size_t n_stale, bool md)
 {
 	unsigned tb = 0, tc = 0, tu = 0, unprof = 0, td = 0;
@@ -248,8 +221,8 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 		struct image_report *ir = &irs[i];
 		const struct sc_image *img = ir->img;
 
-		fmt_time(img->first, t1, sizeof(t1));
-		fmt_time(img->last, t2, sizeof(t2));
+		sc_fmt_time(img->first, t1, sizeof(t1));
+		sc_fmt_time(img->last, t2, sizeof(t2));
 		td += img->n_denied;
 		if (!ir->has_profile) {
 			unprof++;
@@ -360,7 +333,7 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 			cJSON_AddItemToObject(e, "calls", json_u64_node(dn->count));
 			verdict_str(dn->ret, v, sizeof(v));
 			cJSON_AddStringToObject(e, "action", v);
-			fmt_time(dn->last, t, sizeof(t));
+			sc_fmt_time(dn->last, t, sizeof(t));
 			cJSON_AddStringToObject(e, "last_seen", t);
 		}
 		if (!ir->has_profile) {
@@ -368,9 +341,9 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 			continue;
 		}
 		cJSON_AddStringToObject(o, "profile", ir->profile);
-		fmt_time(ir->img->first, t, sizeof(t));
+		sc_fmt_time(ir->img->first, t, sizeof(t));
 		cJSON_AddStringToObject(o, "observed_from", t);
-		fmt_time(ir->img->last, t, sizeof(t));
+		sc_fmt_time(ir->img->last, t, sizeof(t));
 		cJSON_AddStringToObject(o, "observed_to", t);
 		if (ir->error) {
 			cJSON_AddStringToObject(o, "status", "error");
@@ -518,27 +491,8 @@ int cmd_diff(int argc, char **argv)
 		sc_err("cannot read the running kernel's version");
 		return 2;
 	}
-	if (!strcmp(caps, "all")) {
-		ctx.caps = ~0ULL;
-	} else {
-		char *list = strdup(!strcmp(caps, "default") || !strcmp(caps, "none") ? "" : caps), *tok, *save = NULL;
-
-		ctx.caps = 0;
-		if (!strcmp(caps, "default"))
-			for (size_t i = 0; i < ARRAY_SIZE(default_caps); i++)
-				ctx.caps |= 1ULL << cap_by_name(default_caps[i]);
-		for (tok = list ? strtok_r(list, ",", &save) : NULL; tok; tok = strtok_r(NULL, ",", &save)) {
-			int n = cap_by_name(tok);
-
-			if (n < 0) {
-				sc_err("--caps: unknown capability \"%s\"", tok);
-				free(list);
-				return SC_EXIT_USAGE;
-			}
-			ctx.caps |= 1ULL << n;
-		}
-		free(list);
-	}
+	if (parse_caps(caps, &ctx.caps))
+		return SC_EXIT_USAGE;
 	snprintf(state, sizeof(state), "%s/state.json", observed);
 	if (census__load(&c, state))
 		return 2;	/* message printed */

@@ -75,14 +75,6 @@ static void add_name(const char ***v, size_t *n, const char *name)
 	(*v)[(*n)++] = name;
 }
 
-static bool always_allowed(const char *name)
-{
-	for (size_t i = 0; sc_always_allowed[i]; i++)
-		if (!strcmp(sc_always_allowed[i], name))
-			return true;
-	return false;
-}
-
 /* A rule that allows its names whatever the arguments, arch and caps: where we add and prune. */
 static bool plain_allow(const cJSON *r)
 {
@@ -205,7 +197,7 @@ static cJSON *merge(struct propose *pp, struct change *c, const char *path, char
 				int64_t last = 0;
 
 				next = x->next;
-				if (!cJSON_IsString(x) || always_allowed(x->valuestring))
+				if (!cJSON_IsString(x) || sc_is_always_allowed(x->valuestring))
 					continue;
 				for (size_t i = 0; i < img->calls.n; i++) {
 					const struct sc_vent *e = &img->calls.e[i];
@@ -350,15 +342,6 @@ static int update_profiles(struct propose *pp, struct sc_census *c)
 	return changed;
 }
 
-static void fmt_time(int64_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%d %H:%M UTC", &tm))
-		snprintf(buf, len, "-");
-}
-
 static const struct sc_vent *find_call(const struct sc_image *img, const char *name)
 {
 	const struct sc_vent *best = NULL;
@@ -385,8 +368,8 @@ static void body(struct propose *pp, struct sc_buf *b, const char *branch)
 		const struct change *c = &pp->ch[i];
 		const struct sc_image *img = c->img;
 
-		fmt_time(img->first, t1, sizeof(t1));
-		fmt_time(img->last, t2, sizeof(t2));
+		sc_fmt_time(img->first, t1, sizeof(t1));
+		sc_fmt_time(img->last, t2, sizeof(t2));
 		sc_buf_printf(b, "### `%s`\n\n`%s`%s. Observed from %s to %s in %llu container(s)", img->key, c->rel,
 			      c->created ? " (new: no profile was committed)" : "", t1, t2,
 			      (unsigned long long)img->ctrs_total);
@@ -402,7 +385,7 @@ static void body(struct propose *pp, struct sc_buf *b, const char *branch)
 			for (size_t k = 0; k < c->n_added; k++) {
 				const struct sc_vent *e = find_call(img, c->added[k]);
 
-				fmt_time(e ? e->first : 0, t1, sizeof(t1));
+				sc_fmt_time(e ? e->first : 0, t1, sizeof(t1));
 				sc_buf_printf(b, "| `%s` | %llu | %s |\n", c->added[k],
 					      (unsigned long long)(e ? e->count : 0), t1);
 			}
@@ -507,6 +490,7 @@ static void usage(FILE *f)
 		"  --prune                also remove permissions unused for --prune-after days (30)\n"
 		"  --open                 open or update the pull request with gh or glab when installed\n"
 		"  --as-user USER         run git as USER (when invoked as root)\n"
+		"  --caps SPEC            capabilities the profiles are evaluated with, as for diff\n"
 		"Exit status: 0 done or nothing to change; 1 failure; 2 usage error.\n");
 }
 
@@ -523,11 +507,12 @@ int cmd_propose(int argc, char **argv)
 		{ "prune-after", required_argument, NULL, 'a' },
 		{ "open", no_argument, NULL, 'O' },
 		{ "as-user", required_argument, NULL, 'u' },
+		{ "caps", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct propose pp = { .subdir = "seccomp", .prune_after = 30 * DAY };
-	const char *observed = NULL, *branch_opt = NULL, *body_file = NULL, *as_user = NULL;
+	const char *observed = NULL, *branch_opt = NULL, *body_file = NULL, *as_user = NULL, *caps = "default";
 	char state[PATH_MAX], branch[256], ref[400], refspec[640], datebuf[64], base_ref[300];
 	struct sc_buf out = {}, b = {}, msg = {};
 	struct sc_census c = {};
@@ -547,6 +532,7 @@ int cmd_propose(int argc, char **argv)
 		case 'P': pp.prune = true; break;
 		case 'O': open_pr = true; break;
 		case 'u': as_user = optarg; break;
+		case 'c': caps = optarg; break;
 		case 'a':
 			if (sc_parse_u64(optarg, 36500, &v)) {
 				sc_err("--prune-after: expected a number of days, not \"%s\"", optarg);
@@ -584,12 +570,8 @@ int cmd_propose(int argc, char **argv)
 	}
 	if (eval_ctx_current(&pp.ctx))
 		return SC_EXIT_FAIL;
-	pp.ctx.caps = 0;
-	for (const char *const *cap = (const char *const[]){ "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER",
-			"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
-			"CAP_NET_RAW", "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP", NULL };
-	     *cap; cap++)
-		pp.ctx.caps |= 1ULL << cap_by_name(*cap);
+	if (parse_caps(caps, &pp.ctx.caps))
+		return SC_EXIT_USAGE;
 	snprintf(state, sizeof(state), "%s/state.json", observed);
 	if (access(state, F_OK) < 0) {
 		sc_err("%s: %s (has `syscensus agent --state-dir %s` run?)", state, strerror(errno), observed);

@@ -22,15 +22,6 @@
 #include "util.h"
 #include "verdict.h"
 
-static void fmt_time(int64_t t, char *buf, size_t len)
-{
-	struct tm tm;
-	time_t tt = (time_t)t;
-
-	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		snprintf(buf, len, "-");
-}
-
 /* Whether an agent holds the state directory's lock, and its pid. */
 static bool agent_running(const char *dir, char *pid, size_t len)
 {
@@ -106,9 +97,9 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 	if (running && pid[0])
 		cJSON_AddStringToObject(ag, "pid", pid);
 	cJSON_AddStringToObject(ag, "state_dir", dir);
-	fmt_time(c->started, t, sizeof(t));
+	sc_fmt_time(c->started, t, sizeof(t));
 	cJSON_AddStringToObject(ag, "started", t);
-	fmt_time(c->saved, t, sizeof(t));
+	sc_fmt_time(c->saved, t, sizeof(t));
 	cJSON_AddStringToObject(ag, "saved", t);
 	rec = cJSON_AddObjectToObject(doc, "recorder");
 	cJSON_AddStringToObject(rec, "attach", c->health.attach);
@@ -144,9 +135,9 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 		a = cJSON_AddArrayToObject(o, "image_ids");
 		for (size_t k = 0; k < img->n_ids; k++)
 			cJSON_AddItemToArray(a, cJSON_CreateString(img->ids[k]));
-		fmt_time(img->first, t, sizeof(t));
+		sc_fmt_time(img->first, t, sizeof(t));
 		cJSON_AddStringToObject(o, "first_seen", t);
-		fmt_time(img->last, t, sizeof(t));
+		sc_fmt_time(img->last, t, sizeof(t));
 		cJSON_AddStringToObject(o, "last_activity", t);
 		cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
 		a = cJSON_AddArrayToObject(o, "containers");
@@ -157,9 +148,9 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			cJSON_AddStringToObject(ct, "id", img->ctrs[k].id);
 			if (img->ctrs[k].name)
 				cJSON_AddStringToObject(ct, "name", img->ctrs[k].name);
-			fmt_time(img->ctrs[k].first, t, sizeof(t));
+			sc_fmt_time(img->ctrs[k].first, t, sizeof(t));
 			cJSON_AddStringToObject(ct, "first_seen", t);
-			fmt_time(img->ctrs[k].last, t, sizeof(t));
+			sc_fmt_time(img->ctrs[k].last, t, sizeof(t));
 			cJSON_AddStringToObject(ct, "last_activity", t);
 		}
 		a = cJSON_AddArrayToObject(o, "denied");
@@ -174,9 +165,9 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			verdict_str(d->ret, v, sizeof(v));
 			cJSON_AddStringToObject(dj, "action", v);
 			cJSON_AddItemToObject(dj, "count", json_u64_node(d->count));
-			fmt_time(d->first, t, sizeof(t));
+			sc_fmt_time(d->first, t, sizeof(t));
 			cJSON_AddStringToObject(dj, "first_seen", t);
-			fmt_time(d->last, t, sizeof(t));
+			sc_fmt_time(d->last, t, sizeof(t));
 			cJSON_AddStringToObject(dj, "last_seen", t);
 		}
 		/* what the profile is made of, per ABI; and what only the runtime's setup did */
@@ -206,9 +197,9 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			}
 			ent = cJSON_AddObjectToObject(per, nm);
 			cJSON_AddItemToObject(ent, "count", json_u64_node(e->count));
-			fmt_time(e->first, t, sizeof(t));
+			sc_fmt_time(e->first, t, sizeof(t));
 			cJSON_AddStringToObject(ent, "first_seen", t);
-			fmt_time(e->last, t, sizeof(t));
+			sc_fmt_time(e->last, t, sizeof(t));
 			cJSON_AddStringToObject(ent, "last_seen", t);
 		}
 	}
@@ -290,7 +281,7 @@ int cmd_status(int argc, char **argv)
 		return SC_EXIT_OK;
 	}
 
-	fmt_time(c.saved, t, sizeof(t));
+	sc_fmt_time(c.saved, t, sizeof(t));
 	printf("agent: %s%s%s; state %s saved %s\n", running ? "running, pid " : "not running",
 	       running ? pid : "", "", state, t);
 	printf("recorder: %s, %zu of %u cgroup slots in use, %llu cgroups not counted (table full), "
@@ -321,7 +312,7 @@ int cmd_status(int argc, char **argv)
 				 img->incomplete);
 		if (strlen(notes) >= 2 && !strcmp(notes + strlen(notes) - 2, "; "))
 			notes[strlen(notes) - 2] = '\0';
-		fmt_time(img->last, t, sizeof(t));
+		sc_fmt_time(img->last, t, sizeof(t));
 		printf("%-40s %10llu %8u %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total, s.distinct,
 		       (unsigned long long)s.calls, t, notes);
 	}
@@ -335,7 +326,7 @@ int cmd_status(int argc, char **argv)
 			if (!hdr++)
 				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS LAST):\n");
 			verdict_str(d->ret, v, sizeof(v));
-			fmt_time(d->last, t2, sizeof(t2));
+			sc_fmt_time(d->last, t2, sizeof(t2));
 			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
 			       call_name(SC_KEY(0, d->abi, d->nr), nb, sizeof(nb)),
 			       arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?", v,
@@ -352,7 +343,7 @@ int cmd_status(int argc, char **argv)
 
 			if (!img->unknown)
 				continue;
-			fmt_time(img->last, t, sizeof(t));
+			sc_fmt_time(img->last, t, sizeof(t));
 			printf("  %-24s %-40s %4u syscalls %12llu calls, last %s\n", img->key,
 			       img->cgpath ? img->cgpath : "?", s.distinct, (unsigned long long)s.calls, t);
 		}

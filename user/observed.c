@@ -12,6 +12,14 @@ const char *const sc_always_allowed[] = {
 	"execve", "exit", "exit_group", "rt_sigreturn", "sigreturn", "restart_syscall", NULL,
 };
 
+bool sc_is_always_allowed(const char *name)
+{
+	for (size_t i = 0; sc_always_allowed[i]; i++)
+		if (!strcmp(sc_always_allowed[i], name))
+			return true;
+	return false;
+}
+
 static bool abi_seen(const struct sc_tally *t, int abi)
 {
 	for (int n = 0; n < SC_NR_PER_ABI; n++)

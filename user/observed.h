@@ -17,6 +17,7 @@
  *  - restart_syscall: issued by the kernel itself to resume an interrupted sleep.
  */
 extern const char *const sc_always_allowed[];
+bool sc_is_always_allowed(const char *name);
 
 /* A syscall number observed that no table can name (or >= SC_NR_OVERFLOW). */
 struct sc_unnamed {

@@ -44,6 +44,45 @@ int cap_by_name(const char *name)
 	return -1;
 }
 
+int parse_caps(const char *spec, uint64_t *caps)
+{
+	static const char *const docker_default[] = {
+		"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_KILL", "CAP_SETGID",
+		"CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW", "CAP_SYS_CHROOT",
+		"CAP_MKNOD", "CAP_AUDIT_WRITE", "CAP_SETFCAP",
+	};
+	char *list, *tok, *save = NULL;
+	int ret = 0;
+
+	*caps = 0;
+	if (!strcmp(spec, "all")) {
+		*caps = ~0ULL;
+		return 0;
+	}
+	if (!strcmp(spec, "default")) {
+		for (size_t i = 0; i < ARRAY_SIZE(docker_default); i++)
+			*caps |= 1ULL << cap_by_name(docker_default[i]);
+		return 0;
+	}
+	if (!strcmp(spec, "none"))
+		return 0;
+	list = strdup(spec);
+	if (!list)
+		return -ENOMEM;
+	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		int n = cap_by_name(tok);
+
+		if (n < 0) {
+			sc_err("--caps: unknown capability \"%s\"", tok);
+			ret = -EINVAL;
+			break;
+		}
+		*caps |= 1ULL << n;
+	}
+	free(list);
+	return ret;
+}
+
 int eval_ctx_current(struct sc_eval_ctx *ctx)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };

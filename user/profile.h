@@ -22,6 +22,12 @@ struct sc_eval_ctx {
 /* Capability number of "CAP_SYS_ADMIN"-style @name, or -1. */
 int cap_by_name(const char *name);
 
+/*
+ * --caps: "default" (Docker's default set for a container: no CAP_SYS_ADMIN), "all",
+ * "none" or "CAP_X,CAP_Y". Returns 0, or -EINVAL after naming the unknown capability.
+ */
+int parse_caps(const char *spec, uint64_t *caps);
+
 /* The current process on the running kernel. Returns 0 or -errno. */
 int eval_ctx_current(struct sc_eval_ctx *ctx);
 

@@ -34,6 +34,9 @@ char *sc_read_file(const char *path, size_t max, size_t *len);
  */
 int sc_write_file_atomic(const char *path, const void *buf, size_t len);
 
+/* Unix time @t as "2026-11-28T10:29:51Z" (UTC), or "-" for 0. */
+void sc_fmt_time(int64_t t, char *buf, size_t len);
+
 /* Parse an unsigned decimal integer made only of digits, <= @max. Returns 0 or -EINVAL/-ERANGE. */
 int sc_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
