@@ -58,7 +58,7 @@ test: all
 	bash tests/run
 
 bench: all
-	$(BUILD)/syscensus bench --macro
+	$(BUILD)/syscensus bench --macro --agent-cost 60
 
 demo: all
 	bash tests/demo

@@ -379,6 +379,87 @@ static int rm_tree(const char *p, const struct stat *st, int flag, struct FTW *f
 	return remove(p);
 }
 
+/* utime+stime in clock ticks and resident KiB of @pid */
+static int proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb, unsigned long *hwm_kb)
+{
+	char path[64], *text, *p;
+	unsigned long long ut = 0, st = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	text = sc_read_file(path, 4096, NULL);
+	if (!text)
+		return -errno;
+	p = strrchr(text, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) {
+		free(text);
+		return -EINVAL;
+	}
+	free(text);
+	*ticks = ut + st;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	text = sc_read_file(path, 1 << 16, NULL);
+	if (!text)
+		return -errno;
+	*rss_kb = (p = strstr(text, "VmRSS:")) ? strtoul(p + 6, NULL, 10) : 0;
+	*hwm_kb = (p = strstr(text, "VmHWM:")) ? strtoul(p + 6, NULL, 10) : 0;
+	free(text);
+	return 0;
+}
+
+/*
+ * The agent's own cost: this binary's agent, default interval, its own state and pin
+ * directories, with every live cgroup of the host (the MANY ones included) tracked.
+ */
+static void agent_cost(unsigned secs, const char *home)
+{
+	char dir[] = "/tmp/syscensus-bench-agent.XXXXXX", pin[80], self[PATH_MAX];
+	unsigned long long t0 = 0, t1 = 0;
+	unsigned long rss = 0, hwm = 0;
+	struct timespec a, b, settle = { 12, 0 };
+	ssize_t n;
+	pid_t pid;
+
+	if (!mkdtemp(dir) || (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+		sc_warn("agent cost: cannot prepare: %s", strerror(errno));
+		return;
+	}
+	self[n] = '\0';
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/syscensus-bench-%d", (int)getpid());
+	pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		write_pid(home, getpid());
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execl(self, "syscensus", "agent", "--state-dir", dir, "--pin-dir", pin, "--capacity", "2048",
+		      (char *)NULL);
+		_exit(127);
+	}
+	if (pid < 0)
+		return;
+	nanosleep(&settle, NULL);	/* start-up walk and first write out of the measure */
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	if (proc_usage(pid, &t0, &rss, &hwm) == 0) {
+		struct timespec d = { secs, 0 };
+
+		nanosleep(&d, NULL);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		if (proc_usage(pid, &t1, &rss, &hwm) == 0)
+			printf("\nagent: %.3f%% of one core over %.0f s at the default interval, %lu KiB resident "
+			       "(peak %lu KiB), with every cgroup of the host tracked (%d+); BPF counters: %zu bytes "
+			       "per tracked cgroup and CPU\n",
+			       (double)(t1 - t0) / sysconf(_SC_CLK_TCK) /
+				       ((b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9) * 100,
+			       (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9, rss, hwm, MANY,
+			       sizeof(struct sc_counts));
+	}
+	kill(pid, SIGTERM);
+	waitpid(pid, NULL, 0);
+	recorder__unpin(pin);
+	nftw(dir, rm_tree, 8, FTW_DEPTH | FTW_PHYS);
+}
+
 static bool have(const char *prog)
 {
 	char *p = sc_resolve_command(prog);
@@ -394,6 +475,7 @@ int cmd_bench(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'r' },
 		{ "no-tools", no_argument, NULL, 'T' },
 		{ "macro", no_argument, NULL, 'M' },
+		{ "agent-cost", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -411,6 +493,7 @@ int cmd_bench(int argc, char **argv)
 	char mnt[PATH_MAX], cg[PATH_MAX], many[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX], sub[PATH_MAX + 16];
 	struct sc_slot_counts *t = NULL;
 	bool moved = false, made = false, enabled[NCFG], tools_on = true, macro_on = false;
+	unsigned agent_secs = 0;
 	int ret = SC_EXIT_FAIL, c, err, getppid_nr, made_many = 0;
 	uint64_t v, cgid, id;
 	uint32_t slot[4], s;
@@ -432,15 +515,24 @@ int cmd_bench(int argc, char **argv)
 		case 'M':
 			macro_on = true;
 			break;
+		case 'G':
+			if (sc_parse_u64(optarg, 3600, &v) || v < 10) {
+				sc_err("--agent-cost: expected 10 to 3600 seconds, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			agent_secs = (unsigned)v;
+			break;
 		case 'h':
-			printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools] [--macro]\n"
+			printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools] [--macro] [--agent-cost SEC]\n"
 			       "ns per getppid() with nothing attached, with an empty program on\n"
 			       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
 			       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
 			       "when installed (fewer calls for strace); interleaved runs, medians, and each\n"
 			       "one's added cost as a ratio to the floor's.\n"
 			       "--macro: also nginx serving a 1 KiB file to wrk on loopback, requests/s with\n"
-			       "nothing, the empty program, the recorder and the recorder with --denials.\n", MANY);
+			       "nothing, the empty program, the recorder and the recorder with --denials.\n"
+			       "--agent-cost SEC: run the agent (default interval) for SEC seconds with the\n"
+			       "%d live cgroups and report its CPU and resident memory.\n", MANY, MANY);
 			return SC_EXIT_OK;
 		default:
 			return SC_EXIT_USAGE;
@@ -661,6 +753,8 @@ int cmd_bench(int argc, char **argv)
 		}
 		macro_stop(&m);
 	}
+	if (agent_secs && ret == SC_EXIT_OK)
+		agent_cost(agent_secs, home);
 out:
 	for (int k = 0; k < NCFG; k++)
 		tool_stop(&tools[k]);
