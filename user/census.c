@@ -515,18 +515,11 @@ fail:
 
 int census__save(const struct sc_census *c, const char *path, int64_t now)
 {
-	cJSON *doc = census__json(c, now);
 	struct sc_buf b = {};
-	int err;
+	int err = json_render(census__json(c, now), &b);
 
-	if (!doc)
-		return -ENOMEM;
-	json_write(&b, doc);
-	cJSON_Delete(doc);
-	if (b.oom) {
-		sc_buf_free(&b);
-		return -ENOMEM;
-	}
+	if (err)
+		return err;
 	err = sc_write_file_atomic(path, b.data, b.len);
 	sc_buf_free(&b);
 	return err;

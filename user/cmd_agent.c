@@ -309,20 +309,12 @@ static int write_profiles(struct agent *a)
 		struct sc_buf b = {};
 		const char *note;
 		uint8_t digest[32];
-		cJSON *doc;
 		int err;
 
 		if (img->unknown || !img->calls.n)
 			continue;
-		doc = image__profile(img, &note);
-		if (!doc)
+		if (json_render(image__profile(img, &note), &b))
 			return -ENOMEM;
-		json_write(&b, doc);
-		cJSON_Delete(doc);
-		if (b.oom) {
-			sc_buf_free(&b);
-			return -ENOMEM;
-		}
 		sc_sha256(b.data, b.len, digest);
 		if (memcmp(digest, img->written, sizeof(digest))) {
 			image_file_name(img->key, name);

@@ -78,7 +78,6 @@ static int check_one(const char *file, const struct sc_eval_ctx *ctx, enum sc_un
 		goto invalid;
 	}
 	if (json) {
-		struct sc_buf b = {};
 		cJSON *o = cJSON_CreateObject(), *arr;
 
 		cJSON_AddStringToObject(o, "file", file);
@@ -94,11 +93,7 @@ static int check_one(const char *file, const struct sc_eval_ctx *ctx, enum sc_un
 		cJSON_AddItemToObject(o, "allowed", json_u64_node(st.syscalls_allowed));
 		cJSON_AddItemToObject(o, "conditional", json_u64_node(st.syscalls_conditional));
 		cJSON_AddItemToObject(o, "bpfInstructions", json_u64_node(bytes / 8));
-		json_write(&b, o);
-		if (!b.oom)
-			fputs(b.data, stdout);
-		sc_buf_free(&b);
-		cJSON_Delete(o);
+		json_print(o);
 	} else {
 		printf("%s: valid\n", file);
 		printf("  default action: %s\n", act);
@@ -118,17 +113,12 @@ static int check_one(const char *file, const struct sc_eval_ctx *ctx, enum sc_un
 invalid:
 	profile__free(p);
 	if (json) {
-		struct sc_buf b = {};
 		cJSON *o = cJSON_CreateObject();
 
 		cJSON_AddStringToObject(o, "file", file);
 		cJSON_AddBoolToObject(o, "valid", 0);
 		cJSON_AddStringToObject(o, "error", err);
-		json_write(&b, o);
-		if (!b.oom)
-			fputs(b.data, stdout);
-		sc_buf_free(&b);
-		cJSON_Delete(o);
+		json_print(o);
 	}
 	sc_err("%s", err);
 	return -EINVAL;

@@ -307,7 +307,6 @@ static void print_text(struct image_report *irs, size_t n, char **stale, size_t 
 static void print_json(struct image_report *irs, size_t n, char **stale, size_t n_stale)
 {
 	cJSON *doc = cJSON_CreateObject(), *imgs, *arr;
-	struct sc_buf b = {};
 	char t[32];
 
 	if (!doc)
@@ -376,11 +375,8 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 	arr = cJSON_AddArrayToObject(doc, "stale");
 	for (size_t i = 0; i < n_stale; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(stale[i]));
-	json_write(&b, doc);
-	cJSON_Delete(doc);
-	if (b.data)
-		fwrite(b.data, 1, b.len, stdout);
-	sc_buf_free(&b);
+	if (json_print(doc))
+		sc_err("cannot print the report");
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -811,15 +807,11 @@ int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, con
 		}
 	}
 	if (json) {
-		struct sc_buf b = {};
 		cJSON *doc = cJSON_CreateObject();
 
 		cJSON_AddItemToObject(doc, "deployed", out);
-		json_write(&b, doc);
-		cJSON_Delete(doc);
-		if (b.data)
-			fwrite(b.data, 1, b.len, stdout);
-		sc_buf_free(&b);
+		if (json_print(doc))
+			sc_err("cannot print the report");
 	} else {
 		printf(md ? "\n**%zu running containers, %u without a seccomp filter**\n"
 			  : "summary: %zu running containers, %u without a seccomp filter\n", w.n, unconfined);

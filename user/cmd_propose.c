@@ -310,15 +310,8 @@ static int update_profiles(struct propose *pp, struct sc_census *c)
 			doc = image__profile(img, &note);
 			ch->created = true;
 		}
-		if (!doc) {
+		if (json_render(doc, &b)) {
 			free(old);
-			return -ENOMEM;
-		}
-		json_write(&b, doc);
-		cJSON_Delete(doc);
-		if (b.oom) {
-			free(old);
-			sc_buf_free(&b);
 			return -ENOMEM;
 		}
 		/* an existing profile is rewritten only for a change of what it allows, not for its layout */

@@ -265,18 +265,13 @@ int cmd_status(int argc, char **argv)
 	running = agent_running(dir, pid, sizeof(pid));
 	qsort(c.images, c.n_images, sizeof(*c.images), cmp_image);
 	if (json) {
-		cJSON *doc = status_json(&c, dir, running, pid, profiles_dir);
-		struct sc_buf b = {};
+		int err = json_print(status_json(&c, dir, running, pid, profiles_dir));
 
-		if (!doc) {
-			sc_err("out of memory");
+		if (err) {
+			sc_err("cannot print the status: %s", strerror(-err));
 			census__free(&c);
 			return SC_EXIT_FAIL;
 		}
-		json_write(&b, doc);
-		cJSON_Delete(doc);
-		fwrite(b.data, 1, b.len, stdout);
-		sc_buf_free(&b);
 		census__free(&c);
 		return SC_EXIT_OK;
 	}

@@ -281,3 +281,27 @@ void json_write(struct sc_buf *b, const cJSON *item)
 	write_item(b, item, 0);
 	sc_buf_puts(b, "\n");
 }
+
+int json_render(cJSON *doc, struct sc_buf *b)
+{
+	if (!doc)
+		return -ENOMEM;
+	json_write(b, doc);
+	cJSON_Delete(doc);
+	if (b->oom || !b->data) {
+		sc_buf_free(b);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+int json_print(cJSON *doc)
+{
+	struct sc_buf b = {};
+	int err = json_render(doc, &b);
+
+	if (!err && fwrite(b.data, 1, b.len, stdout) != b.len)
+		err = -EIO;
+	sc_buf_free(&b);
+	return err;
+}

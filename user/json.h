@@ -28,6 +28,14 @@ int json_u64(const cJSON *num, uint64_t *out);
 /* Deterministic, diff-friendly output: 2-space indent, one array element per line. */
 void json_write(struct sc_buf *b, const cJSON *item);
 
+/*
+ * json_write @doc into @b and free @doc (NULL counts as an allocation failure).
+ * Returns 0, or -ENOMEM with @b freed.
+ */
+int json_render(cJSON *doc, struct sc_buf *b);
+/* The same to stdout. Returns 0, -ENOMEM or -EIO. */
+int json_print(cJSON *doc);
+
 /* A number node whose text is the exact decimal @v. NULL on allocation failure. */
 cJSON *json_u64_node(uint64_t v);
 
