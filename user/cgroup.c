@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -115,4 +116,49 @@ int cgroup__wait_empty(const char *path)
 	}
 	close(pfd.fd);
 	return ret;
+}
+
+struct walk {
+	size_t mnt_len;
+	unsigned max, visited;
+	sc_cgroup_fn fn;
+	void *ctx;
+};
+
+static void walk_dir(struct walk *w, char *path, size_t len, int depth)
+{
+	struct dirent *de;
+	DIR *d;
+
+	if (depth > 32 || w->visited >= w->max)
+		return;
+	w->visited++;
+	w->fn(w->ctx, path, path[w->mnt_len] ? path + w->mnt_len : "/");
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    len + 1 + n >= PATH_MAX)
+			continue;
+		path[len] = '/';
+		memcpy(path + len + 1, de->d_name, n + 1);
+		walk_dir(w, path, len + 1 + n, depth + 1);
+		path[len] = '\0';
+	}
+	closedir(d);
+}
+
+unsigned cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx)
+{
+	struct walk w = { .mnt_len = strlen(mnt), .max = max, .fn = fn, .ctx = ctx };
+	char path[PATH_MAX];
+
+	if (w.mnt_len >= sizeof(path))
+		return 0;
+	memcpy(path, mnt, w.mnt_len + 1);
+	walk_dir(&w, path, w.mnt_len, 0);
+	return w.visited;
 }

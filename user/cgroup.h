@@ -14,6 +14,15 @@ int cgroup__v2_mount(char *buf, size_t len);
 /* The same from another mountinfo file (tests). */
 int cgroup__v2_mount_from(const char *mountinfo, char *buf, size_t len);
 
+/* Called for each cgroup of a walk: its absolute path and its path below the mount ("/" for the root). */
+typedef void (*sc_cgroup_fn)(void *ctx, const char *abs, const char *rel);
+
+/*
+ * Visit the cgroup v2 hierarchy mounted at @mnt, depth first: at most 32 levels and
+ * @max cgroups (the rest is skipped). Returns how many were visited.
+ */
+unsigned cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx);
+
 /* Id of a cgroup v2 directory, as bpf_get_current_cgroup_id() reports it. */
 int cgroup__id(const char *path, uint64_t *id);
 

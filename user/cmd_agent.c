@@ -11,7 +11,6 @@
  *    values already folded in; counters only grow while a slot is live, so a restart
  *    after SIGKILL adds exactly what the dead agent had not folded yet.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -38,7 +37,6 @@
 #define DEFAULT_PIN_DIR		"/sys/fs/bpf/syscensus"
 #define DEFAULT_INTERVAL	10
 #define DEFAULT_CAPACITY	1024
-#define WALK_MAX_DEPTH		32
 #define WALK_MAX_CGROUPS	(1u << 20)
 #define FULL_WALK_EVERY		30	/* ticks between safety walks of the whole hierarchy */
 
@@ -214,51 +212,29 @@ static int on_event(void *ctx, const struct sc_event *e)
 	return 0;
 }
 
-/* Depth-first walk of the cgroup2 tree, bounded in depth and size. */
-static void walk(struct agent *a, char *path, size_t len, int depth)
+/* One cgroup of the hierarchy walk: tracked already, tracked now, or reported as not counted. */
+static void on_cgroup(void *ctx, const char *abs, const char *rel)
 {
-	struct dirent *de;
+	struct agent *a = ctx;
+	struct sc_live *l;
 	uint64_t cgid;
-	DIR *d;
+	uint32_t slot;
+	int err;
 
-	if (depth > WALK_MAX_DEPTH || a->walked >= WALK_MAX_CGROUPS)
+	if (cgroup__id(abs, &cgid))
 		return;
-	if (cgroup__id(path, &cgid) == 0) {
-		const char *rel = path[strlen(a->mnt)] ? path + strlen(a->mnt) : "/";
-		struct sc_live *l = census__live(&a->c, cgid);
-		uint32_t slot;
-		int err;
-
-		a->walked++;
-		if (l) {
+	l = census__live(&a->c, cgid);
+	if (l) {
+		l->seen = true;
+	} else if ((err = recorder__track(a->rec, cgid, &slot)) == 0) {
+		add_live(a, cgid, slot, rel);
+		if ((l = census__live(&a->c, cgid)))
 			l->seen = true;
-		} else if ((err = recorder__track(a->rec, cgid, &slot)) == 0) {
-			add_live(a, cgid, slot, rel);
-			if ((l = census__live(&a->c, cgid)))
-				l->seen = true;
-		} else if (err == -ENOSPC) {
-			untracked(a, cgid, rel);
-		} else {
-			sc_warn("cannot track cgroup %s: %s", rel, strerror(-err));
-		}
+	} else if (err == -ENOSPC) {
+		untracked(a, cgid, rel);
+	} else {
+		sc_warn("cannot track cgroup %s: %s", rel, strerror(-err));
 	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		size_t n;
-
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		n = strlen(de->d_name);
-		if (len + 1 + n >= PATH_MAX)
-			continue;
-		path[len] = '/';
-		memcpy(path + len + 1, de->d_name, n + 1);
-		walk(a, path, len + 1 + n, depth + 1);
-		path[len] = '\0';
-	}
-	closedir(d);
 }
 
 /*
@@ -268,15 +244,12 @@ static void walk(struct agent *a, char *path, size_t len, int depth)
  */
 static void reconcile(struct agent *a)
 {
-	char path[PATH_MAX];
 	uint32_t cap = recorder__capacity(a->rec);
 
 	for (size_t i = 0; i < a->c.n_live; i++)
 		a->c.live[i]->seen = false;
 	a->c.health.untracked = 0;
-	a->walked = 0;
-	snprintf(path, sizeof(path), "%s", a->mnt);
-	walk(a, path, strlen(path), 0);
+	a->walked = cgroup__walk(a->mnt, WALK_MAX_CGROUPS, on_cgroup, a);
 	for (size_t i = 0; i < a->c.n_live;) {
 		struct sc_live *l = a->c.live[i];
 

@@ -655,51 +655,35 @@ static int cmp_deployed(const void *a, const void *b)
 struct walk_ctx {
 	struct deployed *v;
 	size_t n, cap;
-	unsigned seen;
-	const char *mnt;
 };
 
-static void walk_containers(struct walk_ctx *w, char *path, size_t len, int depth)
+/* A cgroup of a container with a task in it: a running container */
+static void on_cgroup(void *ctx, const char *abs, const char *rel)
 {
+	struct walk_ctx *w = ctx;
 	char id[SC_CTR_ID_LEN + 1];
-	struct dirent *de;
-	DIR *d;
+	struct deployed *v;
+	int pid;
 
-	if (depth > 32 || w->seen++ > (1u << 20))
+	if (!runtime__container_id(rel, id) || (pid = first_pid(abs)) <= 0)
 		return;
-	if (runtime__container_id(path + strlen(w->mnt), id) && first_pid(path) > 0) {
-		struct deployed *v = w->n == w->cap ? realloc(w->v, (w->cap = w->cap * 2 + 8) * sizeof(*v)) : w->v;
-
-		if (v) {
-			w->v = v;
-			memset(&v[w->n], 0, sizeof(v[w->n]));
-			snprintf(v[w->n].id, sizeof(v[w->n].id), "%s", id);
-			v[w->n].pid = first_pid(path);
-			w->n++;
-		}
+	if (w->n == w->cap) {
+		v = realloc(w->v, (w->cap * 2 + 8) * sizeof(*v));
+		if (!v)
+			return;
+		w->v = v;
+		w->cap = w->cap * 2 + 8;
 	}
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d))) {
-		size_t n = strlen(de->d_name);
-
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    len + 1 + n >= PATH_MAX)
-			continue;
-		path[len] = '/';
-		memcpy(path + len + 1, de->d_name, n + 1);
-		walk_containers(w, path, len + 1 + n, depth + 1);
-		path[len] = '\0';
-	}
-	closedir(d);
+	memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
+	snprintf(w->v[w->n].id, sizeof(w->v[w->n].id), "%s", id);
+	w->v[w->n++].pid = pid;
 }
 
 int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, const struct sc_eval_ctx *base,
 		  bool json, bool md)
 {
 	struct walk_ctx w = {};
-	char mnt[PATH_MAX], path[PATH_MAX];
+	char mnt[PATH_MAX];
 	bool bad = false, errors = false;
 	unsigned unconfined = 0;
 	cJSON *out = json ? cJSON_CreateArray() : NULL;
@@ -708,9 +692,7 @@ int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, con
 		sc_err("no cgroup v2 hierarchy: cannot find running containers");
 		return 2;
 	}
-	w.mnt = mnt;
-	snprintf(path, sizeof(path), "%s", mnt);
-	walk_containers(&w, path, strlen(path), 0);
+	cgroup__walk(mnt, 1u << 20, on_cgroup, &w);
 	/* images first: resolve, then sort, so that the report is in a stable order */
 	for (size_t i = 0; i < w.n; i++) {
 		struct sc_container_info ci;
