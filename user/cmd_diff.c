@@ -618,32 +618,6 @@ static int first_pid(const char *cgdir)
 	return pid;
 }
 
-/* The bundle's config.json of container @id, under the runtimes' roots. */
-static cJSON *bundle_config(const struct sc_runtime_roots *roots, const char *id, char *path, size_t len)
-{
-	char err[256];
-	cJSON *doc;
-
-	for (size_t i = 0; i <= roots->n_bundles; i++) {
-		const char *fmt = i == roots->n_bundles ? "%s/overlay-containers/%s/userdata/config.json"
-							: "%s/%s/config.json";
-		const char *root = i == roots->n_bundles ? roots->storage : roots->bundles[i];
-
-		if (!root || (size_t)snprintf(path, len, fmt, root, id) >= len || access(path, F_OK))
-			continue;
-		doc = json_parse_file(path, err, sizeof(err));
-		if (!doc)
-			sc_warn("%s", err);
-		return doc;
-	}
-	if (roots->n_bundles && roots->bundles[0] &&
-	    (size_t)snprintf(path, len, "%s/%s/userdata/config.json", roots->bundles[0], id) < len &&
-	    !access(path, F_OK))
-		return json_parse_file(path, err, sizeof(err));
-	path[0] = '\0';
-	return NULL;
-}
-
 static int cmp_deployed(const void *a, const void *b)
 {
 	const struct deployed *x = a, *y = b;
@@ -716,7 +690,7 @@ int diff_deployed(struct sc_census *c, const struct sc_runtime_roots *roots, con
 
 		proc_seccomp(d->pid, &d->mode, &d->filters, &caps);
 		ctx.caps = caps;
-		cfg = bundle_config(roots, d->id, d->bundle, sizeof(d->bundle));
+		cfg = runtime__bundle_config(roots, d->id, d->bundle, sizeof(d->bundle));
 		sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "linux"), "seccomp");
 		d->has_bundle_seccomp = cJSON_IsObject(sec);
 		d->ir.img = d->image ? census__image(c, d->image, false) : NULL;

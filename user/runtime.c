@@ -230,45 +230,72 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 	return 0;
 }
 
+/*
+ * The OCI bundle config.json of container @id below @root: <root>/<id>/config.json
+ * (containerd) or <root>/<id>/userdata/config.json (CRI-O, podman). Parsed, with its
+ * path in @path; NULL when absent or unreadable (said).
+ */
+static cJSON *bundle_at(const char *root, const char *id, char *path, size_t len)
+{
+	static const char *const layouts[] = { "%s/%s/config.json", "%s/%s/userdata/config.json" };
+	char err[256];
+	cJSON *doc;
+
+	for (size_t l = 0; l < ARRAY_SIZE(layouts); l++) {
+		if ((size_t)snprintf(path, len, layouts[l], root, id) >= len || access(path, F_OK) < 0)
+			continue;
+		doc = json_parse_file(path, err, sizeof(err));
+		if (doc)
+			return doc;
+		sc_warn("%s", err);
+	}
+	path[0] = '\0';
+	return NULL;
+}
+
+cJSON *runtime__bundle_config(const struct sc_runtime_roots *roots, const char *id, char *path, size_t len)
+{
+	char storage[PATH_MAX];
+	cJSON *doc;
+
+	path[0] = '\0';
+	if (!is_id(id, strlen(id)))
+		return NULL;
+	for (size_t i = 0; i < roots->n_bundles; i++)
+		if (roots->bundles[i] && (doc = bundle_at(roots->bundles[i], id, path, len)))
+			return doc;
+	if (roots->storage && (size_t)snprintf(storage, sizeof(storage), "%s/overlay-containers", roots->storage) <
+					 sizeof(storage))
+		return bundle_at(storage, id, path, len);
+	return NULL;
+}
+
 /* OCI bundle config.json annotations (containerd CRI, CRI-O) */
 static int from_bundle(const char *root, const char *id, struct sc_container_info *out)
 {
-	static const char *const layouts[] = { "%s/%s/config.json", "%s/%s/userdata/config.json" };
 	static const struct {
 		const char *image, *image_id, *name;
 	} keys[] = {
 		{ "io.kubernetes.cri.image-name", "io.kubernetes.cri.image-id", "io.kubernetes.cri.container-name" },
 		{ "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ImageRef", "io.kubernetes.cri-o.ContainerName" },
 	};
-	char path[PATH_MAX], err[256];
-	const cJSON *ann;
-	cJSON *doc;
+	char path[PATH_MAX];
+	cJSON *doc = bundle_at(root, id, path, sizeof(path));
+	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(doc, "annotations");
 
-	for (size_t l = 0; l < ARRAY_SIZE(layouts); l++) {
-		if ((size_t)snprintf(path, sizeof(path), layouts[l], root, id) >= sizeof(path))
-			return -ENAMETOOLONG;
-		if (access(path, F_OK) < 0)
-			continue;
-		doc = json_parse_file(path, err, sizeof(err));
-		if (!doc) {
-			sc_warn("%s", err);
-			continue;
-		}
-		ann = cJSON_GetObjectItemCaseSensitive(doc, "annotations");
-		for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
-			char *image = dup_str(ann, keys[k].image);
+	for (size_t k = 0; doc && k < ARRAY_SIZE(keys); k++) {
+		char *image = dup_str(ann, keys[k].image);
 
-			if (!image)
-				continue;
-			out->image = image;
-			out->image_id = dup_str(ann, keys[k].image_id);
-			out->name = dup_str(ann, keys[k].name);
-			out->source = "oci-bundle";
-			cJSON_Delete(doc);
-			return 0;
-		}
+		if (!image)
+			continue;
+		out->image = image;
+		out->image_id = dup_str(ann, keys[k].image_id);
+		out->name = dup_str(ann, keys[k].name);
+		out->source = "oci-bundle";
 		cJSON_Delete(doc);
+		return 0;
 	}
+	cJSON_Delete(doc);
 	return -ENOENT;
 }
 

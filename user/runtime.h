@@ -9,6 +9,7 @@
 #define SC_RUNTIME_H
 
 #include <stddef.h>
+#include <cjson/cJSON.h>
 
 #define SC_CTR_ID_LEN	64
 
@@ -46,6 +47,13 @@ struct sc_container_info {
  */
 int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out);
 void container_info__free(struct sc_container_info *ci);
+
+/*
+ * The OCI bundle config.json of container @id (what the runtime enforces: linux.seccomp)
+ * under the bundle roots, then containers/storage's userdata. Parsed (free with
+ * cJSON_Delete), its path in @path; NULL when there is none.
+ */
+cJSON *runtime__bundle_config(const struct sc_runtime_roots *roots, const char *id, char *path, size_t len);
 
 /* Forget cached state files (containers.json is cached by mtime). */
 void runtime__cleanup(void);
