@@ -103,18 +103,17 @@ static void denial_lines(const struct sc_image *img, bool md)
 	for (size_t k = 0; k < img->n_denied; k++) {
 		const struct sc_denial *d = &img->denied[k];
 		const struct sc_arch *arch = arch_of_abi(d->abi);
-		const char *name = arch ? syscall_name(arch->token, d->nr) : NULL;
 		char v[48], t[32], nb[16];
+		const char *name = syscall_label(d->abi, d->nr, nb, sizeof(nb));
 
-		snprintf(nb, sizeof(nb), "#%u", d->nr);
 		verdict_str(d->ret, v, sizeof(v));
 		sc_fmt_time(d->last, t, sizeof(t));
 		if (md)
-			printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", name ? name : nb,
+			printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", name,
 			       arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
 		else
 			printf("  %-11s %-20s %-18s %8llu calls  enforced filter gave %s, last %s\n", "DENIED",
-			       name ? name : nb, arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
+			       name, arch ? arch->docker : "?", (unsigned long long)d->count, v, t);
 	}
 }
 
@@ -322,12 +321,12 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 		for (size_t k = 0; k < ir->img->n_denied; k++) {
 			const struct sc_denial *dn = &ir->img->denied[k];
 			const struct sc_arch *arch = arch_of_abi(dn->abi);
-			const char *name = arch ? syscall_name(arch->token, dn->nr) : NULL;
+			char v[48], nb[16];
+			const char *name = syscall_label(dn->abi, dn->nr, nb, sizeof(nb));
 			cJSON *e = cJSON_CreateObject();
-			char v[48];
 
 			cJSON_AddItemToArray(arr, e);
-			cJSON_AddStringToObject(e, "syscall", name ? name : "?");
+			cJSON_AddStringToObject(e, "syscall", name);
 			cJSON_AddStringToObject(e, "arch", arch ? arch->docker : "?");
 			cJSON_AddItemToObject(e, "calls", json_u64_node(dn->count));
 			verdict_str(dn->ret, v, sizeof(v));

@@ -446,28 +446,6 @@ static void chomp(struct sc_buf *b)
 		b->data[--b->len] = '\0';
 }
 
-/* A forge CLI, as the user when --as-user: fork and exec, no shell. 0 on success. */
-static int run_cli(const char *const *argv, const char *cwd, const struct sc_git *g)
-{
-	pid_t pid = fork();
-	int st;
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		if (chdir(cwd) < 0)
-			_exit(127);
-		if (g->drop && (setgroups(0, NULL) || setresgid(g->gid, g->gid, g->gid) ||
-				setresuid(g->uid, g->uid, g->uid)))
-			_exit(126);
-		execv(argv[0], (char *const *)argv);
-		_exit(127);
-	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-}
-
 static void usage(FILE *f)
 {
 	fprintf(f,
@@ -706,7 +684,7 @@ int cmd_propose(int argc, char **argv)
 							 body_file, NULL };
 				const char *edit[] = { gh, "pr", "edit", branch, "--body-file", body_file, NULL };
 
-				if (run_cli(create, pp.repo, &pp.git) && run_cli(edit, pp.repo, &pp.git))
+				if (git_spawn(&pp.git, pp.repo, create) && git_spawn(&pp.git, pp.repo, edit))
 					sc_warn("%s could not open or update the pull request", cli);
 			} else {
 				char *text = sc_read_file(body_file, 1 << 20, NULL);
@@ -714,7 +692,7 @@ int cmd_propose(int argc, char **argv)
 							 base_name, "--title", "seccomp: update profiles from observed behaviour",
 							 "--description", text ? text : "", "--yes", NULL };
 
-				if (run_cli(create, pp.repo, &pp.git))
+				if (git_spawn(&pp.git, pp.repo, create))
 					sc_warn("%s could not open the merge request", cli);
 				free(text);
 			}

@@ -70,19 +70,6 @@ static struct img_sum summarize(const struct sc_image *img)
 	return s;
 }
 
-static const char *call_name(uint16_t key, char *buf, size_t len)
-{
-	const struct sc_arch *arch = arch_of_abi(SC_KEY_ABI(key));
-	const char *n = arch ? syscall_name(arch->token, SC_KEY_NR(key)) : NULL;
-
-	if (SC_KEY_NR(key) == SC_NR_OVERFLOW)
-		return "(number >= 511)";
-	if (n)
-		return n;
-	snprintf(buf, len, "#%u", SC_KEY_NR(key));
-	return buf;
-}
-
 /* The status as JSON: names instead of numbers, times as ISO 8601. */
 static cJSON *status_json(const struct sc_census *c, const char *dir, bool running, const char *pid,
 			  const char *profiles_dir)
@@ -160,7 +147,7 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			char v[48], nb[16];
 
 			cJSON_AddItemToArray(a, dj);
-			cJSON_AddStringToObject(dj, "syscall", call_name(SC_KEY(0, d->abi, d->nr), nb, sizeof(nb)));
+			cJSON_AddStringToObject(dj, "syscall", syscall_label(d->abi, d->nr, nb, sizeof(nb)));
 			cJSON_AddStringToObject(dj, "arch", arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?");
 			verdict_str(d->ret, v, sizeof(v));
 			cJSON_AddStringToObject(dj, "action", v);
@@ -179,7 +166,7 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			const char *abi = arch ? arch->docker : "compat";
 			bool in = !confined || SC_KEY_PHASE(e->key) == SC_FILTERED;
 			cJSON *per, *ent, *prev;
-			const char *nm = call_name(e->key, nb, sizeof(nb));
+			const char *nm = syscall_label(SC_KEY_ABI(e->key), SC_KEY_NR(e->key), nb, sizeof(nb));
 
 			if (!in && vec_get((struct sc_vec *)&img->calls,
 					   SC_KEY(SC_FILTERED, SC_KEY_ABI(e->key), SC_KEY_NR(e->key)), false))
@@ -323,7 +310,7 @@ int cmd_status(int argc, char **argv)
 			verdict_str(d->ret, v, sizeof(v));
 			sc_fmt_time(d->last, t2, sizeof(t2));
 			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
-			       call_name(SC_KEY(0, d->abi, d->nr), nb, sizeof(nb)),
+			       syscall_label(d->abi, d->nr, nb, sizeof(nb)),
 			       arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?", v,
 			       (unsigned long long)d->count, t2);
 		}

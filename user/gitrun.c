@@ -60,6 +60,32 @@ void git_free(struct sc_git *g)
 	memset(g, 0, sizeof(*g));
 }
 
+/* In a child: go to @cwd and become the configured user, or exit. */
+static void child_become(const struct sc_git *g, const char *cwd)
+{
+	if (cwd && chdir(cwd) < 0)
+		_exit(127);
+	if (g->drop && (setgroups(0, NULL) || setresgid(g->gid, g->gid, g->gid) || setresuid(g->uid, g->uid, g->uid)))
+		_exit(126);
+}
+
+int git_spawn(const struct sc_git *g, const char *cwd, const char *const *argv)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -errno;
+	if (pid == 0) {
+		child_become(g, cwd);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -errno;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 static int run_argv(const struct sc_git *g, const char *cwd, const char **argv, struct sc_buf *out,
 		    struct sc_buf *err_out)
 {
@@ -98,11 +124,7 @@ static int run_argv(const struct sc_git *g, const char *cwd, const char **argv, 
 
 		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
 			_exit(127);
-		if (cwd && chdir(cwd) < 0)
-			_exit(127);
-		if (g->drop && (setgroups(0, NULL) || setresgid(g->gid, g->gid, g->gid) ||
-				setresuid(g->uid, g->uid, g->uid)))
-			_exit(126);
+		child_become(g, cwd);
 		execve(g->git, (char *const *)argv, envp);
 		_exit(127);
 	}

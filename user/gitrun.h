@@ -39,4 +39,10 @@ int git_neutralise(struct sc_git *g, const char *repo);
 int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
 	__attribute__((sentinel));
 
+/*
+ * Run another program (@argv[0] an absolute path, e.g. a forge CLI) in @cwd as the same
+ * user as git, without a shell. Returns its exit status or -errno.
+ */
+int git_spawn(const struct sc_git *g, const char *cwd, const char *const *argv);
+
 #endif

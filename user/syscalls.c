@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <seccomp.h>
 
+#include "syscensus.h"
 #include "syscalls.h"
 #include "util.h"
 
@@ -99,6 +101,19 @@ static struct {
 	char *name[NAME_CACHE_NR];
 	bool looked[NAME_CACHE_NR];
 } cache[4];
+
+const char *syscall_label(int abi, int nr, char *buf, size_t len)
+{
+	const struct sc_arch *arch = arch_of_abi(abi);
+	const char *n = arch && nr != SC_NR_OVERFLOW ? syscall_name(arch->token, nr) : NULL;
+
+	if (nr == SC_NR_OVERFLOW)
+		return "(number >= 511)";
+	if (n)
+		return n;
+	snprintf(buf, len, "#%d", nr);
+	return buf;
+}
 
 void syscalls_cleanup(void)
 {
