@@ -26,6 +26,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "syscensus.h"
+#include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -76,9 +77,6 @@ struct {
 /* denials the map had no room for */
 __u64 sc_denied_lost = 0;
 
-/* arch/x86/include/asm/thread_info.h: "32bit syscall active (64BIT)" */
-#define TS_COMPAT 0x0002
-
 /* Slot of @cgid, or SC_SLOT_NONE when it is not tracked. */
 static __always_inline __u32 sc_find(__u64 cgid)
 {
@@ -101,43 +99,13 @@ static __always_inline __u32 sc_find(__u64 cgid)
 static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
 {
 	struct sc_counts *c = bpf_map_lookup_elem(&sc_counts, &slot);
-	__u32 idx;
+	__u32 idx = sc_index(row, nr);
 
-	if (!c)
-		return;
-	idx = nr < SC_NR_OVERFLOW ? (__u32)nr : SC_NR_OVERFLOW;
-	idx += row * SC_NR_PER_ABI;
 	/* bound for the verifier; always true */
-	if (idx < SC_PHASES * SC_NR_ABIS * SC_NR_PER_ABI)
+	if (c && idx < SC_PHASES * SC_NR_ABIS * SC_NR_PER_ABI)
 		((__u64 *)c->n)[idx]++;
 }
 
-/*
- * Row of the counters: (seccomp phase, ABI) of the calling task, from thread_info.
- * READ(t, field) is a direct load on tp_btf (BTF pointers) and a CO-RE probe read on
- * raw_tp: on tp_btf the helper calls would cost more than the rest of the path.
- */
-#define SC_ROW(t, READ) ({								\
-	__u32 __row = 0;								\
-	if (bpf_core_field_exists(t->thread_info.syscall_work)) {			\
-		/* SYSCALL_WORK_SECCOMP is set when the task gets a filter (>= 5.11) */	\
-		if (READ(t, thread_info.syscall_work) &					\
-		    (1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))) \
-			__row = SC_FILTERED * SC_NR_ABIS;				\
-	} else if (READ(t, seccomp.mode)) {						\
-		__row = SC_FILTERED * SC_NR_ABIS;					\
-	}										\
-	if (SC_IS_COMPAT(READ(t, thread_info.status)))					\
-		__row += SC_ABI_COMPAT;							\
-	__row;										\
-})
-#define SC_DIRECT(t, f)	((t)->f)
-
-#ifdef __TARGET_ARCH_x86
-#define SC_IS_COMPAT(status)	((status) & TS_COMPAT)
-#else
-#define SC_IS_COMPAT(status)	0
-#endif
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)

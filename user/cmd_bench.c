@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <math.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,15 +34,16 @@
 #include "util.h"
 
 #define MANY 1000	/* "1,000 live cgroups tracked" */
+#define TOOL_RUNS 7	/* external tools take seconds to start: measured in the first runs only */
 
 enum cfg {
-	NONE, FLOOR_BTF, REC_BTF, REC_MANY, FLOOR_RAW, REC_RAW, REC_DENY,
+	NONE, FLOOR_BTF, REC_BTF, REC_MANY, REF_CGS, FLOOR_RAW, REC_RAW, REC_DENY,
 	FA_NONE, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
 
 /* what is attached for a configuration */
-enum att { AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY, AT_REC_DENY, AT_TOOL };
+enum att { AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY, AT_REC_DENY, AT_TOOL };
 /* who runs the loop: this process (no filter), or a child under a filter that allows or denies getppid */
 enum who { SELF, FILTER_ALLOWS, FILTER_DENIES };
 
@@ -57,6 +59,7 @@ static const struct {
 	[FLOOR_BTF] = { "empty tp_btf program (floor)", NONE, FLOOR_BTF, 1, AT_FLOOR_BTF, SELF },
 	[REC_BTF] = { "syscensus, tp_btf, 1 cgroup tracked", NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF },
 	[REC_MANY] = { "syscensus, tp_btf, 1,000 cgroups tracked", NONE, FLOOR_BTF, 1, AT_REC_MANY, SELF },
+	[REF_CGS] = { "not taken: counters in cgroup local storage", NONE, FLOOR_BTF, 1, AT_REF_CGS, SELF },
 	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", NONE, FLOOR_RAW, 1, AT_FLOOR_RAW, SELF },
 	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
 	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY, SELF },
@@ -172,6 +175,45 @@ static int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/* Lower quartile, median and upper quartile of the @m values of @v (sorted in place). */
+struct quart {
+	double q1, med, q3;
+	unsigned long m;
+};
+
+static struct quart quartiles(double *v, unsigned long m)
+{
+	struct quart q = { NAN, NAN, NAN, m };
+
+	if (!m)
+		return q;
+	qsort(v, m, sizeof(double), cmp_double);
+	q.q1 = v[(m - 1) / 4];
+	q.med = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+	q.q3 = v[(3 * (m - 1) + 3) / 4];
+	return q;
+}
+
+/*
+ * Per run, paired: @k's cost minus @base's (if @base >= 0), divided (if @per >= 0) by
+ * @per's minus @per_base's, all measured in the same run; quartiles over the runs. Pairing
+ * cancels what drifts between runs (the machine's speed moves by 10% from one second
+ * to the next here), which medians taken apart do not.
+ */
+static struct quart paired(double *const *s, unsigned long runs, int k, int base, int per, int per_base,
+			   double *scratch)
+{
+	unsigned long m = 0;
+
+	for (unsigned long r = 0; r < runs; r++) {
+		double d = s[k][r] - (base < 0 ? 0 : s[base][r]), f = per < 0 ? 1 : s[per][r] - s[per_base][r];
+
+		if (!isnan(d) && !isnan(f) && f > 0)
+			scratch[m++] = d / f;
+	}
+	return quartiles(scratch, m);
 }
 
 static int write_pid(const char *cgroup_dir, pid_t pid)
@@ -482,14 +524,14 @@ int cmd_bench(int argc, char **argv)
 	struct sc_recorder_opts ro = { .capacity = SC_PROBES };
 	struct sc_recorder *rec[4] = {};	/* tp_btf, raw_tp, tp_btf with MANY cgroups, tp_btf + denials */
 	struct worker workers[3] = {};
-	struct sc_floor *floor[2] = {};
+	struct sc_refprog *ref[3] = {};	/* SC_REF_EMPTY_BTF, SC_REF_EMPTY_RAW, SC_REF_CGRP_STORAGE */
 	struct tool tools[NCFG] = {
 		[SYSCOUNT] = { argv_syscount, "Ctrl+C" },
 		[BPFTRACE] = { argv_bpftrace, "Attaching" },
 		[STRACE] = { argv_strace, "attached" },
 	};
-	double *samples[NCFG] = {}, med[NCFG];
-	unsigned long n = 2000000, runs = 7, taken[NCFG] = {};
+	double *samples[NCFG] = {}, *scratch = NULL;	/* samples[k][run]: NAN when not measured */
+	unsigned long n = 200000, runs = 31, taken[NCFG] = {};
 	char mnt[PATH_MAX], cg[PATH_MAX], many[PATH_MAX], home_rel[PATH_MAX], home[PATH_MAX], sub[PATH_MAX + 16];
 	struct sc_slot_counts *t = NULL;
 	bool moved = false, made = false, enabled[NCFG], tools_on = true, macro_on = false;
@@ -527,8 +569,10 @@ int cmd_bench(int argc, char **argv)
 			       "ns per getppid() with nothing attached, with an empty program on\n"
 			       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
 			       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
-			       "when installed (fewer calls for strace); interleaved runs, medians, and each\n"
-			       "one's added cost as a ratio to the floor's.\n"
+			       "when installed (fewer calls for strace), and with the design the recorder\n"
+			       "did not take (counters in cgroup local storage). Configurations interleaved,\n"
+			       "each one's added cost and its ratio to the floor's paired within a run,\n"
+			       "median and quartiles over the runs. Defaults: -n 200000 -r 31.\n"
 			       "--macro: also nginx serving a 1 KiB file to wrk on loopback, requests/s with\n"
 			       "nothing, the empty program, the recorder and the recorder with --denials.\n"
 			       "--agent-cost SEC: run the agent (default interval) for SEC seconds with the\n"
@@ -546,10 +590,14 @@ int cmd_bench(int argc, char **argv)
 	enabled[STRACE] = tools_on && have("strace");
 	getppid_nr = syscall_nr(arch_native()->token, "getppid");
 	t = calloc(1, sizeof(*t));
-	for (int i = 0; i < NCFG; i++)
+	scratch = calloc(runs, sizeof(double));
+	for (int i = 0; i < NCFG; i++) {
 		samples[i] = calloc(runs, sizeof(double));
+		for (unsigned long r = 0; samples[i] && r < runs; r++)
+			samples[i][r] = NAN;
+	}
 	for (int i = 0; i < NCFG; i++)
-		if (!samples[i] || !t) {
+		if (!samples[i] || !t || !scratch) {
 			sc_err("out of memory");
 			goto out;
 		}
@@ -583,7 +631,7 @@ int cmd_bench(int argc, char **argv)
 		ro.attach = m == 1 ? SC_ATTACH_RAW : SC_ATTACH_BTF;
 		ro.capacity = m == 2 ? 2 * MANY : SC_PROBES;
 		ro.watch_cgroups = ro.denials = m == 3;
-		if (m < 2 && !(floor[m] = floor__open(ro.attach)))
+		if (m < 2 && !(ref[m] = refprog__open(m ? SC_REF_EMPTY_RAW : SC_REF_EMPTY_BTF)))
 			goto out;
 		rec[m] = recorder__open(&ro);
 		if (!rec[m])
@@ -596,6 +644,14 @@ int cmd_bench(int argc, char **argv)
 	}
 	if (!recorder__denials(rec[3]))
 		enabled[REC_DENY] = enabled[FA_DENY] = enabled[FD_DENY] = false;
+	/* the design not taken, where the kernel has cgroup local storage (feature probe) */
+	if (!refprog__supported(SC_REF_CGRP_STORAGE)) {
+		printf("note: no BPF_MAP_TYPE_CGRP_STORAGE in this kernel: the cgroup storage row is left out\n");
+		enabled[REF_CGS] = false;
+	} else if (!(ref[2] = refprog__open(SC_REF_CGRP_STORAGE)) || (err = refprog__track(ref[2], cg))) {
+		sc_warn("cannot set up the cgroup storage program: left out");
+		enabled[REF_CGS] = false;
+	}
 	/* the workers start in this cgroup and on this CPU */
 	for (int w = FILTER_ALLOWS; w <= FILTER_DENIES; w++)
 		if ((err = worker_start(&workers[w], w))) {
@@ -612,21 +668,27 @@ int cmd_bench(int argc, char **argv)
 		made_many++;
 	}
 
-	printf("syscensus bench: getppid() x %lu per run (strace: / %u), %lu runs interleaved, median ns per call\n",
+	printf("syscensus bench: getppid() x %lu per run (strace: / %u), %lu runs, configurations interleaved\n"
+	       "(order reversed every other run); added costs and ratios are paired within each run,\n"
+	       "then the median and quartiles [q1, q3] over the runs\n",
 	       n, cfgs[STRACE].div, runs);
 	loop_ns(n / 10 + 1);	/* warm up */
 	for (unsigned long r = 0; r < runs; r++) {
-		for (int k = 0; k < NCFG; k++) {
+		for (int i = 0; i < NCFG; i++) {
+			int k = r % 2 ? NCFG - 1 - i : i;
 			enum att at = cfgs[k].att;
 			struct sc_recorder *rc = at == AT_REC_BTF ? rec[0] : at == AT_REC_RAW ? rec[1] :
 						 at == AT_REC_MANY ? rec[2] : at == AT_REC_DENY ? rec[3] : NULL;
+			struct sc_refprog *rp = at == AT_FLOOR_BTF ? ref[0] : at == AT_FLOOR_RAW ? ref[1] :
+						at == AT_REF_CGS ? ref[2] : NULL;
 			double ns;
 
-			if (!enabled[k] || (at == AT_TOOL && r >= 5))	/* tools start slowly: 5 runs at most */
+			/* tools take seconds to start: the first runs only */
+			if (!enabled[k] || (at == AT_TOOL && r >= TOOL_RUNS))
 				continue;
 			err = 0;
-			if (at == AT_FLOOR_BTF || at == AT_FLOOR_RAW)
-				err = floor__attach(floor[at == AT_FLOOR_RAW]);
+			if (rp)
+				err = refprog__attach(rp);
 			else if (rc)
 				err = recorder__attach(rc);
 			else if (at == AT_TOOL)
@@ -640,58 +702,80 @@ int cmd_bench(int argc, char **argv)
 				ns = loop_ns(n / cfgs[k].div + 1);
 			else
 				ns = worker_loop(&workers[cfgs[k].who], n);
-			if (ns > 0)
-				samples[k][taken[k]++] = ns;
-			if (at == AT_FLOOR_BTF || at == AT_FLOOR_RAW)
-				floor__detach(floor[at == AT_FLOOR_RAW]);
+			if (ns > 0) {
+				samples[k][r] = ns;
+				taken[k]++;
+			}
+			if (rp)
+				refprog__detach(rp);
 			else if (rc)
 				recorder__detach(rc);
 			else if (at == AT_TOOL)
 				tool_stop(&tools[k]);
 		}
+		if (isatty(STDERR_FILENO))
+			fprintf(stderr, "\rrun %lu/%lu", r + 1, runs);
 	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r");
+	printf("%-46s %8s %8s %21s %5s\n", "configuration", "ns/call", "added", "added/floor [q1, q3]", "runs");
 	for (int k = 0; k < NCFG; k++) {
-		if (!taken[k])
-			continue;
-		qsort(samples[k], taken[k], sizeof(double), cmp_double);
-		med[k] = samples[k][taken[k] / 2];
-	}
-	printf("%-46s %10s %10s %12s %5s\n", "configuration", "ns/call", "added", "added/floor", "runs");
-	for (int k = 0; k < NCFG; k++) {
-		double added = med[k] - med[cfgs[k].base], fl = med[cfgs[k].floor] - med[NONE];
+		struct quart ns, added, ratio;
 
 		if (k == FA_NONE || k == FD_NONE)
 			printf("%s\n", k == FA_NONE ? "-- a task under a seccomp filter that allows getppid:"
 						     : "-- a task whose filter refuses getppid (EPERM):");
-		if (!taken[k])
-			printf("%-46s %10s %10s %12s %5s\n", cfgs[k].name, "-", "-", "-", "0");
-		else if ((int)cfgs[k].base == k)
-			printf("%-46s %10.1f %10s %12s %5lu\n", cfgs[k].name, med[k], "-", "-", taken[k]);
+		ns = paired(samples, runs, k, -1, -1, 0, scratch);
+		if (!ns.m) {
+			printf("%-46s %8s %8s %21s %5s\n", cfgs[k].name, "-", "-", "-", "0");
+			continue;
+		}
+		if ((int)cfgs[k].base == k) {
+			printf("%-46s %8.1f %8s %21s %5lu\n", cfgs[k].name, ns.med, "-", "-", ns.m);
+			continue;
+		}
+		added = paired(samples, runs, k, cfgs[k].base, -1, 0, scratch);
+		ratio = paired(samples, runs, k, cfgs[k].base, cfgs[k].floor, NONE, scratch);
+		if (k == (int)cfgs[k].floor)
+			printf("%-46s %8.1f %8.1f %21s %5lu\n", cfgs[k].name, ns.med, added.med, "1 (floor)", ns.m);
 		else
-			printf("%-46s %10.1f %10.1f %12.2f %5lu\n", cfgs[k].name, med[k], added, added / fl, taken[k]);
+			printf("%-46s %8.1f %8.1f %7.2f [%5.2f, %5.2f] %5lu\n", cfgs[k].name, ns.med, added.med,
+			       ratio.med, ratio.q1, ratio.q3, ns.m);
 		if (k == FD_DENY)
 			printf("--\n");
 	}
-	printf("ratio of added costs to the floor: syscensus tp_btf %.2f (1,000 cgroups %.2f), raw_tp %.2f",
-	       (med[REC_BTF] - med[NONE]) / (med[FLOOR_BTF] - med[NONE]),
-	       (med[REC_MANY] - med[NONE]) / (med[FLOOR_BTF] - med[NONE]),
-	       (med[REC_RAW] - med[NONE]) / (med[FLOOR_RAW] - med[NONE]));
-	if (taken[SYSCOUNT])
-		printf("; syscensus/syscount %.2f", (med[REC_BTF] - med[NONE]) / (med[SYSCOUNT] - med[NONE]));
-	if (taken[BPFTRACE])
-		printf("; syscensus/bpftrace %.2f", (med[REC_BTF] - med[NONE]) / (med[BPFTRACE] - med[NONE]));
-	printf("\n");
+	{
+		struct quart q[4];
+
+		q[0] = paired(samples, runs, REC_BTF, NONE, FLOOR_BTF, NONE, scratch);
+		q[1] = paired(samples, runs, REC_MANY, NONE, FLOOR_BTF, NONE, scratch);
+		q[2] = paired(samples, runs, REC_RAW, NONE, FLOOR_RAW, NONE, scratch);
+		printf("recorder / floor (added costs, paired medians): tp_btf %.2f, 1,000 cgroups %.2f, raw_tp %.2f\n",
+		       q[0].med, q[1].med, q[2].med);
+		for (int k = SYSCOUNT; k <= BPFTRACE; k++) {
+			if (!taken[k])
+				continue;
+			q[0] = paired(samples, runs, REC_BTF, NONE, k, NONE, scratch);
+			q[3] = paired(samples, runs, FLOOR_BTF, NONE, k, NONE, scratch);
+			printf("recorder / %s (added costs): %.2f [%.2f, %.2f] over %lu runs; the empty program alone: %.2f\n",
+			       k == SYSCOUNT ? "syscount" : "bpftrace", q[0].med, q[0].q1, q[0].q3, q[0].m, q[3].med);
+		}
+	}
 	printf("memory: %zu bytes of counters per tracked cgroup and CPU, %d CPUs\n", sizeof(struct sc_counts),
 	       libbpf_num_possible_cpus());
 
 	/* proof that the measured path counted: every getppid of the recorder's runs */
 	ret = SC_EXIT_OK;
-	for (int m = 0; m < 3; m++) {
+	for (int m = 0; m < 4; m++) {
+		static const enum cfg which[] = { REC_BTF, REC_RAW, REC_MANY, REF_CGS };
 		/* REC_BTF's recorder also ran under the allowing filter (FA_REC) */
-		unsigned long want = n * (m == 0 ? taken[REC_BTF] + taken[FA_REC] : taken[m == 1 ? REC_RAW : REC_MANY]);
+		unsigned long want = n * (taken[which[m]] + (m == 0 ? taken[FA_REC] : 0));
 		uint64_t got;
 
-		if ((err = recorder__read(rec[m], slot[m], t))) {
+		if (!taken[which[m]])
+			continue;
+		err = m < 3 ? recorder__read(rec[m], slot[m], t) : refprog__read(ref[2], cg, t);
+		if (err) {
 			sc_err("cannot read counters: %s", strerror(-err));
 			ret = SC_EXIT_FAIL;
 			continue;
@@ -699,8 +783,7 @@ int cmd_bench(int argc, char **argv)
 		/* the worker's calls are under its filter: the other phase row */
 		got = t->n[SC_UNFILTERED][SC_ABI_NATIVE][getppid_nr] + t->n[SC_FILTERED][SC_ABI_NATIVE][getppid_nr];
 		printf("check: %s counted %llu getppid calls (%lu issued while attached)%s\n",
-		       cfgs[m == 0 ? REC_BTF : m == 1 ? REC_RAW : REC_MANY].name, (unsigned long long)got, want,
-		       got >= want ? "" : "  <- MISSING CALLS");
+		       cfgs[which[m]].name, (unsigned long long)got, want, got >= want ? "" : "  <- MISSING CALLS");
 		if (got < want)
 			ret = SC_EXIT_FAIL;
 	}
@@ -710,6 +793,8 @@ int cmd_bench(int argc, char **argv)
 						     "syscensus recorder + --denials" };
 		struct macro m = {};
 		double rps[4][16] = {}, mm[4];
+		struct quart beyond;
+		int mk = recorder__denials(rec[3]) ? 4 : 3;	/* configurations measured */
 		unsigned long mruns = runs < 16 ? runs : 16;
 		cpu_set_t all;
 
@@ -718,38 +803,54 @@ int cmd_bench(int argc, char **argv)
 		} else if ((err = macro_start(&m, cg))) {
 			sc_warn("macro: cannot start nginx: %s", strerror(-err));
 		} else {
-			/* nginx and wrk on all CPUs, like a server */
+			/* nginx on one CPU and wrk on another: less scheduling noise than letting them mix */
 			CPU_ZERO(&all);
-			for (int i = 0; i < CPU_SETSIZE && i < libbpf_num_possible_cpus(); i++)
-				CPU_SET(i, &all);
+			CPU_SET(0, &all);
 			sched_setaffinity(m.nginx, sizeof(all), &all);
+			CPU_ZERO(&all);
+			CPU_SET(libbpf_num_possible_cpus() > 1 ? 1 : 0, &all);
 			sched_setaffinity(0, sizeof(all), &all);
 			wrk_rps(&m, home, 1);	/* warm up */
 			for (unsigned long r = 0; r < mruns; r++)
-				for (int k = 0; k < 4; k++) {
+				for (int i = 0; i < mk; i++) {
+					int k = r % 2 ? mk - 1 - i : i;
+
 					if (k == 1)
-						floor__attach(floor[0]);
+						refprog__attach(ref[0]);
 					else if (k == 2)
 						recorder__attach(rec[0]);
-					else if (k == 3 && recorder__denials(rec[3]))
+					else if (k == 3)
 						recorder__attach(rec[3]);
 					rps[k][r] = wrk_rps(&m, home, 3);
-					floor__detach(floor[0]);
+					refprog__detach(ref[0]);
 					recorder__detach(rec[0]);
 					recorder__detach(rec[3]);
 				}
-			printf("\nmacro: nginx, 1 KiB file, wrk -t1 -c16 3 s per run, %lu runs interleaved, medians\n", mruns);
-			printf("%-46s %12s %12s\n", "configuration", "requests/s", "loss");
-			for (int k = 0; k < 4; k++) {
-				qsort(rps[k], mruns, sizeof(double), cmp_double);
-				mm[k] = rps[k][mruns / 2];
+			printf("\nmacro: nginx, 1 KiB file, wrk -t1 -c16 3 s per run, %lu runs interleaved;\n"
+			       "losses paired within each run, median and quartiles over the runs\n", mruns);
+			printf("%-46s %12s %24s\n", "configuration", "requests/s", "loss % [q1, q3]");
+			for (int k = 0; k < mk; k++) {
+				struct quart q;
+
+				for (unsigned long r = 0; r < mruns; r++)
+					scratch[r] = (rps[0][r] - rps[k][r]) / rps[0][r] * 100;
+				q = quartiles(scratch, mruns);
+				memcpy(scratch, rps[k], mruns * sizeof(double));
+				mm[k] = quartiles(scratch, mruns).med;
 				if (k == 0)
-					printf("%-46s %12.0f %12s\n", mname[k], mm[k], "-");
+					printf("%-46s %12.0f %24s\n", mname[k], mm[k], "-");
 				else
-					printf("%-46s %12.0f %11.2f%%\n", mname[k], mm[k], (mm[0] - mm[k]) / mm[0] * 100);
+					printf("%-46s %12.0f %7.2f [%6.2f, %6.2f]\n", mname[k], mm[k], q.med, q.q1, q.q3);
 			}
-			printf("loss beyond the empty program's: recorder %.2f points, with --denials %.2f points\n",
-			       (mm[1] - mm[2]) / mm[0] * 100, (mm[1] - mm[3]) / mm[0] * 100);
+			printf("loss beyond the empty program's, in points:");
+			for (int k = 2; k < mk; k++) {
+				for (unsigned long r = 0; r < mruns; r++)
+					scratch[r] = (rps[1][r] - rps[k][r]) / rps[0][r] * 100;
+				beyond = quartiles(scratch, mruns);
+				printf("%s %.2f [%.2f, %.2f]", k == 2 ? " recorder" : ", with --denials", beyond.med,
+				       beyond.q1, beyond.q3);
+			}
+			printf("\n");
 		}
 		macro_stop(&m);
 	}
@@ -762,8 +863,8 @@ out:
 		worker_stop(&workers[w]);
 	for (int m = 0; m < 4; m++)
 		recorder__destroy(rec[m]);
-	for (int m = 0; m < 2; m++)
-		floor__destroy(floor[m]);
+	for (int m = 0; m < 3; m++)
+		refprog__destroy(ref[m]);
 	if (moved && (err = write_pid(home, getpid())))
 		sc_warn("cannot move back to cgroup %s: %s", home, strerror(-err));
 	for (int i = 0; i < made_many; i++) {
@@ -774,6 +875,7 @@ out:
 		sc_warn("cannot remove cgroup %s: %s", cg, strerror(errno));
 	for (int i = 0; i < NCFG; i++)
 		free(samples[i]);
+	free(scratch);
 	free(t);
 	return ret;
 }

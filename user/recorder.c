@@ -17,7 +17,7 @@
 #include "recorder.h"
 #include "util.h"
 #include "syscensus.skel.h"
-#include "empty.skel.h"
+#include "reference.skel.h"
 
 /*
  * What is pinned in the pin directory. The sys_enter link is pinned last: its presence
@@ -68,7 +68,7 @@ static void explain_load_error(int err)
 	else if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		sc_err("kernel BTF (/sys/kernel/btf/vmlinux) is missing: CO-RE needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
 	else
-		sc_err("cannot load the BPF recorder: %s (run with -v for libbpf's log)", strerror(-err));
+		sc_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
 }
 
 static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch, bool denials)
@@ -655,55 +655,111 @@ int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb,
 	return ring_buffer__poll(r->rb, timeout_ms);
 }
 
-struct sc_floor {
-	struct empty_bpf *skel;
+struct sc_refprog {
+	struct reference_bpf *skel;
 	struct bpf_program *prog;
 	struct bpf_link *link;
+	enum sc_ref which;
 };
 
-struct sc_floor *floor__open(enum sc_attach attach)
+bool refprog__supported(enum sc_ref which)
 {
-	struct sc_floor *f = calloc(1, sizeof(*f));
+	/* BPF_MAP_TYPE_CGRP_STORAGE (Linux 6.2 UAPI), by number: older headers lack the name */
+	if (which == SC_REF_CGRP_STORAGE)
+		return libbpf_probe_bpf_map_type((enum bpf_map_type)32, NULL) > 0;
+	return true;	/* tp_btf or raw_tp: loading says */
+}
+
+struct sc_refprog *refprog__open(enum sc_ref which)
+{
+	struct sc_refprog *p = calloc(1, sizeof(*p));
+	struct reference_bpf *s;
 	int err;
 
-	if (!f)
+	if (!p)
 		return NULL;
-	f->skel = empty_bpf__open();
-	if (!f->skel) {
+	p->which = which;
+	p->skel = s = reference_bpf__open();
+	if (!s) {
 		err = -errno;
 		goto fail;
 	}
-	f->prog = attach == SC_ATTACH_RAW ? f->skel->progs.empty_raw : f->skel->progs.empty_btf;
-	bpf_program__set_autoload(f->skel->progs.empty_raw, attach == SC_ATTACH_RAW);
-	bpf_program__set_autoload(f->skel->progs.empty_btf, attach != SC_ATTACH_RAW);
-	err = empty_bpf__load(f->skel);
-	if (err)
+	p->prog = which == SC_REF_EMPTY_RAW ? s->progs.empty_raw :
+		  which == SC_REF_CGRP_STORAGE ? s->progs.cgrp_storage_btf : s->progs.empty_btf;
+	/* only what was asked for: the floors must load where cgroup storage does not exist */
+	if ((err = bpf_program__set_autoload(s->progs.empty_raw, which == SC_REF_EMPTY_RAW)) ||
+	    (err = bpf_program__set_autoload(s->progs.empty_btf, which == SC_REF_EMPTY_BTF)) ||
+	    (err = bpf_program__set_autoload(s->progs.cgrp_storage_btf, which == SC_REF_CGRP_STORAGE)) ||
+	    (err = bpf_map__set_autocreate(s->maps.ref_cgrp_counts, which == SC_REF_CGRP_STORAGE)) ||
+	    (err = reference_bpf__load(s)))
 		goto fail;
-	return f;
+	return p;
 fail:
 	explain_load_error(err);
-	floor__destroy(f);
+	refprog__destroy(p);
 	errno = -err;
 	return NULL;
 }
 
-int floor__attach(struct sc_floor *f)
+int refprog__track(struct sc_refprog *p, const char *dir)
 {
-	f->link = bpf_program__attach(f->prog);
-	return f->link ? 0 : -errno;
+	struct sc_counts *zero;
+	int fd, err = 0;
+
+	if (p->which != SC_REF_CGRP_STORAGE)
+		return -EINVAL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	zero = calloc(1, sizeof(*zero));
+	if (!zero)
+		err = -ENOMEM;
+	else if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ref_cgrp_counts), &fd, zero, BPF_NOEXIST))
+		err = -errno;
+	free(zero);
+	close(fd);
+	return err;
 }
 
-void floor__detach(struct sc_floor *f)
+int refprog__read(struct sc_refprog *p, const char *dir, struct sc_slot_counts *c)
 {
-	bpf_link__destroy(f->link);
-	f->link = NULL;
+	struct sc_counts *v;
+	int fd, err = 0;
+
+	if (p->which != SC_REF_CGRP_STORAGE)
+		return -EINVAL;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	v = calloc(1, sizeof(*v));
+	if (!v)
+		err = -ENOMEM;
+	else if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.ref_cgrp_counts), &fd, v))
+		err = -errno;
+	else
+		memcpy(c->n, v->n, sizeof(c->n));
+	free(v);
+	close(fd);
+	return err;
 }
 
-void floor__destroy(struct sc_floor *f)
+int refprog__attach(struct sc_refprog *p)
 {
-	if (!f)
+	p->link = bpf_program__attach(p->prog);
+	return p->link ? 0 : -errno;
+}
+
+void refprog__detach(struct sc_refprog *p)
+{
+	bpf_link__destroy(p->link);
+	p->link = NULL;
+}
+
+void refprog__destroy(struct sc_refprog *p)
+{
+	if (!p)
 		return;
-	floor__detach(f);
-	empty_bpf__destroy(f->skel);
-	free(f);
+	refprog__detach(p);
+	reference_bpf__destroy(p->skel);
+	free(p);
 }

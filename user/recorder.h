@@ -2,7 +2,8 @@
 /*
  * The BPF side seen from userspace: load (or adopt a pinned instance), attach, claim
  * and release cgroup slots, read their counters, receive cgroup events.
- * recorder.c is the only file that includes the generated skeletons.
+ * recorder.c is the only file that includes the generated skeletons (the reference
+ * programs of the benchmark are loaded here too).
  */
 #ifndef SC_RECORDER_H
 #define SC_RECORDER_H
@@ -101,11 +102,27 @@ int recorder__attach(struct sc_recorder *r);
 /* Remove the pins of @pin_dir: the BPF programs stop when nobody holds them. */
 int recorder__unpin(const char *pin_dir);
 
-/* An empty program on the same hook: the cost floor, for benchmarks. */
-struct sc_floor;
-struct sc_floor *floor__open(enum sc_attach attach);	/* loaded, not attached */
-int floor__attach(struct sc_floor *f);
-void floor__detach(struct sc_floor *f);
-void floor__destroy(struct sc_floor *f);
+/*
+ * Reference programs on sys_enter for the benchmark (bpf/reference.bpf.c): an empty
+ * program (the cost floor, tp_btf or raw_tp) or the design the recorder did not take,
+ * counters in cgroup local storage (needs BPF_MAP_TYPE_CGRP_STORAGE: see
+ * refprog__supported). Never used to record.
+ */
+enum sc_ref {
+	SC_REF_EMPTY_BTF,
+	SC_REF_EMPTY_RAW,
+	SC_REF_CGRP_STORAGE,
+};
+struct sc_refprog;
+/* Whether this kernel can load @which (feature probe, nothing loaded). */
+bool refprog__supported(enum sc_ref which);
+struct sc_refprog *refprog__open(enum sc_ref which);	/* loaded, not attached; NULL + errno */
+/* SC_REF_CGRP_STORAGE: count the calls of the cgroup whose v2 directory is @dir. */
+int refprog__track(struct sc_refprog *p, const char *dir);
+/* SC_REF_CGRP_STORAGE: what was counted for @dir, both phases and ABIs. */
+int refprog__read(struct sc_refprog *p, const char *dir, struct sc_slot_counts *c);
+int refprog__attach(struct sc_refprog *p);
+void refprog__detach(struct sc_refprog *p);
+void refprog__destroy(struct sc_refprog *p);
 
 #endif
