@@ -616,10 +616,12 @@ int cmd_agent(int argc, char **argv)
 	if (ro.denials && !recorder__denials(a.rec))
 		sc_warn("--denials: the %s recorder does not track denials (`syscensus unload --pin-dir %s` "
 			"and start again to add it)", recorder__adopted(a.rec) ? "pinned" : "loaded", ro.pin_dir);
-	sc_info("agent %s (%s%s, %u cgroup slots), %zu cgroups tracked, %zu images; profiles in %s, every %llus",
+	sc_info("agent %s (%s%s, %u cgroup slots, %.1f MiB of BPF counters), %zu cgroups tracked, %zu images; "
+		"profiles in %s, every %llus",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
-		recorder__denials(a.rec) ? ", denials" : "",
-		recorder__capacity(a.rec), a.c.n_live, a.c.n_images, a.profiles_dir, (unsigned long long)interval);
+		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
+		recorder__counter_bytes(a.rec) / 1048576.0, a.c.n_live, a.c.n_images, a.profiles_dir,
+		(unsigned long long)interval);
 
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	next.tv_sec += interval;

@@ -492,6 +492,11 @@ uint32_t recorder__capacity(const struct sc_recorder *r)
 	return r->capacity;
 }
 
+size_t recorder__counter_bytes(const struct sc_recorder *r)
+{
+	return (size_t)r->capacity * r->ncpus * sizeof(struct sc_counts);
+}
+
 bool recorder__adopted(const struct sc_recorder *r)
 {
 	return r->adopted;

@@ -9,6 +9,7 @@
 #define SC_RECORDER_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "syscensus.h"
 
@@ -60,6 +61,8 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *opts);
 void recorder__destroy(struct sc_recorder *r);
 const char *recorder__attach_name(const struct sc_recorder *r);
 uint32_t recorder__capacity(const struct sc_recorder *r);
+/* Memory of the per-CPU counters: capacity x CPUs x sizeof(struct sc_counts). */
+size_t recorder__counter_bytes(const struct sc_recorder *r);
 /* True when the programs were already running, pinned, and this process adopted them. */
 bool recorder__adopted(const struct sc_recorder *r);
 void recorder__stats(const struct sc_recorder *r, struct sc_recorder_stats *st);
