@@ -706,46 +706,38 @@ fail:
 	return NULL;
 }
 
-int refprog__track(struct sc_refprog *p, const char *dir)
+/* SC_REF_CGRP_STORAGE: create (@out NULL, zeroed) or read the counters of the cgroup at @dir. */
+static int refprog_storage(struct sc_refprog *p, const char *dir, struct sc_slot_counts *out)
 {
-	struct sc_counts *zero;
-	int fd, err = 0;
+	struct sc_counts *v;
+	int fd, map, err = 0;
 
 	if (p->which != SC_REF_CGRP_STORAGE)
 		return -EINVAL;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);	/* the key: a cgroup fd */
 	if (fd < 0)
 		return -errno;
-	zero = calloc(1, sizeof(*zero));
-	if (!zero)
+	map = bpf_map__fd(p->skel->maps.ref_cgrp_counts);
+	v = calloc(1, sizeof(*v));
+	if (!v)
 		err = -ENOMEM;
-	else if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.ref_cgrp_counts), &fd, zero, BPF_NOEXIST))
+	else if (out ? bpf_map_lookup_elem(map, &fd, v) : bpf_map_update_elem(map, &fd, v, BPF_NOEXIST))
 		err = -errno;
-	free(zero);
+	else if (out)
+		memcpy(out->n, v->n, sizeof(out->n));
+	free(v);
 	close(fd);
 	return err;
 }
 
+int refprog__track(struct sc_refprog *p, const char *dir)
+{
+	return refprog_storage(p, dir, NULL);
+}
+
 int refprog__read(struct sc_refprog *p, const char *dir, struct sc_slot_counts *c)
 {
-	struct sc_counts *v;
-	int fd, err = 0;
-
-	if (p->which != SC_REF_CGRP_STORAGE)
-		return -EINVAL;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		err = -ENOMEM;
-	else if (bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.ref_cgrp_counts), &fd, v))
-		err = -errno;
-	else
-		memcpy(c->n, v->n, sizeof(c->n));
-	free(v);
-	close(fd);
-	return err;
+	return refprog_storage(p, dir, c);
 }
 
 int refprog__attach(struct sc_refprog *p)
