@@ -38,7 +38,7 @@
 
 enum cfg {
 	NONE, FLOOR_BTF, REC_BTF, REC_MANY, REF_CGS, FLOOR_RAW, REC_RAW, REC_DENY,
-	FA_NONE, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
+	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
 
@@ -64,8 +64,10 @@ static const struct {
 	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
 	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY, SELF },
 	[FA_NONE] = { "under a filter, allowed: nothing attached", FA_NONE, FLOOR_BTF, 1, AT_NONE, FILTER_ALLOWS },
-	[FA_REC] = { "under a filter, allowed: syscensus", FA_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_ALLOWS },
-	[FA_DENY] = { "under a filter, allowed: syscensus --denials", FA_NONE, FLOOR_BTF, 1, AT_REC_DENY, FILTER_ALLOWS },
+	/* the filter already sends every call down the slow path: the floor is lower there */
+	[FA_FLOOR] = { "under a filter, allowed: empty program (floor)", FA_NONE, FA_FLOOR, 1, AT_FLOOR_BTF, FILTER_ALLOWS },
+	[FA_REC] = { "under a filter, allowed: syscensus", FA_NONE, FA_FLOOR, 1, AT_REC_BTF, FILTER_ALLOWS },
+	[FA_DENY] = { "under a filter, allowed: syscensus --denials", FA_NONE, FA_FLOOR, 1, AT_REC_DENY, FILTER_ALLOWS },
 	[FD_NONE] = { "denied (EPERM): nothing attached", FD_NONE, FLOOR_BTF, 1, AT_NONE, FILTER_DENIES },
 	[FD_REC] = { "denied (EPERM): syscensus", FD_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_DENIES },
 	[FD_DENY] = { "denied (EPERM): syscensus --denials", FD_NONE, FLOOR_BTF, 1, AT_REC_DENY, FILTER_DENIES },
@@ -735,7 +737,7 @@ int cmd_bench(int argc, char **argv)
 			continue;
 		}
 		added = paired(samples, runs, k, cfgs[k].base, -1, 0, scratch);
-		ratio = paired(samples, runs, k, cfgs[k].base, cfgs[k].floor, NONE, scratch);
+		ratio = paired(samples, runs, k, cfgs[k].base, cfgs[k].floor, cfgs[cfgs[k].floor].base, scratch);
 		if (k == (int)cfgs[k].floor)
 			printf("%-46s %8.1f %8.1f %21s %5lu\n", cfgs[k].name, ns.med, added.med, "1 (floor)", ns.m);
 		else
