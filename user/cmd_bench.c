@@ -64,7 +64,7 @@ static const struct {
 	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
 	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY, SELF },
 	[FA_NONE] = { "under a filter, allowed: nothing attached", FA_NONE, FLOOR_BTF, 1, AT_NONE, FILTER_ALLOWS },
-	/* the filter already sends every call down the slow path: the floor is lower there */
+	/* under a filter the hook costs differently (measured higher here): its own floor */
 	[FA_FLOOR] = { "under a filter, allowed: empty program (floor)", FA_NONE, FA_FLOOR, 1, AT_FLOOR_BTF, FILTER_ALLOWS },
 	[FA_REC] = { "under a filter, allowed: syscensus", FA_NONE, FA_FLOOR, 1, AT_REC_BTF, FILTER_ALLOWS },
 	[FA_DENY] = { "under a filter, allowed: syscensus --denials", FA_NONE, FA_FLOOR, 1, AT_REC_DENY, FILTER_ALLOWS },
@@ -201,8 +201,8 @@ static struct quart quartiles(double *v, unsigned long m)
 /*
  * Per run, paired: @k's cost minus @base's (if @base >= 0), divided (if @per >= 0) by
  * @per's minus @per_base's, all measured in the same run; quartiles over the runs. Pairing
- * cancels what drifts between runs (the machine's speed moves by 10% from one second
- * to the next here), which medians taken apart do not.
+ * cancels what drifts between runs (here "nothing attached" moves by 15% from one
+ * invocation to the next), which medians taken apart do not.
  */
 static struct quart paired(double *const *s, unsigned long runs, int k, int base, int per, int per_base,
 			   double *scratch)
