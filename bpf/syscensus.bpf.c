@@ -32,6 +32,13 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Table capacity - 1 (capacity is a power of two); set between open and load. */
 const volatile __u32 slot_mask = 0;
+/*
+ * Which new cgroups the mkdir program claims: all of them (0, the agent), or only the
+ * descendants of cgroup watch_root, whose depth is watch_root_level (record: the
+ * cgroups the recorded command creates below its own).
+ */
+const volatile __u64 watch_root = 0;
+const volatile __u32 watch_root_level = 0;
 
 /* Bumped by every change to the table (here and from userspace through mmap). */
 __u64 sc_epoch = 0;
@@ -219,6 +226,28 @@ static __always_inline void sc_emit(__u32 kind, __u64 cgid, __u32 slot, __u32 le
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* Descendants deeper than this below watch_root are not followed. */
+#define SC_WATCH_DEPTH 32
+
+/* Whether @cgrp is below watch_root; CO-RE reads: cgroup creation is not a hot path. */
+static __always_inline bool sc_watched(struct cgroup *cgrp)
+{
+	struct cgroup_subsys_state *parent;
+	struct cgroup *c = cgrp;
+	int i;
+
+	if (!watch_root)
+		return true;
+	for (i = 0; i < SC_WATCH_DEPTH && c; i++) {
+		if (BPF_CORE_READ(c, level) <= (int)watch_root_level)
+			return BPF_CORE_READ(c, level) == (int)watch_root_level && BPF_CORE_READ(c, kn, id) == watch_root;
+		/* cgroup_parent(): the parent's css is its "self" member */
+		parent = BPF_CORE_READ(c, self.parent);
+		c = parent ? (struct cgroup *)((void *)parent - bpf_core_field_offset(struct cgroup, self)) : NULL;
+	}
+	return false;
+}
+
 static __always_inline void sc_on_mkdir(__u64 cgid, __u32 level, const char *path)
 {
 	__u32 slot = sc_claim(cgid);
@@ -233,7 +262,7 @@ static __always_inline void sc_on_mkdir(__u64 cgid, __u32 level, const char *pat
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(sc_mkdir_btf, struct cgroup *cgrp, const char *path)
 {
-	if (cgrp->root->hierarchy_id != 0)	/* cgroup v1 hierarchies: not ours */
+	if (cgrp->root->hierarchy_id != 0 || !sc_watched(cgrp))	/* cgroup v1 hierarchies: not ours */
 		return 0;
 	sc_on_mkdir(cgrp->kn->id, cgrp->level, path);
 	return 0;
@@ -244,7 +273,7 @@ int BPF_PROG(sc_rmdir_btf, struct cgroup *cgrp, const char *path)
 {
 	__u64 cgid;
 
-	if (cgrp->root->hierarchy_id != 0)
+	if (cgrp->root->hierarchy_id != 0 || !sc_watched(cgrp))
 		return 0;
 	cgid = cgrp->kn->id;
 	sc_emit(SC_EV_RMDIR, cgid, sc_find(cgid), cgrp->level, path);
@@ -256,7 +285,7 @@ int sc_mkdir_raw(struct bpf_raw_tracepoint_args *ctx)
 {
 	struct cgroup *cgrp = (struct cgroup *)ctx->args[0];
 
-	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !sc_watched(cgrp))
 		return 0;
 	sc_on_mkdir(BPF_CORE_READ(cgrp, kn, id), BPF_CORE_READ(cgrp, level), (const char *)ctx->args[1]);
 	return 0;
@@ -268,7 +297,7 @@ int sc_rmdir_raw(struct bpf_raw_tracepoint_args *ctx)
 	struct cgroup *cgrp = (struct cgroup *)ctx->args[0];
 	__u64 cgid;
 
-	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0)
+	if (BPF_CORE_READ(cgrp, root, hierarchy_id) != 0 || !sc_watched(cgrp))
 		return 0;
 	cgid = BPF_CORE_READ(cgrp, kn, id);
 	sc_emit(SC_EV_RMDIR, cgid, sc_find(cgid), BPF_CORE_READ(cgrp, level), (const char *)ctx->args[1]);

@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <getopt.h>
 #include <limits.h>
 #include <linux/sched.h>
@@ -29,6 +30,9 @@
 #include "recorder.h"
 #include "syscalls.h"
 #include "util.h"
+
+/* slots: the command's cgroup and up to RECORD_SLOTS - 1 created below it (16 KiB per CPU each) */
+#define RECORD_SLOTS 64
 
 extern char **environ;
 
@@ -54,6 +58,13 @@ static void usage(FILE *f)
 }
 
 /* clone3() with CLONE_INTO_CGROUP: the child starts its life inside the cgroup. */
+static int rmdir_below(const char *path, const struct stat *st, int type, struct FTW *f)
+{
+	if (type == FTW_DP && f->level > 0 && rmdir(path) < 0)
+		sc_warn("cannot remove cgroup %s: %s", path, strerror(errno));
+	return 0;
+}
+
 static pid_t spawn_in_cgroup(int cgfd, const char *path, char **argv, int errpipe)
 {
 	struct clone_args args = {
@@ -86,7 +97,8 @@ int cmd_record(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	struct sc_recorder_opts ropts = { .capacity = SC_PROBES, .attach = SC_ATTACH_AUTO };
+	/* the command's cgroup, and those it creates below it: claimed by the mkdir program */
+	struct sc_recorder_opts ropts = { .capacity = RECORD_SLOTS, .attach = SC_ATTACH_AUTO, .watch_cgroups = true };
 	const char *output = "-", *report = NULL;
 	char mnt[PATH_MAX], cg[PATH_MAX], *cmd_path = NULL;
 	struct sc_recorder *rec = NULL;
@@ -98,6 +110,8 @@ int cmd_record(int argc, char **argv)
 	int ret = SC_EXIT_FAIL, cgfd = -1, pipefd[2] = { -1, -1 }, status = 0, c, err;
 	bool cg_made = false;
 	size_t n_un = 0;
+	struct sc_recorder_stats st;
+	unsigned subs = 0;
 	uint64_t cgid;
 	uint32_t slot;
 	pid_t pid;
@@ -162,6 +176,8 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	}
 
+	ropts.watch_root = cgid;
+	ropts.watch_root_level = 1;	/* right below the root of the hierarchy */
 	rec = recorder__open(&ropts);
 	if (!rec)
 		goto out;
@@ -220,13 +236,27 @@ int cmd_record(int argc, char **argv)
 		sc_warn("cannot tell whether %s is empty (%s): the recording may miss its last calls",
 			cg, strerror(-err));
 
-	err = recorder__read(rec, slot, raw);
-	if (err) {
-		sc_err("cannot read the counters: %s", strerror(-err));
-		goto out;
+	/* every claimed slot is the command's cgroup or one created below it, even if removed since */
+	for (uint32_t s = 0; s < recorder__capacity(rec); s++) {
+		if (!recorder__slot_cgid(rec, s))
+			continue;
+		err = recorder__read(rec, s, raw);
+		if (err) {
+			sc_err("cannot read the counters: %s", strerror(-err));
+			goto out;
+		}
+		/* a command run by record is not a container: what it does before a filter counts too */
+		slot_counts__sum_phases(raw, tally);
+		if (s != slot)
+			subs++;
 	}
-	/* a command run by record is not a container: what it does before a filter counts too */
-	slot_counts__sum_phases(raw, tally);
+	recorder__stats(rec, &st);
+	if (subs)
+		sc_debug("%u cgroups created below %s were recorded too", subs, cg);
+	if (st.table_full)
+		sc_warn("%llu cgroups created by %s below its own found no free slot in the recorder's table "
+			"(%d slots): their calls are missing from the profile", (unsigned long long)st.table_full,
+			argv[optind], RECORD_SLOTS);
 	recorder__destroy(rec);
 	rec = NULL;
 
@@ -304,6 +334,8 @@ out:
 		/* a failure above may leave the command's descendants behind: wait for them */
 		if (cgroup__populated(cg) > 0)
 			cgroup__wait_empty(cg);
+		/* cgroups the command created and left: deepest first */
+		nftw(cg, rmdir_below, 16, FTW_DEPTH | FTW_PHYS);
 		if (rmdir(cg) < 0)
 			sc_warn("cannot remove cgroup %s: %s", cg, strerror(errno));
 	}

@@ -71,7 +71,8 @@ static void explain_load_error(int err)
 		sc_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
 }
 
-static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch, bool denials)
+static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enum sc_attach mode, bool watch,
+		    bool denials)
 {
 	struct syscensus_bpf *s;
 	int err;
@@ -80,6 +81,8 @@ static int try_load(struct sc_recorder *r, enum sc_attach mode, bool watch, bool
 	if (!s)
 		return -errno;
 	s->rodata->slot_mask = r->capacity - 1;
+	s->rodata->watch_root = o->watch_root;
+	s->rodata->watch_root_level = o->watch_root_level;
 	err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.sc_counts, r->capacity);
@@ -381,7 +384,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 
 		if (deny) {
 			/* denial tracking: sys_exit and sched_process_exit, BTF-typed only */
-			err = try_load(r, o->attach == SC_ATTACH_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF, true, true);
+			err = try_load(r, o, o->attach == SC_ATTACH_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF, true, true);
 			if (err) {
 				sc_warn("denial tracking unavailable (tp_btf/sys_exit: %s): "
 					"syscalls refused by seccomp filters will not be reported", strerror(-err));
@@ -392,13 +395,13 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 			err = 0;
 		} else if (o->attach == SC_ATTACH_AUTO) {
 			/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
-			err = try_load(r, SC_ATTACH_BTF, o->watch_cgroups, false);
+			err = try_load(r, o, SC_ATTACH_BTF, o->watch_cgroups, false);
 			if (err) {
 				sc_debug("tp_btf programs did not load (%s); trying raw_tp", strerror(-err));
-				err = try_load(r, SC_ATTACH_RAW, o->watch_cgroups, false);
+				err = try_load(r, o, SC_ATTACH_RAW, o->watch_cgroups, false);
 			}
 		} else {
-			err = try_load(r, o->attach, o->watch_cgroups, false);
+			err = try_load(r, o, o->attach, o->watch_cgroups, false);
 		}
 		if (err) {
 			explain_load_error(err);
@@ -615,7 +618,6 @@ int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_count
 
 void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
 {
-	memset(t, 0, sizeof(*t));
 	for (int p = 0; p < SC_PHASES; p++)
 		for (int a = 0; a < SC_NR_ABIS; a++)
 			for (int n = 0; n < SC_NR_PER_ABI; n++)

@@ -28,6 +28,12 @@ struct sc_recorder_opts {
 	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
 	bool denials;		/* with watch_cgroups: record syscalls refused by seccomp filters */
 	/*
+	 * With watch_cgroups: 0, every new cgroup (agent); or only the cgroups created below
+	 * the cgroup of this id, at depth watch_root_level under the root (record).
+	 */
+	uint64_t watch_root;
+	unsigned watch_root_level;
+	/*
 	 * bpffs directory to pin maps and links in, so that counting goes on while the
 	 * agent is stopped or killed and a restart adopts them; NULL: nothing pinned,
 	 * everything goes when the process exits (record, bench).
