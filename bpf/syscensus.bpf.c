@@ -262,7 +262,8 @@ static __always_inline void sc_on_mkdir(__u64 cgid, __u32 level, const char *pat
 SEC("tp_btf/cgroup_mkdir")
 int BPF_PROG(sc_mkdir_btf, struct cgroup *cgrp, const char *path)
 {
-	if (cgrp->root->hierarchy_id != 0 || !sc_watched(cgrp))	/* cgroup v1 hierarchies: not ours */
+	/* cgroup v1 hierarchies are not ours; record follows its own subtree only */
+	if (cgrp->root->hierarchy_id != 0 || !sc_watched(cgrp))
 		return 0;
 	sc_on_mkdir(cgrp->kn->id, cgrp->level, path);
 	return 0;

@@ -57,7 +57,7 @@ static void usage(FILE *f)
 		"Exit status: CMD's own (128+N if killed by signal N); 1 if recording failed.\n");
 }
 
-/* clone3() with CLONE_INTO_CGROUP: the child starts its life inside the cgroup. */
+/* nftw callback: remove the cgroups below the root of the walk, deepest first */
 static int rmdir_below(const char *path, const struct stat *st, int type, struct FTW *f)
 {
 	if (type == FTW_DP && f->level > 0 && rmdir(path) < 0)
@@ -65,6 +65,7 @@ static int rmdir_below(const char *path, const struct stat *st, int type, struct
 	return 0;
 }
 
+/* clone3() with CLONE_INTO_CGROUP: the child starts its life inside the cgroup. */
 static pid_t spawn_in_cgroup(int cgfd, const char *path, char **argv, int errpipe)
 {
 	struct clone_args args = {
