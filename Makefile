@@ -20,7 +20,11 @@ USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-.PHONY: all clean test bench demo vmlinux deps progs asan
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+UNITDIR  ?= /etc/systemd/system
+
+.PHONY: all clean test bench demo vmlinux deps progs asan install
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -56,6 +60,14 @@ $(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
 
 test: all
 	bash tests/run
+
+# The binary, and the agent's systemd unit with the binary's path (DESTDIR for packaging)
+install: $(BUILD)/syscensus
+	install -D -m 0755 $(BUILD)/syscensus $(DESTDIR)$(BINDIR)/syscensus
+	mkdir -p $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(BINDIR)|g' deploy/syscensus-agent.service > $(DESTDIR)$(UNITDIR)/syscensus-agent.service.tmp
+	chmod 0644 $(DESTDIR)$(UNITDIR)/syscensus-agent.service.tmp
+	mv $(DESTDIR)$(UNITDIR)/syscensus-agent.service.tmp $(DESTDIR)$(UNITDIR)/syscensus-agent.service
 
 bench: all
 	$(BUILD)/syscensus bench --macro --agent-cost 60
