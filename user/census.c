@@ -15,6 +15,7 @@
 struct sc_vent *vec_get(struct sc_vec *v, uint16_t key, bool create)
 {
 	size_t lo = 0, hi = v->n;
+	struct sc_vent *e;
 
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
@@ -28,15 +29,9 @@ struct sc_vent *vec_get(struct sc_vec *v, uint16_t key, bool create)
 	}
 	if (!create)
 		return NULL;
-	if (v->n == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 32;
-		struct sc_vent *e = realloc(v->e, cap * sizeof(*e));
-
-		if (!e)
-			return NULL;
-		v->e = e;
-		v->cap = cap;
-	}
+	if (!(e = sc_grow(v->e, &v->cap, v->n, sizeof(*e), 32)))
+		return NULL;
+	v->e = e;
 	memmove(&v->e[lo + 1], &v->e[lo], (v->n - lo) * sizeof(*v->e));
 	v->n++;
 	memset(&v->e[lo], 0, sizeof(v->e[lo]));
@@ -93,22 +88,16 @@ void census__free(struct sc_census *c)
 
 struct sc_image *census__image(struct sc_census *c, const char *key, bool create)
 {
-	struct sc_image *img;
+	struct sc_image *img, **v;
 
 	for (size_t i = 0; i < c->n_images; i++)
 		if (!strcmp(c->images[i]->key, key))
 			return c->images[i];
 	if (!create)
 		return NULL;
-	if (c->n_images == c->cap_images) {
-		size_t cap = c->cap_images ? c->cap_images * 2 : 16;
-		struct sc_image **v = realloc(c->images, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		c->images = v;
-		c->cap_images = cap;
-	}
+	if (!(v = sc_grow(c->images, &c->cap_images, c->n_images, sizeof(*v), 16)))
+		return NULL;
+	c->images = v;
 	img = calloc(1, sizeof(*img));
 	if (!img || !(img->key = strdup(key))) {
 		free(img);
@@ -258,17 +247,11 @@ struct sc_live *census__live(struct sc_census *c, uint64_t cgid)
 struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t slot, const char *path,
 				 struct sc_image *img, const char *ctr)
 {
-	struct sc_live *l;
+	struct sc_live *l, **v;
 
-	if (c->n_live == c->cap_live) {
-		size_t cap = c->cap_live ? c->cap_live * 2 : 64;
-		struct sc_live **v = realloc(c->live, cap * sizeof(*v));
-
-		if (!v)
-			return NULL;
-		c->live = v;
-		c->cap_live = cap;
-	}
+	if (!(v = sc_grow(c->live, &c->cap_live, c->n_live, sizeof(*v), 64)))
+		return NULL;
+	c->live = v;
 	l = calloc(1, sizeof(*l));
 	if (!l || !(l->path = strdup(path ? path : ""))) {
 		free(l);

@@ -640,13 +640,9 @@ static void on_cgroup(void *ctx, const char *abs, const char *rel)
 
 	if (!runtime__container_id(rel, id) || (pid = first_pid(abs)) <= 0)
 		return;
-	if (w->n == w->cap) {
-		v = realloc(w->v, (w->cap * 2 + 8) * sizeof(*v));
-		if (!v)
-			return;
-		w->v = v;
-		w->cap = w->cap * 2 + 8;
-	}
+	if (!(v = sc_grow(w->v, &w->cap, w->n, sizeof(*v), 8)))
+		return;
+	w->v = v;
 	memset(&w->v[w->n], 0, sizeof(w->v[w->n]));
 	snprintf(w->v[w->n].id, sizeof(w->v[w->n].id), "%s", id);
 	w->v[w->n++].pid = pid;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "json.h"
+#include "util.h"
 
 struct numtok {
 	const char *p;
@@ -65,15 +66,11 @@ static int prescan(const char *t, size_t len, struct scan *sc, size_t *bad_off)
 
 			while (i < len && (strchr("+-.eE", t[i]) || (t[i] >= '0' && t[i] <= '9')))
 				i++;
-			if (sc->n == sc->cap) {
-				size_t cap = sc->cap ? sc->cap * 2 : 64;
-				struct numtok *p = realloc(sc->nums, cap * sizeof(*p));
+			struct numtok *p = sc_grow(sc->nums, &sc->cap, sc->n, sizeof(*p), 64);
 
-				if (!p)
-					return -ENOMEM;
-				sc->nums = p;
-				sc->cap = cap;
-			}
+			if (!p)
+				return -ENOMEM;
+			sc->nums = p;
 			sc->nums[sc->n].p = t + s;
 			sc->nums[sc->n].len = i - s;
 			sc->n++;

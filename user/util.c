@@ -219,6 +219,27 @@ int sc_parse_u64(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
+void *sc_grow(void *p, size_t *cap, size_t n, size_t size, size_t first)
+{
+	size_t c;
+	void *q;
+
+	if (n < *cap)
+		return p;
+	c = *cap ? *cap : first;
+	if (c < first)
+		c = first;
+	while (c <= n) {
+		if (c > SIZE_MAX / 2)
+			return NULL;
+		c *= 2;
+	}
+	if (c > SIZE_MAX / size || !(q = realloc(p, c * size)))
+		return NULL;
+	*cap = c;
+	return q;
+}
+
 static void buf_reserve(struct sc_buf *b, size_t extra)
 {
 	size_t cap;

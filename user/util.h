@@ -28,6 +28,14 @@ void sc_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 char *sc_read_file(const char *path, size_t max, size_t *len);
 
 /*
+ * Room for one more element in a growable array @p of *@cap elements of @size bytes,
+ * @n of them used: @p itself while there is room, else the array reallocated with
+ * twice the capacity (@first at least) and *@cap updated. NULL when memory runs out or
+ * the size would overflow; @p is then still valid and unchanged.
+ */
+void *sc_grow(void *p, size_t *cap, size_t n, size_t size, size_t first);
+
+/*
  * Replace @path with @len bytes of @buf so that a crash or a kill at any point leaves
  * either the old or the new file: write a temp file in the same directory, fsync it,
  * rename it over @path, fsync the directory. "-" writes to stdout. Returns 0 or -errno.

@@ -68,6 +68,29 @@ static void rejects(const char *name, const char *text, const char *want)
 	profile__free(p);
 }
 
+static void test_grow(void)
+{
+	size_t cap = 0, n = 0;
+	int *v = NULL, *p;
+	bool ok = true;
+
+	for (int i = 0; i < 100 && ok; i++) {
+		p = sc_grow(v, &cap, n, sizeof(*v), 4);
+		ok = p != NULL && cap > n;
+		if (p) {
+			v = p;
+			v[n++] = i;
+		}
+	}
+	for (int i = 0; i < 100 && ok; i++)
+		ok = v[i] == i;
+	CHECK(ok && cap == 128, "grow: 100 appends keep every element, capacity doubles from 4", "cap %zu", cap);
+	cap = SIZE_MAX / 2 + 1;
+	CHECK(sc_grow(v, &cap, cap, sizeof(*v), 4) == NULL && cap == SIZE_MAX / 2 + 1,
+	      "grow: a size that would overflow is refused, the array left as it was", "accepted");
+	free(v);
+}
+
 static void test_json(void)
 {
 	char err[256] = "";
@@ -532,6 +555,7 @@ int main(int argc, char **argv)
 	test_semantics();
 	test_real_world();
 	test_generate();
+	test_grow();
 	test_atomic_write();
 	test_cgroup_mount();
 	test_container_ids();
