@@ -15,8 +15,10 @@ ALL_CFLAGS = $(CFLAGS) -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-in
 LDLIBS   := -lbpf -lelf -lz -lseccomp -lcjson -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall
 
-USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+# user/<stage>/*.c; main.c is the binary's entry point, linked apart from the unit tests
+USER_SRCS := $(filter-out user/cmd/main.c,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
+USER_HDRS := $(wildcard user/*/*.h)
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
@@ -36,10 +38,11 @@ $(BUILD)/bpf/%.bpf.o: bpf/%.bpf.c include/syscensus.h $(wildcard bpf/*.bpf.h) | 
 $(BUILD)/%.skel.h: $(BUILD)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) include/syscensus.h $(SKELS) | $(BUILD)/user
+$(BUILD)/user/%.o: user/%.c $(USER_HDRS) include/syscensus.h $(SKELS)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(BUILD)/syscensus: $(BUILD)/user/main.o $(USER_OBJS)
+$(BUILD)/syscensus: $(BUILD)/user/cmd/main.o $(USER_OBJS)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
 # Test programs: a sample with a known set of syscalls (native and ia32), unit tests.
@@ -55,7 +58,7 @@ $(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
 $(BUILD)/tests/unit: tests/unit/test_unit.c $(USER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
 
-$(BUILD)/bpf $(BUILD)/user $(BUILD)/tests:
+$(BUILD)/bpf $(BUILD)/tests:
 	mkdir -p $@
 
 test: all

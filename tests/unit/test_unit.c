@@ -13,15 +13,15 @@
 #include <unistd.h>
 #include <dirent.h>
 
-#include "census.h"
-#include "cgroup.h"
-#include "names.h"
-#include "runtime.h"
-#include "json.h"
-#include "observed.h"
-#include "profile.h"
-#include "syscalls.h"
-#include "util.h"
+#include "census/census.h"
+#include "record/cgroup.h"
+#include "seccomp/filename.h"
+#include "census/runtime.h"
+#include "lib/json.h"
+#include "seccomp/generate.h"
+#include "seccomp/profile.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 static int passed, failed;
 static const char *fixtures = "tests/fixtures";

@@ -14,13 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "census.h"
-#include "cmds.h"
-#include "json.h"
-#include "names.h"
-#include "syscalls.h"
-#include "util.h"
-#include "verdict.h"
+#include "census/census.h"
+#include "cmd/cmds.h"
+#include "lib/json.h"
+#include "seccomp/filename.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
+#include "seccomp/filter.h"
 
 /* Whether an agent holds the state directory's lock, and its pid. */
 static bool agent_running(const char *dir, char *pid, size_t len)

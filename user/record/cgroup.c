@@ -11,8 +11,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "util.h"
+#include "record/cgroup.h"
+#include "lib/util.h"
 
 int cgroup__v2_mount(char *buf, size_t len)
 {

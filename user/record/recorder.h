@@ -2,8 +2,8 @@
 /*
  * The BPF side seen from userspace: load (or adopt a pinned instance), attach, claim
  * and release cgroup slots, read their counters, receive cgroup events.
- * recorder.c is the only file that includes the generated skeletons (the reference
- * programs of the benchmark are loaded here too).
+ * record/ is the only folder that includes the generated skeletons: recorder.c the
+ * recorder's, refprog.c the benchmark's reference programs.
  */
 #ifndef SC_RECORDER_H
 #define SC_RECORDER_H
@@ -61,6 +61,9 @@ struct sc_recorder_stats {
 
 struct sc_recorder;
 
+/* Say why BPF programs did not load (privileges, BTF, or libbpf's error). */
+void recorder__explain_load_error(int err);
+
 /* Open, configure, load and attach (or adopt). NULL with errno set; the reason is printed. */
 struct sc_recorder *recorder__open(const struct sc_recorder_opts *opts);
 /* Free userspace resources; pinned maps and links stay (see recorder__unpin). */
@@ -110,28 +113,5 @@ int recorder__attach(struct sc_recorder *r);
 
 /* Remove the pins of @pin_dir: the BPF programs stop when nobody holds them. */
 int recorder__unpin(const char *pin_dir);
-
-/*
- * Reference programs on sys_enter for the benchmark (bpf/reference.bpf.c): an empty
- * program (the cost floor, tp_btf or raw_tp) or the design the recorder did not take,
- * counters in cgroup local storage (needs BPF_MAP_TYPE_CGRP_STORAGE: see
- * refprog__supported). Never used to record.
- */
-enum sc_ref {
-	SC_REF_EMPTY_BTF,
-	SC_REF_EMPTY_RAW,
-	SC_REF_CGRP_STORAGE,
-};
-struct sc_refprog;
-/* Whether this kernel can load @which (feature probe, nothing loaded). */
-bool refprog__supported(enum sc_ref which);
-struct sc_refprog *refprog__open(enum sc_ref which);	/* loaded, not attached; NULL + errno */
-/* SC_REF_CGRP_STORAGE: count the calls of the cgroup whose v2 directory is @dir. */
-int refprog__track(struct sc_refprog *p, const char *dir);
-/* SC_REF_CGRP_STORAGE: what was counted for @dir, both phases and ABIs. */
-int refprog__read(struct sc_refprog *p, const char *dir, struct sc_slot_counts *c);
-int refprog__attach(struct sc_refprog *p);
-void refprog__detach(struct sc_refprog *p);
-void refprog__destroy(struct sc_refprog *p);
 
 #endif

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "util.h"
+#include "lib/json.h"
+#include "lib/util.h"
 
 struct numtok {
 	const char *p;

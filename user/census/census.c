@@ -5,10 +5,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "census.h"
-#include "json.h"
-#include "observed.h"
-#include "util.h"
+#include "census/census.h"
+#include "lib/json.h"
+#include "seccomp/generate.h"
+#include "lib/util.h"
 
 /* ---- sparse counters ---- */
 

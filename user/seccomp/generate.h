@@ -4,7 +4,7 @@
 #define SC_OBSERVED_H
 
 #include <cjson/cJSON.h>
-#include "recorder.h"
+#include "record/recorder.h"
 
 /*
  * Syscalls every generated profile allows even when they were not observed, for each

@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 #include <sys/types.h>
-#include "util.h"
+#include "lib/util.h"
 
 struct sc_git {
 	char *git;		/* resolved path of the git binary */

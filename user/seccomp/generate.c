@@ -3,10 +3,10 @@
 #include <string.h>
 #include <seccomp.h>
 
-#include "json.h"
-#include "observed.h"
-#include "syscalls.h"
-#include "util.h"
+#include "lib/json.h"
+#include "seccomp/generate.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 const char *const sc_always_allowed[] = {
 	"execve", "exit", "exit_group", "rt_sigreturn", "sigreturn", "restart_syscall", NULL,

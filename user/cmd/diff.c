@@ -19,17 +19,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "census.h"
-#include "cgroup.h"
-#include "runtime.h"
-#include "cmds.h"
-#include "json.h"
-#include "names.h"
-#include "observed.h"
-#include "profile.h"
-#include "syscalls.h"
-#include "util.h"
-#include "verdict.h"
+#include "census/census.h"
+#include "record/cgroup.h"
+#include "census/runtime.h"
+#include "cmd/cmds.h"
+#include "lib/json.h"
+#include "seccomp/filename.h"
+#include "seccomp/generate.h"
+#include "seccomp/profile.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
+#include "seccomp/filter.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_MD };
 

@@ -23,13 +23,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cgroup.h"
-#include "cmds.h"
-#include "json.h"
-#include "observed.h"
-#include "recorder.h"
-#include "syscalls.h"
-#include "util.h"
+#include "record/cgroup.h"
+#include "cmd/cmds.h"
+#include "lib/json.h"
+#include "seccomp/generate.h"
+#include "record/recorder.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 /* slots: the command's cgroup and up to RECORD_SLOTS - 1 created below it (16 KiB per CPU each) */
 #define RECORD_SLOTS 64

@@ -12,8 +12,8 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "recorder.h"
-#include "runtime.h"
+#include "record/recorder.h"
+#include "census/runtime.h"
 
 #define SC_STATE_FORMAT		"syscensus-state"
 #define SC_STATE_VERSION	1

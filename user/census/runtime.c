@@ -7,9 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "runtime.h"
-#include "util.h"
+#include "lib/json.h"
+#include "census/runtime.h"
+#include "lib/util.h"
 
 /* containerd (Kubernetes and Docker namespaces) and CRI-O keep a bundle per container */
 const char *const sc_default_bundle_roots[] = {

@@ -5,8 +5,8 @@
 #include <seccomp.h>
 
 #include "syscensus.h"
-#include "syscalls.h"
-#include "util.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 static const struct sc_arch arches[] = {
 	{ "SCMP_ARCH_X86",         SCMP_ARCH_X86,         "x86" },

@@ -19,10 +19,10 @@
 #include <unistd.h>
 #include <linux/capability.h>
 
-#include "json.h"
-#include "profile.h"
-#include "syscalls.h"
-#include "util.h"
+#include "lib/json.h"
+#include "seccomp/profile.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 static const char *const cap_names[] = {
 	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",

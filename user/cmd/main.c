@@ -9,9 +9,9 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 
-#include "cmds.h"
-#include "syscalls.h"
-#include "util.h"
+#include "cmd/cmds.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 #define SC_VERSION "0.1.0"
 

@@ -11,7 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "gitrun.h"
+#include "drift/git.h"
 
 #define GIT_MAX_ARGS	64
 #define GIT_MAX_OUTPUT	(16u << 20)

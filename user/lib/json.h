@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <cjson/cJSON.h>
 
-#include "util.h"
+#include "lib/util.h"
 
 #define SC_JSON_MAX_DEPTH	64
 #define SC_JSON_MAX_SIZE	(4u << 20)	/* profiles and state files: 4 MiB at most */

@@ -23,16 +23,16 @@
 #include <stdarg.h>
 #include <sys/wait.h>
 
-#include "census.h"
-#include "cmds.h"
-#include "gitrun.h"
-#include "json.h"
-#include "names.h"
-#include "observed.h"
-#include "profile.h"
-#include "syscalls.h"
-#include "util.h"
-#include "verdict.h"
+#include "census/census.h"
+#include "cmd/cmds.h"
+#include "drift/git.h"
+#include "lib/json.h"
+#include "seccomp/filename.h"
+#include "seccomp/generate.h"
+#include "seccomp/profile.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
+#include "seccomp/filter.h"
 
 #define DAY 86400
 

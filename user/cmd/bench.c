@@ -27,11 +27,12 @@
 
 #include <seccomp.h>
 
-#include "cgroup.h"
-#include "cmds.h"
-#include "recorder.h"
-#include "syscalls.h"
-#include "util.h"
+#include "record/cgroup.h"
+#include "cmd/cmds.h"
+#include "record/recorder.h"
+#include "record/refprog.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 #define MANY 1000	/* "1,000 live cgroups tracked" */
 #define TOOL_RUNS 7	/* external tools take seconds to start: measured in the first runs only */

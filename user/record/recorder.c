@@ -14,10 +14,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "recorder.h"
-#include "util.h"
-#include "syscensus.skel.h"
-#include "reference.skel.h"
+#include "record/recorder.h"
+#include "lib/util.h"
+#include "recorder.skel.h"
 
 /*
  * What is pinned in the pin directory. The sys_enter link is pinned last: its presence
@@ -28,7 +27,7 @@ static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "li
 					 "link_deny", "link_kill" };
 
 struct sc_recorder {
-	struct syscensus_bpf *skel;	/* NULL when adopted */
+	struct recorder_bpf *skel;	/* NULL when adopted */
 	struct bpf_link *link, *link_mkdir, *link_rmdir, *link_deny, *link_kill;
 	enum sc_attach mode;
 	bool adopted;
@@ -38,7 +37,7 @@ struct sc_recorder {
 	bool denials;			/* denial tracking attached */
 	uint64_t *table;		/* mmap of sc_cgroups: capacity ids */
 	size_t table_len;
-	struct syscensus_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
+	struct recorder_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
 	bool bss_mapped;		/* mapped here (adopted), not by the skeleton */
 	struct sc_counts *percpu;	/* ncpus values: read/zero buffer */
 	struct ring_buffer *rb;
@@ -61,7 +60,7 @@ int recorder__parse_attach(const char *s, enum sc_attach *out)
 	return 0;
 }
 
-static void explain_load_error(int err)
+void recorder__explain_load_error(int err)
 {
 	if (err == -EPERM || err == -EACCES)
 		sc_err("loading BPF programs needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
@@ -74,10 +73,10 @@ static void explain_load_error(int err)
 static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enum sc_attach mode, bool watch,
 		    bool denials)
 {
-	struct syscensus_bpf *s;
+	struct recorder_bpf *s;
 	int err;
 
-	s = syscensus_bpf__open();
+	s = recorder_bpf__open();
 	if (!s)
 		return -errno;
 	s->rodata->slot_mask = r->capacity - 1;
@@ -104,9 +103,9 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	if (!err)
 		err = bpf_program__set_autoload(s->progs.sc_deny_kill, denials);
 	if (!err)
-		err = syscensus_bpf__load(s);
+		err = recorder_bpf__load(s);
 	if (err) {
-		syscensus_bpf__destroy(s);
+		recorder_bpf__destroy(s);
 		return err;
 	}
 	r->skel = s;
@@ -273,7 +272,7 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	    (err = check_map(r->fd_counts, dir, "counts", BPF_MAP_TYPE_PERCPU_ARRAY, sizeof(struct sc_counts),
 			     r->capacity)) ||
 	    (err = check_map(r->fd_events, dir, "events", BPF_MAP_TYPE_RINGBUF, 0, 0)) ||
-	    (err = check_map(r->fd_bss, dir, "bss", BPF_MAP_TYPE_ARRAY, sizeof(struct syscensus_bpf__bss), 1)) ||
+	    (err = check_map(r->fd_bss, dir, "bss", BPF_MAP_TYPE_ARRAY, sizeof(struct recorder_bpf__bss), 1)) ||
 	    (err = check_map(r->fd_denied, dir, "denied", BPF_MAP_TYPE_HASH, sizeof(uint64_t), 0)))
 		return err;
 	r->bss = mmap(NULL, sizeof(*r->bss), PROT_READ | PROT_WRITE, MAP_SHARED, r->fd_bss, 0);
@@ -404,7 +403,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 			err = try_load(r, o, o->attach, o->watch_cgroups, false);
 		}
 		if (err) {
-			explain_load_error(err);
+			recorder__explain_load_error(err);
 			goto fail;
 		}
 		r->bss = r->skel->bss;
@@ -470,7 +469,7 @@ void recorder__destroy(struct sc_recorder *r)
 	bpf_link__destroy(r->link_deny);
 	bpf_link__destroy(r->link_kill);
 	recorder__detach(r);
-	syscensus_bpf__destroy(r->skel);
+	recorder_bpf__destroy(r->skel);
 	if (r->fd_cgroups >= 0)
 		close(r->fd_cgroups);
 	if (r->fd_counts >= 0)
@@ -660,105 +659,4 @@ int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb,
 	r->cb = cb;
 	r->cb_ctx = ctx;
 	return ring_buffer__poll(r->rb, timeout_ms);
-}
-
-struct sc_refprog {
-	struct reference_bpf *skel;
-	struct bpf_program *prog;
-	struct bpf_link *link;
-	enum sc_ref which;
-};
-
-bool refprog__supported(enum sc_ref which)
-{
-	/* BPF_MAP_TYPE_CGRP_STORAGE (Linux 6.2 UAPI), by number: older headers lack the name */
-	if (which == SC_REF_CGRP_STORAGE)
-		return libbpf_probe_bpf_map_type((enum bpf_map_type)32, NULL) > 0;
-	return true;	/* tp_btf or raw_tp: loading says */
-}
-
-struct sc_refprog *refprog__open(enum sc_ref which)
-{
-	struct sc_refprog *p = calloc(1, sizeof(*p));
-	struct reference_bpf *s;
-	int err;
-
-	if (!p)
-		return NULL;
-	p->which = which;
-	p->skel = s = reference_bpf__open();
-	if (!s) {
-		err = -errno;
-		goto fail;
-	}
-	p->prog = which == SC_REF_EMPTY_RAW ? s->progs.empty_raw :
-		  which == SC_REF_CGRP_STORAGE ? s->progs.cgrp_storage_btf : s->progs.empty_btf;
-	/* only what was asked for: the floors must load where cgroup storage does not exist */
-	if ((err = bpf_program__set_autoload(s->progs.empty_raw, which == SC_REF_EMPTY_RAW)) ||
-	    (err = bpf_program__set_autoload(s->progs.empty_btf, which == SC_REF_EMPTY_BTF)) ||
-	    (err = bpf_program__set_autoload(s->progs.cgrp_storage_btf, which == SC_REF_CGRP_STORAGE)) ||
-	    (err = bpf_map__set_autocreate(s->maps.ref_cgrp_counts, which == SC_REF_CGRP_STORAGE)) ||
-	    (err = reference_bpf__load(s)))
-		goto fail;
-	return p;
-fail:
-	explain_load_error(err);
-	refprog__destroy(p);
-	errno = -err;
-	return NULL;
-}
-
-/* SC_REF_CGRP_STORAGE: create (@out NULL, zeroed) or read the counters of the cgroup at @dir. */
-static int refprog_storage(struct sc_refprog *p, const char *dir, struct sc_slot_counts *out)
-{
-	struct sc_counts *v;
-	int fd, map, err = 0;
-
-	if (p->which != SC_REF_CGRP_STORAGE)
-		return -EINVAL;
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);	/* the key: a cgroup fd */
-	if (fd < 0)
-		return -errno;
-	map = bpf_map__fd(p->skel->maps.ref_cgrp_counts);
-	v = calloc(1, sizeof(*v));
-	if (!v)
-		err = -ENOMEM;
-	else if (out ? bpf_map_lookup_elem(map, &fd, v) : bpf_map_update_elem(map, &fd, v, BPF_NOEXIST))
-		err = -errno;
-	else if (out)
-		memcpy(out->n, v->n, sizeof(out->n));
-	free(v);
-	close(fd);
-	return err;
-}
-
-int refprog__track(struct sc_refprog *p, const char *dir)
-{
-	return refprog_storage(p, dir, NULL);
-}
-
-int refprog__read(struct sc_refprog *p, const char *dir, struct sc_slot_counts *c)
-{
-	return refprog_storage(p, dir, c);
-}
-
-int refprog__attach(struct sc_refprog *p)
-{
-	p->link = bpf_program__attach(p->prog);
-	return p->link ? 0 : -errno;
-}
-
-void refprog__detach(struct sc_refprog *p)
-{
-	bpf_link__destroy(p->link);
-	p->link = NULL;
-}
-
-void refprog__destroy(struct sc_refprog *p)
-{
-	if (!p)
-		return;
-	refprog__detach(p);
-	reference_bpf__destroy(p->skel);
-	free(p);
 }

@@ -8,7 +8,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
-#include "verdict.h"
+#include "seccomp/filter.h"
 
 int filter__export(scmp_filter_ctx ctx, struct sc_filter *f)
 {

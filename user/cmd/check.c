@@ -9,11 +9,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "json.h"
-#include "profile.h"
-#include "syscalls.h"
-#include "util.h"
+#include "cmd/cmds.h"
+#include "lib/json.h"
+#include "seccomp/profile.h"
+#include "seccomp/syscalls.h"
+#include "lib/util.h"
 
 /* classic BPF programs are limited to BPF_MAXINSNS instructions by the kernel */
 #define BPF_MAXINSNS 4096

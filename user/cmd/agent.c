@@ -24,14 +24,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "census.h"
-#include "cgroup.h"
-#include "cmds.h"
-#include "json.h"
-#include "names.h"
-#include "recorder.h"
-#include "runtime.h"
-#include "util.h"
+#include "census/census.h"
+#include "record/cgroup.h"
+#include "cmd/cmds.h"
+#include "lib/json.h"
+#include "seccomp/filename.h"
+#include "record/recorder.h"
+#include "census/runtime.h"
+#include "lib/util.h"
 
 #define DEFAULT_STATE_DIR	"/var/lib/syscensus"
 #define DEFAULT_PIN_DIR		"/sys/fs/bpf/syscensus"

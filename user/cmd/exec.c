@@ -11,9 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmds.h"
-#include "profile.h"
-#include "util.h"
+#include "cmd/cmds.h"
+#include "seccomp/profile.h"
+#include "lib/util.h"
 
 extern char **environ;
 
