@@ -5,18 +5,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <linux/filter.h>
 
 #include "cmd/cmds.h"
 #include "lib/json.h"
+#include "lib/util.h"
+#include "seccomp/filter.h"
 #include "seccomp/profile.h"
 #include "seccomp/syscalls.h"
-#include "lib/util.h"
-
-/* classic BPF programs are limited to BPF_MAXINSNS instructions by the kernel */
-#define BPF_MAXINSNS 4096
 
 static void usage(FILE *f)
 {
@@ -30,98 +26,94 @@ static void usage(FILE *f)
 		"Exit status: 0 every file is valid; 1 otherwise.\n");
 }
 
-/* Size in bytes of the compiled classic BPF program. */
-static long filter_size(scmp_filter_ctx f)
-{
-	struct stat st;
-	long ret;
-	int fd = memfd_create("syscensus-bpf", MFD_CLOEXEC);
+/* What check says of a valid profile. */
+struct checked {
+	const struct sc_profile *p;
+	const struct sc_eval_ctx *ctx;
+	struct sc_compile_stats st;
+	size_t active, insns;
+	char defact[48];
+};
 
-	if (fd < 0)
-		return -errno;
-	ret = seccomp_export_bpf(f, fd);
-	if (ret == 0)
-		ret = fstat(fd, &st) < 0 ? -errno : st.st_size;
-	close(fd);
-	return ret;
+static void print_json(const char *file, const struct checked *k)
+{
+	cJSON *o = cJSON_CreateObject(), *arr;
+
+	cJSON_AddStringToObject(o, "file", file);
+	cJSON_AddBoolToObject(o, "valid", 1);
+	cJSON_AddStringToObject(o, "defaultAction", k->defact);
+	arr = cJSON_AddArrayToObject(o, "architectures");
+	cJSON_AddItemToArray(arr, cJSON_CreateString(arch_by_token(k->ctx->native)->docker));
+	for (size_t i = 0; i < k->p->n_arches; i++)
+		if (k->p->arches[i] != k->ctx->native)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(arch_by_token(k->p->arches[i])->docker));
+	cJSON_AddItemToObject(o, "rules", json_u64_node(k->p->n_rules));
+	cJSON_AddItemToObject(o, "activeRules", json_u64_node(k->active));
+	cJSON_AddItemToObject(o, "allowed", json_u64_node(k->st.syscalls_allowed));
+	cJSON_AddItemToObject(o, "conditional", json_u64_node(k->st.syscalls_conditional));
+	cJSON_AddItemToObject(o, "bpfInstructions", json_u64_node(k->insns));
+	if (json_print(o))
+		sc_err("cannot print the result for %s", file);
+}
+
+static void print_text(const char *file, const struct checked *k)
+{
+	printf("%s: valid\n", file);
+	printf("  default action: %s\n", k->defact);
+	printf("  architectures:  %s (native)", arch_by_token(k->ctx->native)->docker);
+	for (size_t i = 0; i < k->p->n_arches; i++)
+		if (k->p->arches[i] != k->ctx->native)
+			printf(", %s", arch_by_token(k->p->arches[i])->docker);
+	printf("\n  rules:          %zu in the file, %zu apply here (%s, kernel %u.%u)\n", k->p->n_rules,
+	       k->active, k->ctx->goarch, k->ctx->kmajor, k->ctx->kminor);
+	printf("  syscalls:       %u allowed, %u allowed under argument conditions\n",
+	       k->st.syscalls_allowed, k->st.syscalls_conditional);
+	printf("  filter:         %zu BPF instructions (%zu bytes), %u libseccomp rules\n", k->insns,
+	       k->insns * sizeof(struct sock_filter), k->st.rules);
 }
 
 static int check_one(const char *file, const struct sc_eval_ctx *ctx, enum sc_unknown_policy unknown,
 		     bool json)
 {
-	struct sc_compile_stats st;
-	scmp_filter_ctx filter = NULL;
+	struct checked k = { .ctx = ctx };
+	struct sc_filter f = {};
 	struct sc_profile *p;
-	char err[1024], act[40];
-	size_t active = 0;
-	long bytes;
-	int ret;
+	char err[1024];
+	int ret = -EINVAL;
 
 	p = profile__load(file, ctx, unknown, err, sizeof(err));
-	if (!p)
-		goto invalid;
-	ret = profile__compile(p, ctx, false, &filter, &st, err, sizeof(err));
-	if (ret)
-		goto invalid;
-	bytes = filter_size(filter);
-	seccomp_release(filter);
-	if (bytes < 0) {
-		snprintf(err, sizeof(err), "%s: cannot export the compiled filter: %s", file, strerror(-bytes));
-		goto invalid;
+	if (!p || profile__filter(p, ctx, &f, &k.st, err, sizeof(err)))
+		goto out;
+	if (f.n > BPF_MAXINSNS) {
+		snprintf(err, sizeof(err), "%s: compiles to %zu BPF instructions, more than the kernel's limit of %d",
+			 file, f.n, BPF_MAXINSNS);
+		goto out;
 	}
+	k.p = p;
+	k.insns = f.n;
 	for (size_t i = 0; i < p->n_rules; i++)
-		active += p->rules[i].active;
-	action_str(p->default_action, act, sizeof(act));
-	if (bytes / 8 > BPF_MAXINSNS) {
-		snprintf(err, sizeof(err), "%s: compiles to %ld BPF instructions, more than the kernel's limit of %d",
-			 file, bytes / 8, BPF_MAXINSNS);
-		goto invalid;
-	}
-	if (json) {
-		cJSON *o = cJSON_CreateObject(), *arr;
+		k.active += p->rules[i].active;
+	action_str(p->default_action, k.defact, sizeof(k.defact));
+	if (json)
+		print_json(file, &k);
+	else
+		print_text(file, &k);
+	ret = 0;
+out:
+	if (ret) {
+		if (json) {
+			cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(o, "file", file);
-		cJSON_AddBoolToObject(o, "valid", 1);
-		cJSON_AddStringToObject(o, "defaultAction", act);
-		arr = cJSON_AddArrayToObject(o, "architectures");
-		cJSON_AddItemToArray(arr, cJSON_CreateString(arch_by_token(ctx->native)->docker));
-		for (size_t i = 0; i < p->n_arches; i++)
-			if (p->arches[i] != ctx->native)
-				cJSON_AddItemToArray(arr, cJSON_CreateString(arch_by_token(p->arches[i])->docker));
-		cJSON_AddItemToObject(o, "rules", json_u64_node(p->n_rules));
-		cJSON_AddItemToObject(o, "activeRules", json_u64_node(active));
-		cJSON_AddItemToObject(o, "allowed", json_u64_node(st.syscalls_allowed));
-		cJSON_AddItemToObject(o, "conditional", json_u64_node(st.syscalls_conditional));
-		cJSON_AddItemToObject(o, "bpfInstructions", json_u64_node(bytes / 8));
-		json_print(o);
-	} else {
-		printf("%s: valid\n", file);
-		printf("  default action: %s\n", act);
-		printf("  architectures:  %s (native)", arch_by_token(ctx->native)->docker);
-		for (size_t i = 0; i < p->n_arches; i++)
-			if (p->arches[i] != ctx->native)
-				printf(", %s", arch_by_token(p->arches[i])->docker);
-		printf("\n  rules:          %zu in the file, %zu apply here (%s, kernel %u.%u)\n", p->n_rules,
-		       active, ctx->goarch, ctx->kmajor, ctx->kminor);
-		printf("  syscalls:       %u allowed, %u allowed under argument conditions\n",
-		       st.syscalls_allowed, st.syscalls_conditional);
-		printf("  filter:         %ld BPF instructions (%ld bytes), %u libseccomp rules\n",
-		       bytes / 8, bytes, st.rules);
+			cJSON_AddStringToObject(o, "file", file);
+			cJSON_AddBoolToObject(o, "valid", 0);
+			cJSON_AddStringToObject(o, "error", err);
+			json_print(o);
+		}
+		sc_err("%s", err);
 	}
+	filter__free(&f);
 	profile__free(p);
-	return 0;
-invalid:
-	profile__free(p);
-	if (json) {
-		cJSON *o = cJSON_CreateObject();
-
-		cJSON_AddStringToObject(o, "file", file);
-		cJSON_AddBoolToObject(o, "valid", 0);
-		cJSON_AddStringToObject(o, "error", err);
-		json_print(o);
-	}
-	sc_err("%s", err);
-	return -EINVAL;
+	return ret;
 }
 
 int cmd_check(int argc, char **argv)

@@ -106,7 +106,7 @@ static void denial_lines(const struct sc_image *img, bool md)
 		char v[48], t[32], nb[16];
 		const char *name = syscall_label(d->abi, d->nr, nb, sizeof(nb));
 
-		verdict_str(d->ret, v, sizeof(v));
+		action_str(d->ret, v, sizeof(v));
 		sc_fmt_time(d->last, t, sizeof(t));
 		if (md)
 			printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", name,
@@ -133,7 +133,7 @@ static void add_finding(struct image_report *ir, const char *kind, const char *n
 	f->abi = abi;
 	f->count = count;
 	f->detail = detail;
-	verdict_str(ret, f->verdict, sizeof(f->verdict));
+	action_str(ret, f->verdict, sizeof(f->verdict));
 }
 
 /* Evaluate one image against its profile. Returns 0, or -errno with ir->error set. */
@@ -329,7 +329,7 @@ static void print_json(struct image_report *irs, size_t n, char **stale, size_t 
 			cJSON_AddStringToObject(e, "syscall", name);
 			cJSON_AddStringToObject(e, "arch", arch ? arch->docker : "?");
 			cJSON_AddItemToObject(e, "calls", json_u64_node(dn->count));
-			verdict_str(dn->ret, v, sizeof(v));
+			action_str(dn->ret, v, sizeof(v));
 			cJSON_AddStringToObject(e, "action", v);
 			sc_fmt_time(dn->last, t, sizeof(t));
 			cJSON_AddStringToObject(e, "last_seen", t);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "cmd/cmds.h"
 #include "seccomp/profile.h"
@@ -84,7 +85,7 @@ int cmd_exec(int argc, char **argv)
 		return SC_EXIT_FAIL;
 	}
 	/* the kernel refuses a filter from a task without CAP_SYS_ADMIN unless no_new_privs */
-	if (!((ctx.caps >> 21) & 1))
+	if (!((ctx.caps >> CAP_SYS_ADMIN) & 1))
 		nnp = true;
 	ret = profile__compile(p, &ctx, nnp, &filter, &st, err, sizeof(err));
 	profile__free(p);

@@ -149,7 +149,7 @@ static cJSON *status_json(const struct sc_census *c, const char *dir, bool runni
 			cJSON_AddItemToArray(a, dj);
 			cJSON_AddStringToObject(dj, "syscall", syscall_label(d->abi, d->nr, nb, sizeof(nb)));
 			cJSON_AddStringToObject(dj, "arch", arch_of_abi(d->abi) ? arch_of_abi(d->abi)->docker : "?");
-			verdict_str(d->ret, v, sizeof(v));
+			action_str(d->ret, v, sizeof(v));
 			cJSON_AddStringToObject(dj, "action", v);
 			cJSON_AddItemToObject(dj, "count", json_u64_node(d->count));
 			sc_fmt_time(d->first, t, sizeof(t));
@@ -307,7 +307,7 @@ int cmd_status(int argc, char **argv)
 
 			if (!hdr++)
 				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS LAST):\n");
-			verdict_str(d->ret, v, sizeof(v));
+			action_str(d->ret, v, sizeof(v));
 			sc_fmt_time(d->last, t2, sizeof(t2));
 			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
 			       syscall_label(d->abi, d->nr, nb, sizeof(nb)),

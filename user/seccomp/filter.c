@@ -184,7 +184,7 @@ struct sc_verdict filter__verdict(const struct sc_filter *f, uint32_t arch, int 
 	return v;
 }
 
-void verdict_str(uint32_t ret, char *buf, size_t len)
+void action_str(uint32_t ret, char *buf, size_t len)
 {
 	uint32_t act = ret & SECCOMP_RET_ACTION_FULL, data = ret & SECCOMP_RET_DATA;
 

@@ -43,8 +43,11 @@ struct sc_verdict {
  */
 struct sc_verdict filter__verdict(const struct sc_filter *f, uint32_t arch, int nr);
 
-/* "allowed", "SCMP_ACT_ERRNO(38)", "SCMP_ACT_KILL_PROCESS"... of a filter return value. */
-void verdict_str(uint32_t ret, char *buf, size_t len);
+/*
+ * "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO(38)", "SCMP_ACT_KILL_PROCESS"... of a filter's return
+ * value or of a libseccomp action: SCMP_ACT_* and SECCOMP_RET_* are the same bits.
+ */
+void action_str(uint32_t ret, char *buf, size_t len);
 /* Whether the kernel lets the call run for this return value. */
 bool ret_allows(uint32_t ret);
 

@@ -11,6 +11,8 @@
 #include <seccomp.h>
 #include <cjson/cJSON.h>
 
+#include "seccomp/filter.h"
+
 /* What includes/excludes are evaluated against: the process or container to confine. */
 struct sc_eval_ctx {
 	const char *goarch;	/* "amd64": Docker compares includes.arches with Go's arch name */
@@ -93,10 +95,15 @@ struct sc_compile_stats {
 int profile__compile(const struct sc_profile *p, const struct sc_eval_ctx *ctx, bool nnp,
 		     scmp_filter_ctx *out, struct sc_compile_stats *st, char *err, size_t errlen);
 
+/*
+ * What the kernel would run for @p: compiled for @ctx and exported as the classic BPF
+ * program (seccomp_export_bpf), with the compile statistics. Returns 0, or -errno with
+ * @err filled. Free @f with filter__free().
+ */
+int profile__filter(const struct sc_profile *p, const struct sc_eval_ctx *ctx, struct sc_filter *f,
+		    struct sc_compile_stats *st, char *err, size_t errlen);
+
 /* "fail" or "warn" (the --unknown-syscalls option). Returns 0, or -EINVAL after saying why. */
 int profile__parse_unknown_policy(const char *s, enum sc_unknown_policy *out);
-
-/* "SCMP_ACT_ERRNO(38)"-style text of an action. */
-void action_str(uint32_t action, char *buf, size_t len);
 
 #endif
