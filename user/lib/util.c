@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
+#include <signal.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -345,4 +347,59 @@ void sc_fmt_time(int64_t t, char *buf, size_t len)
 
 	if (!t || !gmtime_r(&tt, &tm) || !strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm))
 		snprintf(buf, len, "-");
+}
+
+int sc_mkdir_p(const char *dir, mode_t mode)
+{
+	char p[PATH_MAX];
+	size_t n = strlen(dir);
+
+	if (n == 0 || n >= sizeof(p))
+		return -ENAMETOOLONG;
+	memcpy(p, dir, n + 1);
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0755) < 0 && errno != EEXIST)
+			return -errno;
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int rm_first_err;
+
+static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
+{
+	if (remove(p) < 0 && errno != ENOENT && !rm_first_err)
+		rm_first_err = -errno;
+	return 0;
+}
+
+int sc_rm_tree(const char *path)
+{
+	rm_first_err = 0;
+	/* FTW_PHYS: a symlink is removed, never followed; FTW_DEPTH: children first */
+	if (nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS) < 0 && errno != ENOENT)
+		return -errno;
+	return rm_first_err;
+}
+
+int sc_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int sc_catch_signals(void (*fn)(int), const int *sigs)
+{
+	struct sigaction sa = { .sa_handler = fn };
+
+	sigemptyset(&sa.sa_mask);
+	for (; *sigs; sigs++)
+		if (sigaction(*sigs, &sa, NULL) < 0)
+			return -errno;
+	return 0;
 }

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,6 +42,24 @@ void *sc_grow(void *p, size_t *cap, size_t n, size_t size, size_t first);
  * rename it over @path, fsync the directory. "-" writes to stdout. Returns 0 or -errno.
  */
 int sc_write_file_atomic(const char *path, const void *buf, size_t len);
+
+/*
+ * mkdir -p: the missing parents with mode 0755, @dir itself with @mode; an existing
+ * directory is fine. Returns 0 or -errno.
+ */
+int sc_mkdir_p(const char *dir, mode_t mode);
+
+/* Remove @path and everything below it, never following a symlink. 0 or the first -errno. */
+int sc_rm_tree(const char *path);
+
+/* qsort() comparator for an array of strings. */
+int sc_cmp_str(const void *a, const void *b);
+
+/*
+ * Catch each signal of the 0-terminated @sigs with @fn (sigaction, no SA_RESTART: a
+ * blocking call returns EINTR so the caller sees the signal). Returns 0 or -errno.
+ */
+int sc_catch_signals(void (*fn)(int), const int *sigs);
 
 /* Unix time @t as "2026-11-28T10:29:51Z" (UTC), or "-" for 0. */
 void sc_fmt_time(int64_t t, char *buf, size_t len);
