@@ -60,15 +60,17 @@ struct sc_image {
 	char *runtime;		/* layout the container id came from */
 	char **ids;		/* image ids / digests seen */
 	size_t n_ids;
+	size_t cap_ids;
 	struct sc_container *ctrs;
-	size_t n_ctrs;
+	size_t n_ctrs, cap_ctrs;
 	uint64_t ctrs_total;
 	int64_t first, last;	/* first attributed, last activity */
 	char *incomplete;	/* why the observation has gaps; NULL: none known */
 	struct sc_vec calls;
 	struct sc_denial *denied;
-	size_t n_denied;
-	uint8_t written[32];	/* digest of the profile last written (not saved) */
+	size_t n_denied, cap_denied;
+	char *written;		/* the profile last written, to write only changes (not saved) */
+	size_t written_len;
 };
 
 struct sc_live {
@@ -107,13 +109,17 @@ cJSON *census__json(const struct sc_census *c, int64_t now);
 void census__free(struct sc_census *c);
 
 struct sc_image *census__image(struct sc_census *c, const char *key, bool create);
-void image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
-void image__add_id(struct sc_image *img, const char *id);
+/* The container @id of @img, added if new (the oldest dropped past SC_MAX_CONTAINERS). NULL: no memory. */
+struct sc_container *image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
+/* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */
+int image__add_id(struct sc_image *img, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
-void image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count, int64_t now);
+/* @count more refusals of (abi, nr) answered @ret; the entry, or NULL when memory runs out. */
+struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count,
+				    int64_t now);
 
-/* Move everything of @from (an unknown/<id> entry) into @to and forget @from. */
-void census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);
+/* Move everything of @from (an unknown/<id> entry) into @to and forget @from. 0 or -ENOMEM. */
+int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);
 
 /*
  * Forget unknown/<id> entries that made no call and whose cgroup is gone (or was never
@@ -127,8 +133,11 @@ struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t sl
 				 struct sc_image *img, const char *ctr);
 void census__drop_live(struct sc_census *c, struct sc_live *l);
 
-/* Add what @cur has beyond what was folded into @l's image. Returns calls added. */
-uint64_t census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now);
+/*
+ * Add what @cur has beyond what was folded into @l's image; @added gets the number of
+ * calls added. Returns 0 or -ENOMEM (what was folded until then stays consistent).
+ */
+int census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now, uint64_t *added);
 
 /*
  * The profile of an image: the calls made under a seccomp filter (the container's own,
@@ -138,6 +147,22 @@ uint64_t census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64
 cJSON *image__profile(const struct sc_image *img, const char **note);
 /* Whether any call of the image was made under a filter. */
 bool image__confined(const struct sc_image *img);
+
+/*
+ * Which calls make the image's profile: SC_FILTERED for an image seen under a filter
+ * (the container's own calls, after the runtime's setup), SC_PHASES (every call) for
+ * one never seen confined and for unattributed cgroups.
+ */
+int image__profile_phase(const struct sc_image *img);
+static inline bool sc_vent_in_phase(const struct sc_vent *e, int phase)
+{
+	return phase == SC_PHASES || SC_KEY_PHASE(e->key) == phase;
+}
+/* The calls that make @img's profile, summed per ABI and number. */
+void image__tally(const struct sc_image *img, struct sc_tally *t);
+
+/* qsort() order of images: attributed ones first, then by name. */
+int census__cmp_image(const void *a, const void *b);
 
 struct sc_vent *vec_get(struct sc_vec *v, uint16_t key, bool create);
 

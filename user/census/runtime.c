@@ -12,12 +12,42 @@
 #include "lib/util.h"
 
 /* containerd (Kubernetes and Docker namespaces) and CRI-O keep a bundle per container */
-const char *const sc_default_bundle_roots[] = {
+static const char *const default_bundle_roots[] = {
 	"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
 	"/run/containerd/io.containerd.runtime.v2.task/moby",
 	"/run/containers/storage/overlay-containers",
 };
-const size_t sc_n_default_bundle_roots = ARRAY_SIZE(sc_default_bundle_roots);
+
+void runtime__roots_default(struct sc_runtime_roots *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->storage = SC_DEFAULT_STORAGE_ROOT;
+	r->docker = SC_DEFAULT_DOCKER_ROOT;
+	for (size_t i = 0; i < ARRAY_SIZE(default_bundle_roots); i++)
+		r->bundles[r->n_bundles++] = default_bundle_roots[i];
+}
+
+int runtime__roots_option(struct sc_runtime_roots *r, const char *opt, const char *dir)
+{
+	if (!strcmp(opt, "storage-root")) {
+		r->storage = dir;
+	} else if (!strcmp(opt, "docker-root")) {
+		r->docker = dir;
+	} else if (!strcmp(opt, "bundle-root")) {
+		if (!r->bundles_given) {
+			r->n_bundles = 0;
+			r->bundles_given = true;
+		}
+		if (r->n_bundles == SC_MAX_BUNDLE_ROOTS) {
+			sc_err("--bundle-root: at most %d", SC_MAX_BUNDLE_ROOTS);
+			return -E2BIG;
+		}
+		r->bundles[r->n_bundles++] = dir;
+	} else {
+		return -ENOENT;
+	}
+	return 0;
+}
 
 /* runtime state files can list thousands of containers */
 #define STATE_FILE_MAX	(64u << 20)

@@ -8,21 +8,39 @@
 #ifndef SC_RUNTIME_H
 #define SC_RUNTIME_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <cjson/cJSON.h>
 
+#include "lib/paths.h"
+
 #define SC_CTR_ID_LEN	64
 
-/* Where the runtimes keep their state; NULL or 0 entries are skipped. */
+#define SC_MAX_BUNDLE_ROOTS	16
+
+/* Where the runtimes keep their state; NULL entries are skipped. */
 struct sc_runtime_roots {
 	const char *storage;	/* containers/storage (podman, CRI-O): overlay-containers/containers.json */
 	const char *docker;	/* Docker: containers/<id>/config.v2.json */
-	const char *const *bundles;	/* OCI bundle roots: <root>/<id>/config.json (containerd, CRI-O) */
+	/* OCI bundle roots: <root>/<id>/config.json (containerd, CRI-O) */
+	const char *bundles[SC_MAX_BUNDLE_ROOTS];
 	size_t n_bundles;
+	bool bundles_given;	/* --bundle-root replaced the defaults */
 };
 
-extern const char *const sc_default_bundle_roots[];
-extern const size_t sc_n_default_bundle_roots;
+/* The usual places: containers/storage, Docker's data root, containerd's and CRI-O's bundles. */
+void runtime__roots_default(struct sc_runtime_roots *r);
+/*
+ * The options every command that reads the runtimes' state accepts: --storage-root,
+ * --docker-root and --bundle-root (repeatable; the first replaces the default bundle
+ * roots). @opt is the option's name without dashes. 0, -ENOENT when @opt is not one of
+ * them, or -E2BIG after saying so.
+ */
+int runtime__roots_option(struct sc_runtime_roots *r, const char *opt, const char *dir);
+#define SC_RUNTIME_ROOTS_HELP \
+	"  --storage-root DIR  containers/storage of podman and CRI-O (default " SC_DEFAULT_STORAGE_ROOT ")\n" \
+	"  --docker-root DIR   Docker's data root (default " SC_DEFAULT_DOCKER_ROOT ")\n" \
+	"  --bundle-root DIR   OCI bundles as <DIR>/<id>/config.json; repeat; replaces the defaults\n"
 
 /*
  * Container id from a cgroup path (relative to the cgroup2 mount): the innermost

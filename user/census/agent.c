@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The agent's loop: cgroup events and periodic walks keep the census's live cgroups
+ * in step with the host, each new cgroup is attributed to a container and its image
+ * while the cgroup and the runtime's state exist, and at every tick the counters are
+ * folded into the images, their profiles written and the state saved.
+ *
+ * What survives what:
+ *  - the BPF programs and maps are pinned: counting goes on while the agent is
+ *    stopped or killed, and a restart adopts them;
+ *  - the state file holds the per-image totals and, per tracked cgroup, the counter
+ *    values already folded in; counters only grow while a slot is live, so a restart
+ *    after SIGKILL adds exactly what the dead agent had not folded yet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "census/agent.h"
+#include "census/census.h"
+#include "lib/json.h"
+#include "lib/paths.h"
+#include "lib/util.h"
+#include "record/cgroup.h"
+#include "seccomp/filename.h"
+
+#define WALK_MAX_CGROUPS	(1u << 20)
+#define FULL_WALK_EVERY		30	/* ticks between safety walks of the whole hierarchy */
+
+struct agent {
+	struct sc_census c;
+	struct sc_recorder *rec;
+	const struct sc_runtime_roots *roots;
+	char mnt[PATH_MAX];
+	char state_path[PATH_MAX];
+	char profiles_dir[PATH_MAX];
+	struct sc_slot_counts *buf;
+	uint64_t events_lost_seen;
+	unsigned ticks;		/* every FULL_WALK_EVERY-th one walks the whole hierarchy */
+	bool save_soon;		/* something new was attributed: save within a second */
+	int lock_fd;
+};
+
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static int64_t now_s(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* A cgroup the runtime's state names: its image gets the container. NULL: no memory. */
+static struct sc_image *attribute_container(struct agent *a, const char *runtime, const char *ctr,
+					    const struct sc_container_info *ci)
+{
+	struct sc_image *img = census__image(&a->c, ci->image, true);
+
+	if (!img || image__add_id(img, ci->image_id) || !image__add_container(img, ctr, ci->name, now_s()) ||
+	    (!img->runtime && !(img->runtime = strdup(runtime))))
+		return NULL;
+	if (!img->first)
+		img->first = now_s();
+	return img;
+}
+
+/* A cgroup no runtime claims (yet): kept under unknown/<cgroup id> with its path, never dropped. */
+static struct sc_image *attribute_unknown(struct agent *a, uint64_t cgid, const char *path, const char *runtime,
+					  const char *ctr)
+{
+	struct sc_image *img;
+	char key[64];
+
+	snprintf(key, sizeof(key), SC_UNKNOWN_PREFIX "%llu", (unsigned long long)cgid);
+	img = census__image(&a->c, key, true);
+	if (!img || (!img->cgpath && !(img->cgpath = strdup(path))) ||
+	    (runtime && !img->runtime && !(img->runtime = strdup(runtime))) ||
+	    (ctr[0] && !image__add_container(img, ctr, NULL, now_s())))
+		return NULL;
+	if (!img->first)
+		img->first = now_s();
+	if (runtime)
+		sc_warn("cgroup %s: container %.12s (%s layout) is not in any runtime state under the "
+			"configured roots; kept as %s", path, ctr, runtime, key);
+	return img;
+}
+
+/* Which image a cgroup belongs to, decided while the cgroup and the runtime's state exist. */
+static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *path, char ctr[SC_CTR_ID_LEN + 1])
+{
+	const char *runtime = runtime__container_id(path, ctr);
+	struct sc_container_info ci;
+	struct sc_image *img = NULL;
+
+	if (!runtime)
+		ctr[0] = '\0';
+	if (runtime && runtime__resolve(a->roots, ctr, &ci) == 0) {
+		img = attribute_container(a, runtime, ctr, &ci);
+		if (img)
+			sc_debug("cgroup %llu (%s): container %.12s of image %s (%s)", (unsigned long long)cgid, path,
+				 ctr, ci.image, ci.source);
+		container_info__free(&ci);
+	} else {
+		img = attribute_unknown(a, cgid, path, runtime, ctr);
+	}
+	a->save_soon = true;
+	return img;
+}
+
+/*
+ * A container whose runtime state was not there yet when its cgroup appeared: try
+ * again while the cgroup lives and when it goes, and move what it did so far from
+ * unknown/<cgroup id> to its image.
+ */
+static void retry_attribution(struct agent *a, struct sc_live *l)
+{
+	struct sc_container_info ci;
+	struct sc_image *img;
+
+	if (!l->img->unknown || !l->ctr[0] || runtime__resolve(a->roots, l->ctr, &ci))
+		return;
+	img = attribute_container(a, l->img->runtime ? l->img->runtime : "?", l->ctr, &ci);
+	if (!img) {
+		sc_err("out of memory: container %.12s stays unattributed for now", l->ctr);
+	} else if (img != l->img) {
+		sc_info("cgroup %s: container %.12s is of image %s (its state appeared after its cgroup)", l->path,
+			l->ctr, ci.image);
+		if (census__merge_image(&a->c, l->img, img))
+			sc_err("out of memory: part of what container %.12s did stays under its cgroup id", l->ctr);
+		a->save_soon = true;
+	}
+	container_info__free(&ci);
+}
+
+static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, const char *path)
+{
+	char ctr[SC_CTR_ID_LEN + 1];
+	struct sc_image *img = attribute(a, cgid, path, ctr);
+	struct sc_live *l = img ? census__add_live(&a->c, cgid, slot, path, img, ctr) : NULL;
+
+	if (!l)
+		sc_err("out of memory: cgroup %s is counted but cannot be attributed", path);
+	return l;
+}
+
+static void untracked(struct agent *a, uint64_t cgid, const char *path)
+{
+	char ctr[SC_CTR_ID_LEN + 1], why[160];
+	struct sc_image *img = attribute(a, cgid, path, ctr);
+
+	a->c.health.untracked++;
+	snprintf(why, sizeof(why), "a container's cgroup found the cgroup table full (--capacity %u)",
+		 recorder__capacity(a->rec));
+	if (img)
+		image__set_incomplete(img, why);
+	sc_warn("cgroup %s is not counted: the cgroup table is full (--capacity %u)", path,
+		recorder__capacity(a->rec));
+}
+
+static void fold(struct sc_live *l, const struct sc_slot_counts *cur)
+{
+	uint64_t added;
+
+	if (census__fold(l, cur, now_s(), &added))
+		sc_err("out of memory: calls of cgroup %s are folded at the next tick", l->path);
+}
+
+static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
+{
+	struct agent *a = ctx;
+	struct sc_live *l = census__live(&a->c, k->cgid);
+	struct sc_image *img = l ? l->img : NULL;
+	char key[64];
+
+	if (!img) {
+		snprintf(key, sizeof(key), SC_UNKNOWN_PREFIX "%llu", (unsigned long long)k->cgid);
+		img = census__image(&a->c, key, true);
+	}
+	if (!img || !image__add_denial(img, k->abi, k->nr, k->ret, count, now_s()))
+		sc_err("out of memory: %llu denials of cgroup %llu are not kept", (unsigned long long)count,
+		       (unsigned long long)k->cgid);
+	a->save_soon = true;
+}
+
+/* Fold a cgroup's final counts, free its slot, forget it. */
+static void retire(struct agent *a, struct sc_live *l)
+{
+	int err;
+
+	retry_attribution(a, l);
+	recorder__drain_denials(a->rec, on_denial, a);	/* while we still know the cgroup */
+	err = recorder__release(a->rec, l->slot, a->buf);
+	if (err) {
+		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
+		if (recorder__read(a->rec, l->slot, a->buf) == 0)
+			fold(l, a->buf);
+	} else {
+		fold(l, a->buf);
+	}
+	census__drop_live(&a->c, l);
+	a->save_soon = true;
+}
+
+static int on_event(void *ctx, const struct sc_event *e)
+{
+	struct agent *a = ctx;
+	struct sc_live *l = census__live(&a->c, e->cgid);
+	const char *path = e->path[0] ? e->path : "?";
+	bool in_slot = e->slot != SC_SLOT_NONE && recorder__slot_cgid(a->rec, e->slot) == e->cgid;
+
+	if (e->kind == SC_EV_MKDIR && !l) {
+		if (e->slot == SC_SLOT_NONE)
+			untracked(a, e->cgid, path);
+		else if (in_slot)
+			add_live(a, e->cgid, e->slot, path);
+	} else if (e->kind == SC_EV_RMDIR) {
+		/*
+		 * A cgroup we did not know, still in its slot: created and (for us) announced
+		 * while a previous agent ran, which died before saving. Attribute it by the
+		 * path it had, then retire it like any other.
+		 */
+		if (!l && in_slot)
+			l = add_live(a, e->cgid, e->slot, path);
+		if (l)
+			retire(a, l);
+	}
+	return 0;
+}
+
+/* One cgroup of the hierarchy walk: tracked already, tracked now, or reported as not counted. */
+static void on_cgroup(void *ctx, const char *abs, const char *rel)
+{
+	struct agent *a = ctx;
+	struct sc_live *l;
+	uint64_t cgid;
+	uint32_t slot;
+	int err;
+
+	if (cgroup__id(abs, &cgid))
+		return;
+	l = census__live(&a->c, cgid);
+	if (!l) {
+		err = recorder__track(a->rec, cgid, &slot);
+		if (!err)
+			l = add_live(a, cgid, slot, rel);
+		else if (err == -ENOSPC)
+			untracked(a, cgid, rel);
+		else
+			sc_warn("cannot track cgroup %s: %s", rel, strerror(-err));
+	}
+	if (l)
+		l->seen = true;
+}
+
+/*
+ * Make the census agree with cgroupfs and the table: track cgroups nobody told us
+ * about (created while events were lost, or before the agent), retire the ones that
+ * are gone, and keep counts of table entries that belong to no known cgroup.
+ */
+static void reconcile(struct agent *a)
+{
+	uint32_t cap = recorder__capacity(a->rec);
+
+	for (size_t i = 0; i < a->c.n_live; i++)
+		a->c.live[i]->seen = false;
+	a->c.health.untracked = 0;
+	cgroup__walk(a->mnt, WALK_MAX_CGROUPS, on_cgroup, a);
+	for (size_t i = 0; i < a->c.n_live;) {
+		struct sc_live *l = a->c.live[i];
+
+		if (l->seen) {
+			i++;
+			continue;
+		}
+		sc_debug("cgroup %s is gone", l->path);
+		retire(a, l);	/* swaps the last entry into i */
+	}
+	for (uint32_t s = 0; s < cap; s++) {
+		uint64_t cgid = recorder__slot_cgid(a->rec, s);
+		struct sc_live *l;
+
+		/* claimed at creation, gone before we heard of it: keep what it did */
+		if (cgid && !census__live(&a->c, cgid) &&
+		    (l = add_live(a, cgid, s, "(removed before it could be resolved)")))
+			retire(a, l);
+	}
+}
+
+/* Write @img's profile if it changed since the last write. 0 or -errno (said). */
+static int write_profile(struct agent *a, struct sc_image *img)
+{
+	char name[SC_NAME_MAX], path[PATH_MAX];
+	struct sc_buf b = {};
+	const char *note;
+	int err;
+
+	if (json_render(image__profile(img, &note), &b)) {
+		sc_err("out of memory: the profile of %s is not written", img->key);
+		return -ENOMEM;
+	}
+	if (img->written && img->written_len == b.len && !memcmp(img->written, b.data, b.len)) {
+		sc_buf_free(&b);
+		return 0;
+	}
+	image_file_name(img->key, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", a->profiles_dir, name) >= sizeof(path))
+		err = -ENAMETOOLONG;
+	else
+		err = sc_write_file_atomic(path, b.data, b.len);
+	if (err) {
+		sc_err("cannot write %s/%s.json: %s", a->profiles_dir, name, strerror(-err));
+		sc_buf_free(&b);
+		return err;
+	}
+	sc_debug("wrote %s (%s)", path, note);
+	free(img->written);
+	img->written = b.data;	/* the buffer is kept: it is what the file holds */
+	img->written_len = b.len;
+	return 0;
+}
+
+static int write_profiles(struct agent *a)
+{
+	int ret = 0, err;
+
+	for (size_t i = 0; i < a->c.n_images; i++) {
+		struct sc_image *img = a->c.images[i];
+
+		if (!img->unknown && img->calls.n && (err = write_profile(a, img)))
+			ret = err;
+	}
+	return ret;
+}
+
+static int save(struct agent *a)
+{
+	struct sc_recorder_stats st;
+	int err;
+
+	recorder__stats(a->rec, &st);
+	a->c.health.table_full = st.table_full;
+	a->c.health.events_lost = st.events_lost;
+	a->c.health.denied_lost = st.denied_lost;
+	a->c.health.denials = recorder__denials(a->rec);
+	err = census__save(&a->c, a->state_path, now_s());
+	if (err)
+		sc_err("cannot write %s: %s", a->state_path, strerror(-err));
+	a->save_soon = false;
+	return err;
+}
+
+static void tick(struct agent *a)
+{
+	struct sc_recorder_stats st;
+
+	recorder__stats(a->rec, &st);
+	if (st.events_lost != a->events_lost_seen || ++a->ticks % FULL_WALK_EVERY == 0) {
+		if (st.events_lost != a->events_lost_seen)
+			sc_warn("%llu cgroup events were lost (ring buffer full): walking the hierarchy",
+				(unsigned long long)(st.events_lost - a->events_lost_seen));
+		a->events_lost_seen = st.events_lost;
+		reconcile(a);
+	}
+	recorder__drain_denials(a->rec, on_denial, a);
+	for (size_t i = 0; i < a->c.n_live; i++) {
+		struct sc_live *l = a->c.live[i];
+
+		retry_attribution(a, l);
+		if (recorder__read(a->rec, l->slot, a->buf) == 0)
+			fold(l, a->buf);
+	}
+	census__prune(&a->c);
+	write_profiles(a);
+	save(a);
+}
+
+/* One agent per state directory: an exclusive lock held for the agent's life. */
+static int lock_state_dir(const char *dir)
+{
+	char path[PATH_MAX], pid[32];
+	int fd, n;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/" SC_LOCK_FILE, dir) >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0) {
+		sc_err("cannot open %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		n = pread(fd, pid, sizeof(pid) - 1, 0);
+		pid[n > 0 ? n : 0] = '\0';
+		pid[strcspn(pid, "\n")] = '\0';
+		sc_err("another agent is running on %s (pid %s)", dir, pid[0] ? pid : "?");
+		close(fd);
+		return -EBUSY;
+	}
+	n = snprintf(pid, sizeof(pid), "%d\n", (int)getpid());
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, pid, n, 0) != n)
+		sc_warn("cannot write the pid into %s: %s", path, strerror(errno));
+	return fd;
+}
+
+/* After loading: the saved live cgroups against the recorder actually running. */
+static void resume(struct agent *a)
+{
+	static const char why[] = "the recorder was not running between the last save and an agent start "
+				  "(reboot or unload): calls in between were not seen";
+
+	if (!recorder__adopted(a->rec) && a->c.n_live) {
+		sc_warn("%zu cgroups were tracked by a recorder that is gone; %s", a->c.n_live, why);
+		while (a->c.n_live) {
+			struct sc_live *l = a->c.live[0];
+
+			if (!l->img->unknown)
+				image__set_incomplete(l->img, why);
+			census__drop_live(&a->c, l);
+		}
+		return;
+	}
+	for (size_t i = 0; i < a->c.n_live;) {
+		struct sc_live *l = a->c.live[i];
+
+		if (recorder__slot_cgid(a->rec, l->slot) == l->cgid) {
+			i++;
+			continue;
+		}
+		sc_warn("saved cgroup %s is not in slot %u any more; forgetting it", l->path, l->slot);
+		census__drop_live(&a->c, l);
+	}
+}
+
+/* Paths, directories, the lock and the saved state. 0 or -errno (said). */
+static int open_state(struct agent *a, const struct sc_agent_opts *o)
+{
+	int err;
+
+	if ((size_t)snprintf(a->state_path, sizeof(a->state_path), "%s/" SC_STATE_FILE, o->state_dir) >=
+		    sizeof(a->state_path) ||
+	    (size_t)snprintf(a->profiles_dir, sizeof(a->profiles_dir), "%s", o->profiles_dir ? o->profiles_dir :
+			     o->state_dir) >= sizeof(a->profiles_dir) ||
+	    (!o->profiles_dir && strlen(a->profiles_dir) + sizeof("/" SC_PROFILES_SUBDIR) > sizeof(a->profiles_dir))) {
+		sc_err("%s: path too long", o->state_dir);
+		return -ENAMETOOLONG;
+	}
+	if (!o->profiles_dir)
+		strcat(a->profiles_dir, "/" SC_PROFILES_SUBDIR);
+	if ((err = sc_mkdir_p(o->state_dir, 0700))) {
+		sc_err("cannot create the state directory %s: %s", o->state_dir, strerror(-err));
+		return err;
+	}
+	if ((err = sc_mkdir_p(a->profiles_dir, 0755))) {
+		sc_err("cannot create the profiles directory %s: %s", a->profiles_dir, strerror(-err));
+		return err;
+	}
+	a->lock_fd = lock_state_dir(o->state_dir);
+	if (a->lock_fd < 0)
+		return a->lock_fd;
+	return census__load(&a->c, a->state_path);	/* a bad file is said and left as it is */
+}
+
+/* The recorder, loaded or adopted, and the census in step with it. 0 or -errno (said). */
+static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
+{
+	struct sc_recorder_opts ro = o->rec;
+	struct sc_recorder_stats st;
+	int err;
+
+	if ((err = cgroup__v2_mount(a->mnt, sizeof(a->mnt)))) {
+		sc_err("no cgroup v2 hierarchy in /proc/self/mountinfo (%s): the agent needs one "
+		       "(pure v2, or hybrid with /sys/fs/cgroup/unified)", strerror(-err));
+		return err;
+	}
+	ro.watch_cgroups = true;
+	a->rec = recorder__open(&ro);
+	if (!a->rec)
+		return -errno;
+	if (!a->c.started)
+		a->c.started = now_s();
+	snprintf(a->c.health.attach, sizeof(a->c.health.attach), "%s", recorder__attach_name(a->rec));
+	a->c.health.capacity = recorder__capacity(a->rec);
+	snprintf(a->c.health.pin_dir, sizeof(a->c.health.pin_dir), "%s", ro.pin_dir ? ro.pin_dir : "");
+	resume(a);
+	if (ro.denials && !recorder__denials(a->rec))
+		sc_warn("--denials: the %s recorder does not track denials (`syscensus unload --pin-dir %s` "
+			"and start again to add it)", recorder__adopted(a->rec) ? "pinned" : "loaded", ro.pin_dir);
+	/* events that arrived while no agent was running, then everything that exists */
+	recorder__poll_events(a->rec, 0, on_event, a);
+	recorder__stats(a->rec, &st);
+	a->events_lost_seen = st.events_lost;
+	reconcile(a);
+	tick(a);
+	return 0;
+}
+
+static size_t attributed_images(const struct sc_census *c)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->n_images; i++)
+		n += !c->images[i]->unknown;
+	return n;
+}
+
+static bool due(const struct timespec *now, const struct timespec *next)
+{
+	return now->tv_sec > next->tv_sec || (now->tv_sec == next->tv_sec && now->tv_nsec >= next->tv_nsec);
+}
+
+/* Events and ticks until a signal. 0, or -errno when events cannot be read. */
+static int loop(struct agent *a, unsigned interval)
+{
+	struct timespec next, ts;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &next);
+	next.tv_sec += interval;
+	while (!stop_signal) {
+		long wait_ms;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		wait_ms = (next.tv_sec - ts.tv_sec) * 1000 + (next.tv_nsec - ts.tv_nsec) / 1000000;
+		if (a->save_soon && wait_ms > 1000)
+			wait_ms = 1000;
+		if (wait_ms > 0) {
+			err = recorder__poll_events(a->rec, (int)wait_ms, on_event, a);
+			if (err < 0 && err != -EINTR) {
+				sc_err("cannot read cgroup events: %s", strerror(-err));
+				return err;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &ts);
+		}
+		if (due(&ts, &next)) {
+			tick(a);
+			next.tv_sec += interval;
+			if (next.tv_sec < ts.tv_sec)
+				next = ts;	/* a tick took longer than the interval */
+		} else if (a->save_soon) {
+			/* a new container: its attribution must survive a SIGKILL */
+			write_profiles(a);
+			save(a);
+		}
+	}
+	return 0;
+}
+
+int agent__run(const struct sc_agent_opts *o)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, 0 };
+	struct agent a = { .roots = &o->roots, .lock_fd = -1 };
+	int ret = SC_EXIT_FAIL;
+
+	if (open_state(&a, o))
+		goto out;
+	a.buf = calloc(1, sizeof(*a.buf));
+	if (!a.buf) {
+		sc_err("out of memory");
+		goto out;
+	}
+	if (sc_catch_signals(on_signal, sigs) || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+		sc_err("cannot set up signal handling: %s", strerror(errno));
+		goto out;
+	}
+	if (open_recorder(&a, o))
+		goto out;
+	sc_info("agent %s (%s%s, %u cgroup slots, %.1f MiB of BPF counters), %zu cgroups tracked, %zu images; "
+		"profiles in %s, every %us",
+		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
+		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
+		recorder__counter_bytes(a.rec) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
+		o->interval);
+	loop(&a, o->interval);
+	/* a signal or an error: everything counted so far goes to disk */
+	recorder__poll_events(a.rec, 0, on_event, &a);
+	tick(&a);
+	sc_info("agent stopped (%s): %zu images; the recorder stays pinned in %s",
+		stop_signal ? strsignal(stop_signal) : "error", attributed_images(&a.c), o->rec.pin_dir);
+	ret = stop_signal ? SC_EXIT_OK : SC_EXIT_FAIL;
+out:
+	recorder__destroy(a.rec);
+	census__free(&a.c);
+	runtime__cleanup();
+	free(a.buf);
+	if (a.lock_fd >= 0)
+		close(a.lock_fd);
+	return ret;
+}

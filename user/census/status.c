@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The census shown: containers and images seen, syscalls per image (what its profile
+ * is made of, and what only the runtime's setup did), last activity, denials, and the
+ * health of the recorder and of the state.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "census/status.h"
+#include "lib/json.h"
+#include "lib/paths.h"
+#include "lib/util.h"
+#include "seccomp/filename.h"
+#include "seccomp/filter.h"
+#include "seccomp/syscalls.h"
+
+void status__probe_agent(struct sc_status_src *src)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	src->running = false;
+	src->pid[0] = '\0';
+	if ((size_t)snprintf(path, sizeof(path), "%s/" SC_LOCK_FILE, src->state_dir) >= sizeof(path))
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return;
+	if (flock(fd, LOCK_SH | LOCK_NB) < 0 && errno == EWOULDBLOCK) {
+		src->running = true;
+		n = pread(fd, src->pid, sizeof(src->pid) - 1, 0);
+		src->pid[n > 0 ? n : 0] = '\0';
+		src->pid[strcspn(src->pid, "\n")] = '\0';
+	}
+	close(fd);
+}
+
+static const char *abi_arch(int abi)
+{
+	const struct sc_arch *a = arch_of_abi(abi);
+
+	return a ? a->docker : "?";
+}
+
+cJSON *denial__json(const struct sc_denial *d)
+{
+	cJSON *o = cJSON_CreateObject();
+	char v[48], nb[16], t[32];
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "syscall", syscall_label(d->abi, d->nr, nb, sizeof(nb)));
+	cJSON_AddStringToObject(o, "arch", abi_arch(d->abi));
+	action_str(d->ret, v, sizeof(v));
+	cJSON_AddStringToObject(o, "action", v);
+	cJSON_AddItemToObject(o, "count", json_u64_node(d->count));
+	sc_fmt_time(d->first, t, sizeof(t));
+	cJSON_AddStringToObject(o, "first_seen", t);
+	sc_fmt_time(d->last, t, sizeof(t));
+	cJSON_AddStringToObject(o, "last_seen", t);
+	return o;
+}
+
+/* A call made only before the filter by an image seen confined: the runtime's setup. */
+static bool setup_only(const struct sc_image *img, int phase, const struct sc_vent *e)
+{
+	uint16_t filtered = SC_KEY(SC_FILTERED, SC_KEY_ABI(e->key), SC_KEY_NR(e->key));
+
+	return !sc_vent_in_phase(e, phase) && !vec_get((struct sc_vec *)&img->calls, filtered, false);
+}
+
+static cJSON *agent_json(const struct sc_census *c, const struct sc_status_src *src)
+{
+	cJSON *ag = cJSON_CreateObject();
+	char t[32];
+
+	if (!ag)
+		return NULL;
+	cJSON_AddBoolToObject(ag, "running", src->running);
+	if (src->running && src->pid[0])
+		cJSON_AddStringToObject(ag, "pid", src->pid);
+	cJSON_AddStringToObject(ag, "state_dir", src->state_dir);
+	sc_fmt_time(c->started, t, sizeof(t));
+	cJSON_AddStringToObject(ag, "started", t);
+	sc_fmt_time(c->saved, t, sizeof(t));
+	cJSON_AddStringToObject(ag, "saved", t);
+	return ag;
+}
+
+static cJSON *recorder_json(const struct sc_census *c)
+{
+	cJSON *rec = cJSON_CreateObject();
+
+	if (!rec)
+		return NULL;
+	cJSON_AddStringToObject(rec, "attach", c->health.attach);
+	cJSON_AddItemToObject(rec, "capacity", json_u64_node(c->health.capacity));
+	cJSON_AddItemToObject(rec, "tracked", json_u64_node(c->n_live));
+	cJSON_AddItemToObject(rec, "table_full", json_u64_node(c->health.table_full));
+	cJSON_AddItemToObject(rec, "events_lost", json_u64_node(c->health.events_lost));
+	cJSON_AddItemToObject(rec, "untracked", json_u64_node(c->health.untracked));
+	cJSON_AddBoolToObject(rec, "denials", c->health.denials);
+	cJSON_AddItemToObject(rec, "denied_lost", json_u64_node(c->health.denied_lost));
+	return rec;
+}
+
+static cJSON *containers_json(const struct sc_image *img)
+{
+	cJSON *a = cJSON_CreateArray();
+	char t[32];
+
+	for (size_t k = 0; a && k < img->n_ctrs; k++) {
+		cJSON *ct = cJSON_CreateObject();
+
+		if (!cJSON_AddItemToArray(a, ct))
+			break;
+		cJSON_AddStringToObject(ct, "id", img->ctrs[k].id);
+		if (img->ctrs[k].name)
+			cJSON_AddStringToObject(ct, "name", img->ctrs[k].name);
+		sc_fmt_time(img->ctrs[k].first, t, sizeof(t));
+		cJSON_AddStringToObject(ct, "first_seen", t);
+		sc_fmt_time(img->ctrs[k].last, t, sizeof(t));
+		cJSON_AddStringToObject(ct, "last_activity", t);
+	}
+	return a;
+}
+
+/* One call into "syscalls" (in the profile) or "setup_only", per ABI, by name. */
+static void call_json(cJSON *sys, cJSON *setup, const struct sc_image *img, int phase, const struct sc_vent *e)
+{
+	bool in = sc_vent_in_phase(e, phase);
+	const char *abi = arch_of_abi(SC_KEY_ABI(e->key)) ? arch_of_abi(SC_KEY_ABI(e->key))->docker : "compat";
+	char nb[16], t[32];
+	const char *nm = syscall_label(SC_KEY_ABI(e->key), SC_KEY_NR(e->key), nb, sizeof(nb));
+	cJSON *per, *ent, *prev;
+	uint64_t v = 0;
+
+	if (!in && !setup_only(img, phase, e))
+		return;
+	per = cJSON_GetObjectItemCaseSensitive(in ? sys : setup, abi);
+	if (!per && !(per = cJSON_AddObjectToObject(in ? sys : setup, abi)))
+		return;
+	if ((prev = cJSON_GetObjectItemCaseSensitive(per, nm))) {
+		/* unconfined image: both phases of one syscall, summed */
+		json_u64(cJSON_GetObjectItemCaseSensitive(prev, "count"), &v);
+		cJSON_ReplaceItemInObjectCaseSensitive(prev, "count", json_u64_node(v + e->count));
+		return;
+	}
+	if (!(ent = cJSON_AddObjectToObject(per, nm)))
+		return;
+	cJSON_AddItemToObject(ent, "count", json_u64_node(e->count));
+	sc_fmt_time(e->first, t, sizeof(t));
+	cJSON_AddStringToObject(ent, "first_seen", t);
+	sc_fmt_time(e->last, t, sizeof(t));
+	cJSON_AddStringToObject(ent, "last_seen", t);
+}
+
+static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
+{
+	int phase = image__profile_phase(img);
+	char name[SC_NAME_MAX], path[PATH_MAX + SC_NAME_MAX + 8], t[32];
+	cJSON *o = cJSON_CreateObject(), *a, *sys, *setup;
+
+	if (!o)
+		return NULL;
+	cJSON_AddStringToObject(o, "image", img->key);
+	cJSON_AddBoolToObject(o, "unknown", img->unknown);
+	if (img->cgpath)
+		cJSON_AddStringToObject(o, "cgroup_path", img->cgpath);
+	image_file_name(img->key, name);
+	if (!img->unknown && (size_t)snprintf(path, sizeof(path), "%s/%s.json", profiles_dir, name) < sizeof(path))
+		cJSON_AddStringToObject(o, "profile", path);
+	cJSON_AddBoolToObject(o, "confined", phase == SC_FILTERED);
+	if (img->incomplete)
+		cJSON_AddStringToObject(o, "incomplete", img->incomplete);
+	a = cJSON_AddArrayToObject(o, "image_ids");
+	for (size_t k = 0; a && k < img->n_ids; k++)
+		cJSON_AddItemToArray(a, cJSON_CreateString(img->ids[k]));
+	sc_fmt_time(img->first, t, sizeof(t));
+	cJSON_AddStringToObject(o, "first_seen", t);
+	sc_fmt_time(img->last, t, sizeof(t));
+	cJSON_AddStringToObject(o, "last_activity", t);
+	cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
+	cJSON_AddItemToObject(o, "containers", containers_json(img));
+	a = cJSON_AddArrayToObject(o, "denied");
+	for (size_t k = 0; a && k < img->n_denied; k++)
+		cJSON_AddItemToArray(a, denial__json(&img->denied[k]));
+	/* what the profile is made of, per ABI; and what only the runtime's setup did */
+	sys = cJSON_AddObjectToObject(o, "syscalls");
+	setup = cJSON_AddObjectToObject(o, "setup_only");
+	for (size_t k = 0; sys && setup && k < img->calls.n; k++)
+		call_json(sys, setup, img, phase, &img->calls.e[k]);
+	return o;
+}
+
+cJSON *status__json(const struct sc_census *c, const struct sc_status_src *src)
+{
+	cJSON *doc = cJSON_CreateObject(), *imgs;
+
+	if (!doc)
+		return NULL;
+	cJSON_AddItemToObject(doc, "agent", agent_json(c, src));
+	cJSON_AddItemToObject(doc, "recorder", recorder_json(c));
+	imgs = cJSON_AddArrayToObject(doc, "images");
+	for (size_t i = 0; imgs && i < c->n_images; i++)
+		cJSON_AddItemToArray(imgs, image_json(c->images[i], src->profiles_dir));
+	return doc;
+}
+
+/* ---- text ---- */
+
+struct img_sum {
+	unsigned distinct, setup_only;
+	uint64_t calls;
+};
+
+static struct img_sum summarize(const struct sc_image *img)
+{
+	int phase = image__profile_phase(img);
+	struct img_sum s = {};
+
+	for (size_t i = 0; i < img->calls.n; i++) {
+		const struct sc_vent *e = &img->calls.e[i];
+
+		if (sc_vent_in_phase(e, phase)) {
+			s.distinct++;
+			s.calls += e->count;
+		} else if (setup_only(img, phase, e)) {
+			s.setup_only++;
+		}
+	}
+	return s;
+}
+
+static void image_notes(const struct sc_image *img, const struct img_sum *s, struct sc_buf *b)
+{
+	if (image__profile_phase(img) != SC_FILTERED)
+		sc_buf_printf(b, "never under a filter (runtime setup included); ");
+	if (s->setup_only)
+		sc_buf_printf(b, "%u setup-only excluded; ", s->setup_only);
+	if (img->n_denied)
+		sc_buf_printf(b, "%zu syscalls DENIED by its filter; ", img->n_denied);
+	if (img->incomplete)
+		sc_buf_printf(b, "INCOMPLETE: %s", img->incomplete);
+	if (b->len >= 2 && !strcmp(b->data + b->len - 2, "; "))
+		b->data[b->len -= 2] = '\0';
+}
+
+static void print_images(const struct sc_census *c)
+{
+	char t[32];
+
+	printf("\n%-40s %10s %8s %12s %-20s %s\n", "IMAGE", "CONTAINERS", "SYSCALLS", "CALLS", "LAST ACTIVITY",
+	       "NOTES");
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+		struct img_sum s;
+		struct sc_buf notes = {};
+
+		if (img->unknown)
+			continue;
+		s = summarize(img);
+		image_notes(img, &s, &notes);
+		sc_fmt_time(img->last, t, sizeof(t));
+		printf("%-40s %10llu %8u %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total, s.distinct,
+		       (unsigned long long)s.calls, t, notes.data ? notes.data : "");
+		sc_buf_free(&notes);
+	}
+}
+
+static void print_denials(const struct sc_census *c)
+{
+	size_t hdr = 0;
+
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+
+		for (size_t k = 0; k < img->n_denied; k++) {
+			const struct sc_denial *d = &img->denied[k];
+			char v[48], nb[16], t[32];
+
+			if (!hdr++)
+				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS LAST):\n");
+			action_str(d->ret, v, sizeof(v));
+			sc_fmt_time(d->last, t, sizeof(t));
+			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
+			       syscall_label(d->abi, d->nr, nb, sizeof(nb)), abi_arch(d->abi), v,
+			       (unsigned long long)d->count, t);
+		}
+	}
+	if (!c->health.denials)
+		printf("\n(denials are not recorded: start the agent with --denials to see what filters refuse)\n");
+}
+
+static void print_unknown(const struct sc_census *c)
+{
+	unsigned n = 0;
+	char t[32];
+
+	for (size_t i = 0; i < c->n_images; i++)
+		n += c->images[i]->unknown;
+	if (!n)
+		return;
+	printf("\nnot attributed to a container (%u cgroups, kept as unknown/<cgroup id>):\n", n);
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+		struct img_sum s;
+
+		if (!img->unknown)
+			continue;
+		s = summarize(img);
+		sc_fmt_time(img->last, t, sizeof(t));
+		printf("  %-24s %-40s %4u syscalls %12llu calls, last %s\n", img->key, img->cgpath ? img->cgpath : "?",
+		       s.distinct, (unsigned long long)s.calls, t);
+	}
+}
+
+void status__print(const struct sc_census *c, const struct sc_status_src *src)
+{
+	char t[32];
+
+	sc_fmt_time(c->saved, t, sizeof(t));
+	printf("agent: %s%s; state %s saved %s\n", src->running ? "running, pid " : "not running",
+	       src->running ? src->pid : "", src->state_file, t);
+	printf("recorder: %s, %zu of %u cgroup slots in use, %llu cgroups not counted (table full), "
+	       "%llu events lost\n", c->health.attach[0] ? c->health.attach : "?", c->n_live,
+	       c->health.capacity, (unsigned long long)(c->health.table_full + c->health.untracked),
+	       (unsigned long long)c->health.events_lost);
+	print_images(c);
+	print_denials(c);
+	print_unknown(c);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Merging what was observed into a profile a team wrote, without loosening anything
+ * it says: names are only added to a plain ALLOW rule (no arguments, no includes or
+ * excludes), rules with argument conditions, errnoRet and comments stay as they are,
+ * and pruning only ever removes names from plain ALLOW rules.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "drift/drift.h"
+#include "drift/merge.h"
+#include "lib/util.h"
+#include "seccomp/generate.h"
+#include "seccomp/syscalls.h"
+
+/* Add @name to @v unless it is there. 0 or -ENOMEM. */
+static int add_name(const char ***v, size_t *n, size_t *cap, const char *name)
+{
+	const char **x;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp((*v)[i], name))
+			return 0;
+	if (!(x = sc_grow(*v, cap, *n, sizeof(*x), 8)))
+		return -ENOMEM;
+	*v = x;
+	(*v)[(*n)++] = name;
+	return 0;
+}
+
+/* A rule that allows its names whatever the arguments, arch and caps: where we add and prune. */
+static bool plain_allow(const cJSON *r)
+{
+	const cJSON *a = cJSON_GetObjectItemCaseSensitive(r, "action");
+	const cJSON *args = cJSON_GetObjectItemCaseSensitive(r, "args");
+	const cJSON *inc = cJSON_GetObjectItemCaseSensitive(r, "includes");
+	const cJSON *exc = cJSON_GetObjectItemCaseSensitive(r, "excludes");
+
+	return cJSON_IsString(a) && !strcmp(a->valuestring, "SCMP_ACT_ALLOW") &&
+	       cJSON_IsArray(cJSON_GetObjectItemCaseSensitive(r, "names")) &&
+	       (!args || cJSON_IsNull(args) || !cJSON_GetArraySize(args)) &&
+	       (!inc || cJSON_IsNull(inc) || !inc->child) && (!exc || cJSON_IsNull(exc) || !exc->child);
+}
+
+/* Rebuild a names array sorted and without duplicates. 0 or -ENOMEM (@names unchanged). */
+static int sort_names(cJSON *names)
+{
+	size_t n = cJSON_GetArraySize(names), k = 0;
+	const char **v = calloc(n + 1, sizeof(*v));
+	cJSON *x, *fresh = cJSON_CreateArray();
+
+	if (!v || !fresh)
+		goto nomem;
+	cJSON_ArrayForEach(x, names)
+		if (cJSON_IsString(x))
+			v[k++] = x->valuestring;
+	qsort(v, k, sizeof(*v), sc_cmp_str);
+	for (size_t i = 0; i < k; i++)
+		if ((!i || strcmp(v[i], v[i - 1])) && !cJSON_AddItemToArray(fresh, cJSON_CreateString(v[i])))
+			goto nomem;
+	free(v);
+	/* swap the children: the node keeps its place in the document */
+	while (names->child)
+		cJSON_Delete(cJSON_DetachItemViaPointer(names, names->child));
+	while (fresh->child)
+		cJSON_AddItemToArray(names, cJSON_DetachItemViaPointer(fresh, fresh->child));
+	cJSON_Delete(fresh);
+	return 0;
+nomem:
+	free(v);
+	cJSON_Delete(fresh);
+	return -ENOMEM;
+}
+
+/* The added names into the first plain ALLOW rule of @rules, or a new one. 0 or -ENOMEM. */
+static int add_to_rules(cJSON *rules, const struct sc_change *c)
+{
+	cJSON *r, *target = NULL, *names;
+
+	cJSON_ArrayForEach(r, rules)
+		if (!target && plain_allow(r))
+			target = r;
+	if (!target) {
+		target = cJSON_CreateObject();
+		if (!target || !cJSON_AddItemToArray(rules, target)) {
+			cJSON_Delete(target);
+			return -ENOMEM;
+		}
+		if (!cJSON_AddItemToObject(target, "names", cJSON_CreateArray()) ||
+		    !cJSON_AddStringToObject(target, "action", "SCMP_ACT_ALLOW") ||
+		    !cJSON_AddStringToObject(target, "comment", "observed by syscensus"))
+			return -ENOMEM;
+	}
+	names = cJSON_GetObjectItemCaseSensitive(target, "names");
+	for (size_t i = 0; i < c->n_added; i++)
+		if (!cJSON_AddItemToArray(names, cJSON_CreateString(c->added[i])))
+			return -ENOMEM;
+	return sort_names(names);
+}
+
+/* The last time @img made syscall @name (any ABI, any phase), 0 if never. */
+static int64_t last_seen(const struct sc_image *img, const char *name)
+{
+	int64_t last = 0;
+
+	for (size_t i = 0; i < img->calls.n; i++) {
+		const struct sc_vent *e = &img->calls.e[i];
+		const struct sc_arch *arch = arch_of_abi(SC_KEY_ABI(e->key));
+		const char *n = arch ? syscall_name(arch->token, SC_KEY_NR(e->key)) : NULL;
+
+		if (n && !strcmp(n, name) && e->last > last)
+			last = e->last;
+	}
+	return last;
+}
+
+/* Remove from the plain ALLOW rules what was unused for @pr->after. 0 or -ENOMEM. */
+static int prune_rules(cJSON *rules, struct sc_change *c, const struct sc_prune *pr)
+{
+	cJSON *r;
+
+	cJSON_ArrayForEach(r, rules) {
+		cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names"), *x, *next;
+		char **rv;
+
+		if (!plain_allow(r))
+			continue;
+		for (x = names->child; x; x = next) {
+			next = x->next;
+			if (!cJSON_IsString(x) || sc_is_always_allowed(x->valuestring) ||
+			    pr->now - last_seen(c->img, x->valuestring) < pr->after)
+				continue;
+			if (!(rv = sc_grow(c->removed, &c->cap_removed, c->n_removed, sizeof(*rv), 8)))
+				return -ENOMEM;
+			c->removed = rv;
+			if (!(rv[c->n_removed] = strdup(x->valuestring)))
+				return -ENOMEM;
+			c->n_removed++;
+			cJSON_Delete(cJSON_DetachItemViaPointer(names, x));
+		}
+	}
+	return 0;
+}
+
+/* The names of @ev's breaking and conditional findings into @c. 0 or -ENOMEM. */
+static int take_findings(struct sc_change *c, const struct sc_eval *ev)
+{
+	int err = 0;
+
+	for (size_t i = 0; i < ev->n_f && !err; i++) {
+		const struct sc_finding *f = &ev->f[i];
+
+		if (f->kind == SC_BREAKING)
+			err = add_name(&c->added, &c->n_added, &c->cap_added, f->name);
+		else if (f->kind == SC_CONDITIONAL)
+			err = add_name(&c->conditional, &c->n_conditional, &c->cap_conditional, f->name);
+	}
+	return err;
+}
+
+cJSON *drift__merge(struct sc_change *c, const char *path, const struct sc_eval_ctx *ctx,
+		    const struct sc_prune *prune, char *err, size_t errlen)
+{
+	struct sc_eval ev = { .img = c->img };
+	cJSON *doc = NULL, *rules;
+	int ret = -ENOMEM;
+
+	snprintf(ev.profile, sizeof(ev.profile), "%s", path);
+	if (drift__evaluate(&ev, ctx, NULL)) {
+		snprintf(err, errlen, "%s", ev.error ? ev.error : "cannot evaluate");
+		goto out;
+	}
+	/* the document the profile was parsed from: edited, not parsed again */
+	doc = ev.p->doc;
+	ev.p->doc = NULL;
+	if (take_findings(c, &ev))
+		goto nomem;
+	rules = cJSON_GetObjectItemCaseSensitive(doc, "syscalls");
+	if (!rules || cJSON_IsNull(rules)) {
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "syscalls");
+		if (!(rules = cJSON_AddArrayToObject(doc, "syscalls")))
+			goto nomem;
+	}
+	if ((c->n_added && add_to_rules(rules, c)) ||
+	    (prune->on && prune->now - c->img->first >= prune->after && prune_rules(rules, c, prune)))
+		goto nomem;
+	ret = 0;
+	goto out;
+nomem:
+	snprintf(err, errlen, "%.400s: out of memory", path);
+out:
+	drift__eval_free(&ev);
+	if (ret) {
+		cJSON_Delete(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+void drift__change_free(struct sc_change *c)
+{
+	free(c->added);
+	free(c->conditional);
+	for (size_t i = 0; i < c->n_removed; i++)
+		free(c->removed[i]);
+	free(c->removed);
+	memset(c, 0, sizeof(*c));
+}
