@@ -30,6 +30,35 @@ static void usage(FILE *f)
 		"Exit status: CMD's own; 1 if the profile is invalid; 127 if CMD cannot run.\n");
 }
 
+/* @file compiled for this process; no_new_privs when the kernel needs it. 0 or -errno (said). */
+static int compile(const char *file, enum sc_unknown_policy unknown, bool nnp, scmp_filter_ctx *filter)
+{
+	struct sc_compile_stats st;
+	struct sc_eval_ctx ctx;
+	struct sc_profile *p;
+	char err[1024];
+	int ret;
+
+	ret = eval_ctx_current(&ctx);
+	if (ret) {
+		sc_err("cannot read this process's architecture, capabilities or kernel: %s", strerror(-ret));
+		return ret;
+	}
+	p = profile__load(file, &ctx, unknown, err, sizeof(err));
+	if (!p) {
+		sc_err("%s", err);
+		return -EINVAL;
+	}
+	/* the kernel refuses a filter from a task without CAP_SYS_ADMIN unless no_new_privs */
+	if (!((ctx.caps >> CAP_SYS_ADMIN) & 1))
+		nnp = true;
+	ret = profile__compile(p, &ctx, nnp, filter, &st, err, sizeof(err));
+	profile__free(p);
+	if (ret)
+		sc_err("%s", err);
+	return ret;
+}
+
 int cmd_exec(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -41,11 +70,8 @@ int cmd_exec(int argc, char **argv)
 	};
 	enum sc_unknown_policy unknown = SC_UNKNOWN_FAIL;
 	const char *file = NULL;
-	struct sc_compile_stats st;
-	struct sc_eval_ctx ctx;
-	struct sc_profile *p = NULL;
 	scmp_filter_ctx filter = NULL;
-	char err[1024], *path = NULL;
+	char *path = NULL;
 	bool nnp = false;
 	int c, ret;
 
@@ -74,25 +100,8 @@ int cmd_exec(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
-	ret = eval_ctx_current(&ctx);
-	if (ret) {
-		sc_err("cannot read this process's architecture, capabilities or kernel: %s", strerror(-ret));
+	if (compile(file, unknown, nnp, &filter))
 		return SC_EXIT_FAIL;
-	}
-	p = profile__load(file, &ctx, unknown, err, sizeof(err));
-	if (!p) {
-		sc_err("%s", err);
-		return SC_EXIT_FAIL;
-	}
-	/* the kernel refuses a filter from a task without CAP_SYS_ADMIN unless no_new_privs */
-	if (!((ctx.caps >> CAP_SYS_ADMIN) & 1))
-		nnp = true;
-	ret = profile__compile(p, &ctx, nnp, &filter, &st, err, sizeof(err));
-	profile__free(p);
-	if (ret) {
-		sc_err("%s", err);
-		return SC_EXIT_FAIL;
-	}
 	path = sc_resolve_command(argv[optind]);
 	if (!path) {
 		sc_err("exec: %s: %s", argv[optind], strerror(errno));

@@ -19,18 +19,32 @@
 
 /* ---- text ---- */
 
+/* A denial's columns, as every renderer prints them. */
+struct denial_cols {
+	char name[32], action[48], last[32];
+	const char *arch;
+};
+
+static void denial_cols(const struct sc_denial *d, struct denial_cols *c)
+{
+	const struct sc_arch *arch = arch_of_abi(d->abi);
+	const char *name = syscall_label(d->abi, d->nr, c->name, sizeof(c->name));
+
+	if (name != c->name)
+		snprintf(c->name, sizeof(c->name), "%s", name);
+	c->arch = arch ? arch->docker : "?";
+	action_str(d->ret, c->action, sizeof(c->action));
+	sc_fmt_time(d->last, c->last, sizeof(c->last));
+}
+
 static void text_denials(const struct sc_image *img)
 {
-	for (size_t k = 0; k < img->n_denied; k++) {
-		const struct sc_denial *d = &img->denied[k];
-		const struct sc_arch *arch = arch_of_abi(d->abi);
-		char v[48], t[32], nb[16];
+	struct denial_cols c;
 
-		action_str(d->ret, v, sizeof(v));
-		sc_fmt_time(d->last, t, sizeof(t));
-		printf("  %-11s %-20s %-18s %8llu calls  enforced filter gave %s, last %s\n", "DENIED",
-		       syscall_label(d->abi, d->nr, nb, sizeof(nb)), arch ? arch->docker : "?",
-		       (unsigned long long)d->count, v, t);
+	for (size_t k = 0; k < img->n_denied; k++) {
+		denial_cols(&img->denied[k], &c);
+		printf("  %-11s %-20s %-18s %8llu calls  enforced filter gave %s, last %s\n", "DENIED", c.name, c.arch,
+		       (unsigned long long)img->denied[k].count, c.action, c.last);
 	}
 }
 
@@ -150,16 +164,12 @@ static void render_text(const struct sc_drift *d)
 
 static void md_denials(const struct sc_image *img)
 {
-	for (size_t k = 0; k < img->n_denied; k++) {
-		const struct sc_denial *d = &img->denied[k];
-		const struct sc_arch *arch = arch_of_abi(d->abi);
-		char v[48], t[32], nb[16];
+	struct denial_cols c;
 
-		action_str(d->ret, v, sizeof(v));
-		sc_fmt_time(d->last, t, sizeof(t));
-		printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n",
-		       syscall_label(d->abi, d->nr, nb, sizeof(nb)), arch ? arch->docker : "?",
-		       (unsigned long long)d->count, v, t);
+	for (size_t k = 0; k < img->n_denied; k++) {
+		denial_cols(&img->denied[k], &c);
+		printf("| DENIED | `%s` | %s | %llu | %s (enforced filter, last %s) |\n", c.name, c.arch,
+		       (unsigned long long)img->denied[k].count, c.action, c.last);
 	}
 }
 
