@@ -556,7 +556,7 @@ static int loop(struct agent *a, unsigned interval)
 
 int agent__run(const struct sc_agent_opts *o)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, 0 };
+	static const int sigs[] = { SIGTERM, SIGINT, 0 }, pipe[] = { SIGPIPE, 0 };
 	struct agent a = { .roots = &o->roots, .lock_fd = -1 };
 	int ret = SC_EXIT_FAIL;
 
@@ -567,7 +567,7 @@ int agent__run(const struct sc_agent_opts *o)
 		sc_err("out of memory");
 		goto out;
 	}
-	if (sc_catch_signals(on_signal, sigs) || signal(SIGPIPE, SIG_IGN) == SIG_ERR) {
+	if (sc_set_signals(on_signal, sigs) || sc_set_signals(SIG_IGN, pipe)) {
 		sc_err("cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}

@@ -244,14 +244,24 @@ void *sc_grow(void *p, size_t *cap, size_t n, size_t size, size_t first)
 
 static void buf_reserve(struct sc_buf *b, size_t extra)
 {
-	size_t cap;
+	size_t cap, need;
 	char *p;
 
-	if (b->oom || b->len + extra + 1 <= b->cap)
+	if (b->oom)
 		return;
-	cap = b->cap ? b->cap : 256;
-	while (cap < b->len + extra + 1)
-		cap *= 2;
+	if (extra > SIZE_MAX - 1 - b->len) {
+		b->oom = true;
+		return;
+	}
+	need = b->len + extra + 1;
+	if (need <= b->cap)
+		return;
+	for (cap = b->cap ? b->cap : 256; cap < need; cap *= 2) {
+		if (cap > SIZE_MAX / 2) {
+			cap = need;
+			break;
+		}
+	}
 	p = realloc(b->data, cap);
 	if (!p) {
 		b->oom = true;
@@ -393,7 +403,7 @@ int sc_cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int sc_catch_signals(void (*fn)(int), const int *sigs)
+int sc_set_signals(void (*fn)(int), const int *sigs)
 {
 	struct sigaction sa = { .sa_handler = fn };
 

@@ -56,10 +56,11 @@ int sc_rm_tree(const char *path);
 int sc_cmp_str(const void *a, const void *b);
 
 /*
- * Catch each signal of the 0-terminated @sigs with @fn (sigaction, no SA_RESTART: a
- * blocking call returns EINTR so the caller sees the signal). Returns 0 or -errno.
+ * Handle each signal of the 0-terminated @sigs with @fn, SIG_IGN or SIG_DFL (sigaction,
+ * no SA_RESTART: a blocking call returns EINTR so the caller sees the signal).
+ * Returns 0 or -errno.
  */
-int sc_catch_signals(void (*fn)(int), const int *sigs);
+int sc_set_signals(void (*fn)(int), const int *sigs);
 
 /* Unix time @t as "2026-11-28T10:29:51Z" (UTC), or "-" for 0. */
 void sc_fmt_time(int64_t t, char *buf, size_t len);

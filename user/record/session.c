@@ -128,9 +128,10 @@ static pid_t spawn_in_cgroup(struct session *s, const char *path, char **argv)
 }
 
 /* Start the command and wait for it, then for the last task of its cgroup. 0, 127 or -errno. */
+static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, 0 };
+
 static int run_command(struct session *s, const char *path, char **argv, int *status)
 {
-	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, 0 };
 	ssize_t r;
 	pid_t pid;
 	int e, err;
@@ -138,7 +139,7 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	/* descendants that daemonize are re-parented to us, and reaped */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		sc_debug("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
-	if (pipe2(s->errpipe, O_CLOEXEC) < 0 || sc_catch_signals(forward_signal, sigs)) {
+	if (pipe2(s->errpipe, O_CLOEXEC) < 0 || sc_set_signals(forward_signal, forwarded)) {
 		sc_err("cannot prepare to run %s: %s", argv[0], strerror(errno));
 		return -errno;
 	}
@@ -198,8 +199,7 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 
 static void end_session(struct session *s)
 {
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
+	sc_set_signals(SIG_DFL, forwarded);
 	recorder__destroy(s->rec);
 	for (int i = 0; i < 2; i++)
 		if (s->errpipe[i] >= 0)
