@@ -69,10 +69,20 @@ static void child_become(const struct sc_git *g, const char *cwd)
 		_exit(126);
 }
 
+static int wait_child(pid_t pid)
+{
+	int st;
+
+	while (waitpid(pid, &st, 0) < 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 int git_spawn(const struct sc_git *g, const char *cwd, const char *const *argv)
 {
 	pid_t pid = fork();
-	int st;
 
 	if (pid < 0)
 		return -errno;
@@ -81,61 +91,67 @@ int git_spawn(const struct sc_git *g, const char *cwd, const char *const *argv)
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return wait_child(pid);
 }
 
-static int run_argv(const struct sc_git *g, const char *cwd, const char **argv, struct sc_buf *out,
-		    struct sc_buf *err_out)
+/*
+ * In a child: /dev/null, @out and @err as stdin, stdout and stderr, then git, or exit. Each
+ * goes above 2 first, so that none is overwritten when the parent's own 0..2 were closed and
+ * a pipe got one of them; dup2() then clears close-on-exec on 0..2 only.
+ */
+static void child_exec(const struct sc_git *g, const char *cwd, const char **argv, char **envp, int out,
+		       int err)
 {
-	int po[2], pe[2], st;
-	struct pollfd pfd[2];
-	pid_t pid;
-	char home[300];
-	char *envp[] = { "PATH=/usr/local/bin:/usr/bin:/bin", home, "LANG=C", "LC_ALL=C",
-			 "GIT_TERMINAL_PROMPT=0", "GIT_CONFIG_NOSYSTEM=1", "GIT_PAGER=cat",
-			 "GIT_OPTIONAL_LOCKS=0", NULL, NULL, NULL, NULL, NULL };
-	size_t ne = 8;
-	static const char *const passed[] = { "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME",
-					      "GIT_AUTHOR_EMAIL" };
+	int fd[3] = { open("/dev/null", O_RDONLY | O_CLOEXEC), out, err };
 
-	snprintf(home, sizeof(home), "HOME=%s", g->home);
-	for (size_t i = 0; i < 4; i++) {
-		static char kept[4][256];
-
-		if (getenv(passed[i])) {
-			snprintf(kept[i], sizeof(kept[i]), "%s=%s", passed[i], getenv(passed[i]));
-			envp[ne++] = kept[i];
-		}
-	}
-	if (pipe2(po, O_CLOEXEC) < 0)
-		return -errno;
-	if (pipe2(pe, O_CLOEXEC) < 0) {
-		close(po[0]);
-		close(po[1]);
-		return -errno;
-	}
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDONLY);
-
-		if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(po[1], 1) < 0 || dup2(pe[1], 2) < 0)
+	for (int i = 0; i < 3; i++) {
+		if (fd[i] < 0 || (fd[i] = fcntl(fd[i], F_DUPFD_CLOEXEC, 3)) < 0)
 			_exit(127);
-		child_become(g, cwd);
-		execve(g->git, (char *const *)argv, envp);
-		_exit(127);
 	}
-	close(po[1]);
-	close(pe[1]);
-	/* read both pipes until both are closed: git may fill either */
-	pfd[0] = (struct pollfd){ .fd = po[0], .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = pe[0], .events = POLLIN };
+	for (int i = 0; i < 3; i++) {
+		if (dup2(fd[i], i) < 0)
+			_exit(127);
+	}
+	child_become(g, cwd);
+	execve(g->git, (char *const *)argv, envp);
+	_exit(127);
+}
+
+/* Append @n bytes to @b (NULs included: git config -z), keeping it NUL-terminated. */
+static int buf_add(struct sc_buf *b, const char *p, size_t n)
+{
+	char *d;
+
+	if (b->oom)
+		return -ENOMEM;
+	d = sc_grow(b->data, &b->cap, b->len + n, 1, 256);
+	if (!d) {
+		b->oom = true;
+		return -ENOMEM;
+	}
+	b->data = d;
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+/*
+ * Read a child's stdout @fd[0] and stderr @fd[1] until both are closed (git may fill either)
+ * into @b[0] and @b[1] (either may be NULL: read and dropped). Output beyond GIT_MAX_OUTPUT is
+ * read and dropped too, so that git can finish, and reported. 0, -EFBIG, -ENOMEM or -errno.
+ */
+static int drain(const int fd[2], struct sc_buf *const b[2])
+{
+	struct pollfd pfd[2] = { { .fd = fd[0], .events = POLLIN }, { .fd = fd[1], .events = POLLIN } };
+	int ret = 0;
+
 	while (pfd[0].fd >= 0 || pfd[1].fd >= 0) {
-		if (poll(pfd, 2, -1) < 0 && errno != EINTR)
-			break;
+		if (poll(pfd, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
 		for (int i = 0; i < 2; i++) {
 			char buf[4096];
 			ssize_t n;
@@ -143,20 +159,96 @@ static int run_argv(const struct sc_git *g, const char *cwd, const char **argv, 
 			if (pfd[i].fd < 0 || !(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n <= 0) {
-				close(pfd[i].fd);
-				pfd[i].fd = -1;
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n < 0)
+				return -errno;
+			if (n == 0) {
+				pfd[i].fd = -1;		/* the caller closes it */
 				continue;
 			}
-			struct sc_buf *b = i ? err_out : out;
-
-			if (b && b->len + n < GIT_MAX_OUTPUT)
-				sc_buf_printf(b, "%.*s", (int)n, buf);
+			if (!b[i])
+				continue;
+			if (b[i]->len + n > GIT_MAX_OUTPUT) {
+				ret = -EFBIG;
+				continue;
+			}
+			if (buf_add(b[i], buf, n) && !ret)
+				ret = -ENOMEM;
 		}
 	}
-	if (waitpid(pid, &st, 0) < 0)
-		return -errno;
-	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	return ret;
+}
+
+static int run_argv(const struct sc_git *g, const char *cwd, const char **argv, struct sc_buf *out,
+		    struct sc_buf *err_out)
+{
+	static const char *const fixed[] = {
+		"PATH=/usr/local/bin:/usr/bin:/bin", "LANG=C", "LC_ALL=C", "GIT_TERMINAL_PROMPT=0",
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_PAGER=cat", "GIT_OPTIONAL_LOCKS=0",
+	};
+	static const char *const passed[] = { "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE", "GIT_AUTHOR_NAME",
+					      "GIT_AUTHOR_EMAIL" };
+	char home[300], kept[ARRAY_SIZE(passed)][320];
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, ret, st;
+	struct sc_buf *b[2] = { out, err_out };
+	size_t ne = 0, max;
+	char **envp;
+	pid_t pid;
+
+	max = ARRAY_SIZE(fixed) + 1 + ARRAY_SIZE(passed) + 1;
+	envp = calloc(max, sizeof(*envp));
+	if (!envp)
+		return -ENOMEM;
+	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
+		envp[ne++] = (char *)fixed[i];
+	snprintf(home, sizeof(home), "HOME=%s", g->home);
+	envp[ne++] = home;
+	for (size_t i = 0; i < ARRAY_SIZE(passed); i++) {
+		const char *v = getenv(passed[i]);
+
+		if (!v)
+			continue;
+		if ((size_t)snprintf(kept[i], sizeof(kept[i]), "%s=%s", passed[i], v) >= sizeof(kept[i])) {
+			sc_err("git: %s is longer than %zu bytes", passed[i],
+			       sizeof(kept[i]) - strlen(passed[i]) - 2);
+			ret = -E2BIG;
+			goto cleanup;
+		}
+		envp[ne++] = kept[i];
+	}
+	envp[ne] = NULL;
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0) {
+		ret = -errno;
+		goto cleanup;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto cleanup;
+	}
+	if (pid == 0)
+		child_exec(g, cwd, argv, envp, po[1], pe[1]);
+	close(po[1]);
+	close(pe[1]);
+	po[1] = pe[1] = -1;
+	ret = drain((int[2]){ po[0], pe[0] }, b);
+	/* on a read error git may still be writing: closing our ends lets it finish (EPIPE) */
+	close(po[0]);
+	close(pe[0]);
+	po[0] = pe[0] = -1;
+	st = wait_child(pid);
+	if (!ret)
+		ret = st;
+cleanup:
+	for (int i = 0; i < 2; i++) {
+		if (po[i] >= 0)
+			close(po[i]);
+		if (pe[i] >= 0)
+			close(pe[i]);
+	}
+	free(envp);
+	return ret;
 }
 
 int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
