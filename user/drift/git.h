@@ -17,24 +17,36 @@ struct sc_git {
 	uid_t uid;
 	gid_t gid;
 	char home[256];
-	char **overrides;	/* extra "-c key=value" pairs neutralising the repository's commands */
-	size_t n_overrides;
+	/*
+	 * Configuration overrides, passed to every git call in its environment with command-line
+	 * scope: "GIT_CONFIG_KEY_<i>=key", "GIT_CONFIG_VALUE_<i>=value" for i < n_cfg, the fixed
+	 * ones first, then those git_neutralise() found.
+	 */
+	char **cfg_env;		/* 2 * n_cfg strings */
+	size_t n_cfg, cap_cfg_env;
+	size_t cfg_bytes;	/* their total size, bounded: the kernel bounds execve's environment */
+	int refused;		/* -errno once git_neutralise() failed: git_run() then runs nothing */
 };
 
-/* Find git; @user (may be NULL) is the account to run it as. 0, or -errno with a message. */
+/*
+ * Find git; @user (may be NULL) is the account to run it as. 0, or -errno with a message.
+ * git_free() @g in either case.
+ */
 int git_init(struct sc_git *g, const char *user);
 void git_free(struct sc_git *g);
 
 /*
- * Read @repo's configuration (includes followed) and override every key that names a
- * command git could run: filter drivers, core.sshCommand, credential helpers,
- * remote.*.uploadpack/receivepack... Returns 0 or -errno.
+ * Read @repo's configuration (every scope, includes followed) and override every key that
+ * names a command git could run: filter, diff and merge drivers, tools, helpers, remote
+ * programs... Returns 0 or -errno with a message naming @repo; then (fail closed) every later
+ * git_run() on @g returns that error without running git.
  */
 int git_neutralise(struct sc_git *g, const char *repo);
 
 /*
- * Run "git -C @cwd ARGS..." (NULL-terminated). @out (may be NULL) gets stdout,
- * @err_out (may be NULL) stderr. Returns git's exit status (0..255) or -errno.
+ * Run "git ARGS..." (NULL-terminated) in @cwd. @out (may be NULL) gets stdout, @err_out (may
+ * be NULL) stderr. Returns git's exit status (0..255), 128 + the signal that killed it, or
+ * -errno: -EFBIG when its output went beyond 16 MiB (read to the end, but not kept).
  */
 int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
 	__attribute__((sentinel));
