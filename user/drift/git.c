@@ -480,27 +480,37 @@ cleanup:
 	return ret;
 }
 
-int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
+int git_runv(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out,
+	     const char *const *args)
 {
 	const char *argv[GIT_MAX_ARGS];
 	size_t n = 0;
-	va_list ap;
-	const char *a;
 
 	if (g->refused)
 		return g->refused;
 	argv[n++] = "git";
-	va_start(ap, err_out);
-	while ((a = va_arg(ap, const char *))) {
-		if (n + 1 >= GIT_MAX_ARGS) {
-			va_end(ap);
+	for (; *args; args++) {
+		if (n + 1 >= GIT_MAX_ARGS)
 			return -E2BIG;
-		}
-		argv[n++] = a;
+		argv[n++] = *args;
 	}
-	va_end(ap);
 	argv[n] = NULL;
 	return run_argv(g, cwd, argv, out, err_out);
+}
+
+int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
+{
+	const char *args[GIT_MAX_ARGS];
+	size_t n = 0;
+	va_list ap;
+
+	va_start(ap, err_out);
+	while (n < GIT_MAX_ARGS && (args[n] = va_arg(ap, const char *)))
+		n++;
+	va_end(ap);
+	if (n == GIT_MAX_ARGS)
+		return -E2BIG;
+	return git_runv(g, cwd, out, err_out, args);
 }
 
 /* a key of the configuration listing and the rule it matched */

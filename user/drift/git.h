@@ -48,6 +48,9 @@ int git_neutralise(struct sc_git *g, const char *repo);
  * be NULL) stderr. Returns git's exit status (0..255), 128 + the signal that killed it, or
  * -errno: -EFBIG when its output went beyond 16 MiB (read to the end, but not kept).
  */
+/* The same with the arguments in a NULL-terminated array. */
+int git_runv(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out,
+	     const char *const *args);
 int git_run(const struct sc_git *g, const char *cwd, struct sc_buf *out, struct sc_buf *err_out, ...)
 	__attribute__((sentinel));
 

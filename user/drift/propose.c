@@ -42,32 +42,39 @@ static void chomp(struct sc_buf *b)
 		b->data[--b->len] = '\0';
 }
 
-static int git_ok(struct propose *pp, const char *cwd, struct sc_buf *out, const char *what, ...)
-	__attribute__((sentinel));
+#define GIT_ARGS 24
 
-/* git_run with the arguments after @what, an error message naming @what on failure */
-static int git_ok(struct propose *pp, const char *cwd, struct sc_buf *out, const char *what, ...)
+/* git with @args; an error naming @what (NULL: quiet) on failure; @out chomped */
+static int vgit(struct propose *pp, const char *cwd, struct sc_buf *out, const char *what, va_list ap)
 {
-	const char *a[24];
+	const char *a[GIT_ARGS];
 	struct sc_buf err = {};
 	size_t n = 0;
-	va_list ap;
 	int ret;
 
-	va_start(ap, what);
-	while (n < ARRAY_SIZE(a) - 1 && (a[n] = va_arg(ap, const char *)))
+	while (n < GIT_ARGS - 1 && (a[n] = va_arg(ap, const char *)))
 		n++;
-	va_end(ap);
 	a[n] = NULL;
-	while (n < ARRAY_SIZE(a))
-		a[n++] = NULL;
-	ret = git_run(&pp->git, cwd, out, &err, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10],
-		      a[11], a[12], a[13], a[14], a[15], a[16], a[17], a[18], a[19], a[20], a[21], a[22], NULL);
+	ret = n == GIT_ARGS - 1 ? -E2BIG : git_runv(&pp->git, cwd, out, &err, a);
 	if (ret && what)
 		sc_err("git %s failed (exit %d): %s", what, ret, err.data ? err.data : "");
 	sc_buf_free(&err);
 	if (out)
 		chomp(out);
+	return ret;
+}
+
+static int git_ok(struct propose *pp, const char *cwd, struct sc_buf *out, const char *what, ...)
+	__attribute__((sentinel));
+
+static int git_ok(struct propose *pp, const char *cwd, struct sc_buf *out, const char *what, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, what);
+	ret = vgit(pp, cwd, out, what, ap);
+	va_end(ap);
 	return ret;
 }
 
@@ -77,17 +84,13 @@ static int git_line(struct propose *pp, const char *cwd, char *buf, size_t len, 
 
 static int git_line(struct propose *pp, const char *cwd, char *buf, size_t len, const char *what, ...)
 {
-	const char *a[8] = {};
 	struct sc_buf out = {};
-	size_t n = 0;
 	va_list ap;
 	int ret;
 
 	va_start(ap, what);
-	while (n < ARRAY_SIZE(a) - 1 && (a[n] = va_arg(ap, const char *)))
-		n++;
+	ret = vgit(pp, cwd, &out, what, ap);
 	va_end(ap);
-	ret = git_ok(pp, cwd, &out, what, a[0], a[1], a[2], a[3], a[4], a[5], a[6], NULL);
 	if (!ret)
 		snprintf(buf, len, "%s", out.data ? out.data : "");
 	sc_buf_free(&out);
@@ -144,7 +147,7 @@ static int check_checkout(struct propose *pp)
 	}
 	snprintf(pp->base_ref, sizeof(pp->base_ref), "%s", out.data ? out.data : "HEAD");
 	sc_buf_free(&out);
-	if (git_ok(pp, o->repo, &out, "status", "status", "--porcelain", NULL))
+	if (git_ok(pp, o->repo, &out, "status", "status", "--porcelain", "--ignore-submodules=all", NULL))
 		goto out;
 	if (out.len) {
 		sc_err("%s has uncommitted changes; commit or stash them first:\n%s", o->repo, out.data);
@@ -300,14 +303,16 @@ static int publish(struct propose *pp)
 	char refspec[640], url[PATH_MAX];
 
 	snprintf(refspec, sizeof(refspec), "+refs/heads/%s:refs/heads/%s", o->branch, o->branch);
-	if (git_ok(pp, o->repo, NULL, "fetch", "fetch", "-q", "--no-tags", pp->tmp, refspec, NULL))
+	if (git_ok(pp, o->repo, NULL, "fetch", "fetch", "-q", "--no-tags", "--no-recurse-submodules", pp->tmp,
+		   refspec, NULL))
 		return -EINVAL;
 	printf("branch %s in %s: commit %.12s, %zu profile(s) updated\n", o->branch, o->repo, pp->new_sha, pp->n_ch);
 	if (!o->remote)
 		return 0;
 	/* push by URL: the clone's configuration is ours, the remote's name is only looked up */
 	if (git_line(pp, o->repo, url, sizeof(url), "remote get-url", "remote", "get-url", o->remote, NULL) ||
-	    git_ok(pp, pp->tmp, NULL, "push", "push", "-q", "--no-verify", url, refspec, NULL))
+	    git_ok(pp, pp->tmp, NULL, "push", "push", "-q", "--no-verify", "--recurse-submodules=no", url,
+		   refspec, NULL))
 		return -EINVAL;
 	printf("pushed %s to %s (%s)\n", o->branch, o->remote, url);
 	return 0;
@@ -483,8 +488,9 @@ int drift__propose(const struct sc_census *c, const struct sc_propose_opts *o)
 
 	if (git_init(&pp.git, o->as_user))
 		goto out;
+	/* a repository whose configuration cannot be read and neutralised is not worked in */
 	if (git_neutralise(&pp.git, o->repo))
-		sc_warn("cannot read %s's git configuration; going on with the fixed overrides", o->repo);
+		goto out;
 	if (check_checkout(&pp) || find_base(&pp) || make_clone(&pp))
 		goto out;
 	n = update_profiles(&pp, c);
