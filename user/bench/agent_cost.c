@@ -88,13 +88,11 @@ void agent_cost__run(struct sc_bench *b)
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/syscensus-bench-%d", (int)getpid());
 	pid = fork();
 	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		bench__write_pid(b->home, getpid());
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execl(self, "syscensus", "agent", "--state-dir", dir, "--pin-dir", pin, "--capacity",
-		      "2048", (char *)NULL);
+		if (bench__child_setup(b->home, devnull, false) == 0)
+			execl(self, "syscensus", "agent", "--state-dir", dir, "--pin-dir", pin,
+			      "--capacity", "2048", (char *)NULL);
 		_exit(127);
 	}
 	if (pid < 0)

@@ -39,6 +39,12 @@ struct sc_bench {
 
 /* Move @pid into the cgroup v2 directory @cgroup_dir. Returns 0 or -errno. */
 int bench__write_pid(const char *cgroup_dir, pid_t pid);
+/*
+ * In a child before exec: move into @cgroup_dir (out of the measured cgroup, or into it),
+ * then @fd on stdout and stderr, and on stdin too when @in. Says what failed on stderr.
+ * Returns 0 or -errno; the child then _exit()s.
+ */
+int bench__child_setup(const char *cgroup_dir, int fd, bool in);
 /* Whether @prog is installed (in PATH). */
 bool bench__have(const char *prog);
 /* Remove the directory tree @dir (temporary files of a measure). Returns 0 or -errno. */

@@ -71,13 +71,10 @@ static int macro_start(struct macro *m, const char *cg_tracked)
 	if (m->nginx < 0)
 		return -errno;
 	if (m->nginx == 0) {
-		int devnull = open("/dev/null", O_RDWR);
+		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
-		bench__write_pid(cg_tracked, getpid());
-		dup2(devnull, 0);
-		dup2(devnull, 1);
-		dup2(devnull, 2);
-		execlp("nginx", "nginx", "-c", conf, "-e", "/dev/null", (char *)NULL);
+		if (bench__child_setup(cg_tracked, devnull, true) == 0)
+			execlp("nginx", "nginx", "-c", conf, "-e", "/dev/null", (char *)NULL);
 		_exit(127);
 	}
 	usleep(300 * 1000);
@@ -108,10 +105,8 @@ static double wrk_rps(const struct macro *m, const char *home, int secs)
 	snprintf(dur, sizeof(dur), "%ds", secs);
 	pid = fork();
 	if (pid == 0) {
-		bench__write_pid(home, getpid());
-		dup2(fd, 1);
-		dup2(fd, 2);
-		execlp("wrk", "wrk", "-t1", "-c16", "-d", dur, url, (char *)NULL);
+		if (bench__child_setup(home, fd, false) == 0)
+			execlp("wrk", "wrk", "-t1", "-c16", "-d", dur, url, (char *)NULL);
 		_exit(127);
 	}
 	close(fd);

@@ -55,7 +55,7 @@ void tool__stop(struct sc_tool *t)
 static int tool_fork(struct sc_tool *t, const char *home)
 {
 	const char *const *argv = tools[t->which].argv;
-	int fd;
+	int fd, err;
 
 	snprintf(self_pid, sizeof(self_pid), "%d", (int)getpid());
 	snprintf(t->out, sizeof(t->out), "/tmp/syscensus-bench-tool.XXXXXX");
@@ -64,15 +64,15 @@ static int tool_fork(struct sc_tool *t, const char *home)
 		return -errno;
 	t->pid = fork();
 	if (t->pid < 0) {
+		err = -errno;
 		close(fd);
-		return -errno;
+		unlink(t->out);
+		return err;
 	}
 	if (t->pid == 0) {
 		/* out of the measured cgroup: the tool's own calls are not the workload's */
-		bench__write_pid(home, getpid());
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-		execvp(argv[0], (char *const *)argv);
+		if (bench__child_setup(home, fd, false) == 0)
+			execvp(argv[0], (char *const *)argv);
 		_exit(127);
 	}
 	close(fd);
