@@ -80,9 +80,9 @@ enum sc_bench_who { SC_BENCH_SELF, SC_BENCH_FILTER_ALLOWS, SC_BENCH_FILTER_DENIE
  */
 struct sc_worker {
 	pid_t pid;
-	int to, from;	/* our ends of the pipes to and from it */
+	int fd;		/* our end of the socket pair: call counts out, ns per call in */
 };
-/* Fork a worker in this cgroup and on this CPU. Returns 0 or -errno. */
+/* Fork a worker in this cgroup and on this CPU, its filter loaded. Returns 0 or -errno. */
 int worker__start(struct sc_worker *w, enum sc_bench_who who);
 /* ns per call of @n calls in the worker, or -1. */
 double worker__loop(struct sc_worker *w, unsigned long n);

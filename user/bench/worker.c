@@ -5,8 +5,8 @@
  * started in the bench's tracked cgroup and on its CPU.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -27,56 +27,76 @@ double bench__loop_ns(unsigned long n)
 	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
 }
 
-/* The child: load the filter, then answer each call count with ns per call, until 0. */
-static void __attribute__((noreturn)) worker_main(int in, int out, enum sc_bench_who who)
+/*
+ * The child: load the filter, say whether it loaded (0 or -errno), then answer each call
+ * count with ns per call, until 0.
+ */
+static void __attribute__((noreturn)) worker_main(int fd, enum sc_bench_who who)
 {
 	scmp_filter_ctx f;
 	unsigned long n;
+	int err = -ENOMEM;
 	double ns;
 
 	/* allow everything; refuse acct (never called) or getppid (the loop) */
 	f = seccomp_init(SCMP_ACT_ALLOW);
-	if (!f ||
-	    seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM),
-			     who == SC_BENCH_FILTER_DENIES ? SCMP_SYS(getppid) : SCMP_SYS(acct), 0) ||
-	    seccomp_load(f))
+	if (f)
+		err = seccomp_rule_add(f, SCMP_ACT_ERRNO(EPERM),
+				       who == SC_BENCH_FILTER_DENIES ? SCMP_SYS(getppid) : SCMP_SYS(acct),
+				       0);
+	if (f && !err)
+		err = seccomp_load(f);
+	if (f)
+		seccomp_release(f);
+	if (send(fd, &err, sizeof(err), MSG_NOSIGNAL) != sizeof(err) || err)
 		_exit(1);
-	seccomp_release(f);
-	while (read(in, &n, sizeof(n)) == sizeof(n) && n) {
+	while (recv(fd, &n, sizeof(n), 0) == sizeof(n) && n) {
 		ns = bench__loop_ns(n);
-		if (write(out, &ns, sizeof(ns)) != sizeof(ns))
+		if (send(fd, &ns, sizeof(ns), MSG_NOSIGNAL) != sizeof(ns))
 			_exit(1);
 	}
 	_exit(0);
 }
 
+/*
+ * A socket pair rather than pipes: MSG_NOSIGNAL, so a worker that died is an error
+ * here and not a SIGPIPE that kills the bench; SEQPACKET keeps each number whole.
+ */
 int worker__start(struct sc_worker *w, enum sc_bench_who who)
 {
-	int to[2], from[2];
+	int sv[2], err = 0;
 
-	if (pipe2(to, O_CLOEXEC) || pipe2(from, O_CLOEXEC))
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
 		return -errno;
 	w->pid = fork();
-	if (w->pid < 0)
-		return -errno;
-	if (w->pid == 0) {
-		close(to[1]);
-		close(from[0]);
-		worker_main(to[0], from[1], who);
+	if (w->pid < 0) {
+		err = -errno;
+		w->pid = 0;
+		close(sv[0]);
+		close(sv[1]);
+		return err;
 	}
-	close(to[0]);
-	close(from[1]);
-	w->to = to[1];
-	w->from = from[0];
-	return 0;
+	if (w->pid == 0) {
+		close(sv[0]);
+		worker_main(sv[1], who);
+	}
+	/* the child's end closed here, so that its exit is an end of file */
+	close(sv[1]);
+	w->fd = sv[0];
+	/* its filter loaded or not: a worker without one would time the wrong thing */
+	if (recv(w->fd, &err, sizeof(err), 0) != sizeof(err))
+		err = -ECHILD;
+	if (err)
+		worker__stop(w);
+	return err;
 }
 
 double worker__loop(struct sc_worker *w, unsigned long n)
 {
 	double ns = -1;
 
-	if (write(w->to, &n, sizeof(n)) != sizeof(n) ||
-	    read(w->from, &ns, sizeof(ns)) != sizeof(ns))
+	if (send(w->fd, &n, sizeof(n), MSG_NOSIGNAL) != sizeof(n) ||
+	    recv(w->fd, &ns, sizeof(ns), 0) != sizeof(ns))
 		return -1;
 	return ns;
 }
@@ -87,10 +107,9 @@ void worker__stop(struct sc_worker *w)
 
 	if (w->pid <= 0)
 		return;
-	if (write(w->to, &zero, sizeof(zero)) < 0)
+	if (send(w->fd, &zero, sizeof(zero), MSG_NOSIGNAL) < 0)
 		kill(w->pid, SIGKILL);
-	close(w->to);
-	close(w->from);
+	close(w->fd);
 	waitpid(w->pid, NULL, 0);
 	w->pid = 0;
 }
