@@ -34,19 +34,13 @@ struct macro {
 	int port;
 };
 
-static int macro_start(struct macro *m, const char *cg_tracked)
+/* nginx's configuration and the 1 KiB page it serves, in m->dir */
+static int macro_files(const struct macro *m)
 {
-	char conf[PATH_MAX], file[PATH_MAX], text[1024];
-	char page[1024];
-	int fd, n;
+	char conf[PATH_MAX], file[PATH_MAX], text[1024], page[1024];
+	int n, err;
 
-	snprintf(m->dir, sizeof(m->dir), "/tmp/syscensus-macro.XXXXXX");
-	if (!mkdtemp(m->dir))
-		return -errno;
-	m->port = 18000 + getpid() % 1000;
 	memset(page, 'x', sizeof(page));
-	snprintf(file, sizeof(file), "%s/f", m->dir);
-	snprintf(conf, sizeof(conf), "%s/nginx.conf", m->dir);
 	n = snprintf(text, sizeof(text),
 		     "daemon off; master_process off; worker_processes 1; pid %s/pid; error_log %s/err;\n"
 		     "events { worker_connections 256; }\n"
@@ -54,19 +48,32 @@ static int macro_start(struct macro *m, const char *cg_tracked)
 		     "  uwsgi_temp_path %s; scgi_temp_path %s;\n"
 		     "  server { listen 127.0.0.1:%d; root %s; } }\n",
 		     m->dir, m->dir, m->dir, m->dir, m->dir, m->dir, m->dir, m->port, m->dir);
-	if ((fd = open(conf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 || write(fd, text, n) != n) {
-		if (fd >= 0)
-			close(fd);
-		return -EIO;
+	if ((size_t)n >= sizeof(text) ||
+	    (size_t)snprintf(conf, sizeof(conf), "%s/nginx.conf", m->dir) >= sizeof(conf) ||
+	    (size_t)snprintf(file, sizeof(file), "%s/f", m->dir) >= sizeof(file))
+		return -ENAMETOOLONG;
+	if ((err = sc_write_file_atomic(conf, text, n)) ||
+	    (err = sc_write_file_atomic(file, page, sizeof(page))))
+		return err;
+	return 0;
+}
+
+/* nginx on a port of its own, in the tracked cgroup @cg_tracked */
+static int macro_start(struct macro *m, const char *cg_tracked)
+{
+	char conf[PATH_MAX];
+	int err;
+
+	snprintf(m->dir, sizeof(m->dir), "/tmp/syscensus-macro.XXXXXX");
+	if (!mkdtemp(m->dir)) {
+		err = -errno;
+		m->dir[0] = '\0';	/* nothing for macro_stop to remove */
+		return err;
 	}
-	close(fd);
-	if ((fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) < 0 ||
-	    write(fd, page, sizeof(page)) != (ssize_t)sizeof(page)) {
-		if (fd >= 0)
-			close(fd);
-		return -EIO;
-	}
-	close(fd);
+	m->port = 18000 + getpid() % 1000;
+	if ((err = macro_files(m)))
+		return err;
+	snprintf(conf, sizeof(conf), "%s/nginx.conf", m->dir);
 	m->nginx = fork();
 	if (m->nginx < 0)
 		return -errno;
@@ -78,7 +85,11 @@ static int macro_start(struct macro *m, const char *cg_tracked)
 		_exit(127);
 	}
 	usleep(300 * 1000);
-	return waitpid(m->nginx, NULL, WNOHANG) == 0 ? 0 : -ECHILD;
+	if (waitpid(m->nginx, NULL, WNOHANG) != 0) {
+		m->nginx = 0;	/* reaped (or lost): its pid may be another process's by now */
+		return -ECHILD;
+	}
+	return 0;
 }
 
 static void macro_stop(struct macro *m)
@@ -121,14 +132,15 @@ static double wrk_rps(const struct macro *m, const char *home, int secs)
 }
 
 /* Configuration @k attached: 0 nothing, 1 the empty program, 2 the recorder, 3 with denials. */
-static void macro_attach(struct sc_bench *b, int k)
+static int macro_attach(struct sc_bench *b, int k)
 {
 	if (k == 1)
-		refprog__attach(b->ref[SC_REF_EMPTY_BTF]);
-	else if (k == 2)
-		recorder__attach(b->rec[SC_BENCH_REC_BTF]);
-	else if (k == 3)
-		recorder__attach(b->rec[SC_BENCH_REC_DENY]);
+		return refprog__attach(b->ref[SC_REF_EMPTY_BTF]);
+	if (k == 2)
+		return recorder__attach(b->rec[SC_BENCH_REC_BTF]);
+	if (k == 3)
+		return recorder__attach(b->rec[SC_BENCH_REC_DENY]);
+	return 0;
 }
 
 static void macro_detach(struct sc_bench *b)
@@ -138,28 +150,49 @@ static void macro_detach(struct sc_bench *b)
 	recorder__detach(b->rec[SC_BENCH_REC_DENY]);
 }
 
-/* rps[k][r] for the @mk configurations over @mruns runs, interleaved (reversed every other run) */
-static void macro_measure(struct sc_bench *b, const struct macro *m, double rps[][MACRO_RUNS],
-			  int mk, unsigned long mruns)
+/* Pin @pid to @cpu; a warning when it cannot be (the numbers are noisier, not wrong). */
+static void pin_cpu(pid_t pid, int cpu)
 {
-	cpu_set_t all;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(pid, sizeof(set), &set) < 0)
+		sc_warn("macro: cannot pin %s to CPU %d: %s", pid ? "nginx" : "wrk", cpu,
+			strerror(errno));
+}
+
+/*
+ * rps[k][r] for the @mk configurations over @mruns runs, interleaved (reversed every other
+ * run). Returns 0, or -errno when a configuration could not be attached or wrk did not
+ * answer (said): the losses would be made of numbers that were not measured.
+ */
+static int macro_measure(struct sc_bench *b, const struct macro *m, double rps[][MACRO_RUNS],
+			 int mk, unsigned long mruns)
+{
+	int err;
 
 	/* nginx on one CPU and wrk on another: less scheduling noise than letting them mix */
-	CPU_ZERO(&all);
-	CPU_SET(0, &all);
-	sched_setaffinity(m->nginx, sizeof(all), &all);
-	CPU_ZERO(&all);
-	CPU_SET(libbpf_num_possible_cpus() > 1 ? 1 : 0, &all);
-	sched_setaffinity(0, sizeof(all), &all);
+	pin_cpu(m->nginx, 0);
+	pin_cpu(0, libbpf_num_possible_cpus() > 1 ? 1 : 0);
 	wrk_rps(m, b->home, 1);	/* warm up */
 	for (unsigned long r = 0; r < mruns; r++)
 		for (int i = 0; i < mk; i++) {
 			int k = r % 2 ? mk - 1 - i : i;
 
-			macro_attach(b, k);
+			if ((err = macro_attach(b, k))) {
+				sc_warn("macro: cannot attach \"%s\": %s", mname[k], strerror(-err));
+				macro_detach(b);
+				return err;
+			}
 			rps[k][r] = wrk_rps(m, b->home, 3);
 			macro_detach(b);
+			if (rps[k][r] <= 0) {
+				sc_warn("macro: no requests/s from wrk with \"%s\"", mname[k]);
+				return -EIO;
+			}
 		}
+	return 0;
 }
 
 static void macro_print(double rps[][MACRO_RUNS], int mk, unsigned long mruns)
@@ -205,8 +238,7 @@ void macro__run(struct sc_bench *b)
 		printf("macro: needs nginx and wrk (apt-get install nginx-light wrk)\n");
 	} else if ((err = macro_start(&m, b->cg))) {
 		sc_warn("macro: cannot start nginx: %s", strerror(-err));
-	} else {
-		macro_measure(b, &m, rps, mk, mruns);
+	} else if (!macro_measure(b, &m, rps, mk, mruns)) {
 		macro_print(rps, mk, mruns);
 	}
 	macro_stop(&m);
