@@ -52,41 +52,61 @@ static double elapsed(const struct timespec *a, const struct timespec *b)
 	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
 }
 
-/* After the start-up, @secs seconds of the agent @pid: CPU and memory printed. */
-static void agent_measure(pid_t pid, unsigned secs)
+/*
+ * After the start-up, @secs seconds of the agent @pid: CPU and memory printed. Returns 0,
+ * or -ECHILD when the agent exited meanwhile (reaped), or -errno (said).
+ */
+static int agent_measure(pid_t pid, unsigned secs)
 {
 	struct timespec a, b, settle = { 12, 0 }, d = { secs, 0 };
 	unsigned long long t0 = 0, t1 = 0;
 	unsigned long rss = 0, hwm = 0;
+	int err, st;
 
 	nanosleep(&settle, NULL);	/* start-up walk and first write out of the measure */
 	clock_gettime(CLOCK_MONOTONIC, &a);
-	if (proc_usage(pid, &t0, &rss, &hwm))
-		return;
+	if ((err = proc_usage(pid, &t0, &rss, &hwm)))
+		goto fail;
 	nanosleep(&d, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	if (proc_usage(pid, &t1, &rss, &hwm))
-		return;
+	if ((err = proc_usage(pid, &t1, &rss, &hwm)))
+		goto fail;
+	/* an agent that exited is a zombie: its usage reads, without memory */
+	if (waitpid(pid, &st, WNOHANG) == pid) {
+		sc_warn("agent cost: the agent exited (status %d) during the measure",
+			WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		return -ECHILD;
+	}
 	printf("\nagent: %.3f%% of one core over %.0f s at the default interval, %lu KiB resident "
 	       "(peak %lu KiB), with every cgroup of the host tracked (%d+); BPF counters: %zu bytes "
 	       "per tracked cgroup and CPU\n",
 	       (double)(t1 - t0) / sysconf(_SC_CLK_TCK) / elapsed(&a, &b) * 100, elapsed(&a, &b), rss,
 	       hwm, SC_BENCH_MANY, sizeof(struct sc_counts));
+	return 0;
+fail:
+	sc_warn("agent cost: cannot read the agent's usage: %s", strerror(-err));
+	return err;
 }
 
 void agent_cost__run(struct sc_bench *b)
 {
 	char dir[] = "/tmp/syscensus-bench-agent.XXXXXX", pin[80], self[PATH_MAX];
+	bool made;
 	ssize_t n;
 	pid_t pid;
 
-	if (!mkdtemp(dir) || (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
+	made = mkdtemp(dir) != NULL;
+	if (!made || (n = readlink("/proc/self/exe", self, sizeof(self) - 1)) < 0) {
 		sc_warn("agent cost: cannot prepare: %s", strerror(errno));
-		return;
+		goto cleanup;
 	}
 	self[n] = '\0';
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/syscensus-bench-%d", (int)getpid());
 	pid = fork();
+	if (pid < 0) {
+		sc_warn("agent cost: cannot start the agent: %s", strerror(errno));
+		goto cleanup;
+	}
 	if (pid == 0) {
 		int devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
 
@@ -95,11 +115,12 @@ void agent_cost__run(struct sc_bench *b)
 			      "--capacity", "2048", (char *)NULL);
 		_exit(127);
 	}
-	if (pid < 0)
-		return;
-	agent_measure(pid, b->o->agent_secs);
-	kill(pid, SIGTERM);
-	waitpid(pid, NULL, 0);
+	if (agent_measure(pid, b->o->agent_secs) != -ECHILD) {
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+	}
 	recorder__unpin(pin);
-	bench__rm_tree(dir);
+cleanup:
+	if (made)
+		bench__rm_tree(dir);
 }
