@@ -85,16 +85,19 @@ int bench__rm_tree(const char *dir)
 /* our cgroup v2 path relative to the mount, from "0::/path" in /proc/self/cgroup */
 static int own_cgroup(char *buf, size_t len)
 {
-	char *text = sc_read_file("/proc/self/cgroup", 65536, NULL), *p;
+	char *text = sc_read_file("/proc/self/cgroup", 65536, NULL), *p, *end;
 	int ret = -ENOENT;
 
 	if (!text)
 		return -errno;
-	p = strstr(text, "0::");
-	if (p && (p == text || p[-1] == '\n')) {
-		p += 3;
-		p[strcspn(p, "\n")] = '\0';
-		ret = (size_t)snprintf(buf, len, "%s", p) < len ? 0 : -ENAMETOOLONG;
+	/* the v2 line, wherever it is among the v1 ones of a hybrid host */
+	for (p = text; *p; p = *end ? end + 1 : end) {
+		end = p + strcspn(p, "\n");
+		if (strncmp(p, "0::", 3))
+			continue;
+		*end = '\0';
+		ret = (size_t)snprintf(buf, len, "%s", p + 3) < len ? 0 : -ENAMETOOLONG;
+		break;
 	}
 	free(text);
 	return ret;
@@ -110,7 +113,9 @@ static int env_setup(struct sc_bench *b)
 	/* one CPU: the comparison should not depend on migrations */
 	CPU_ZERO(&cpus);
 	CPU_SET(sched_getcpu() < 0 ? 0 : sched_getcpu(), &cpus);
-	sched_setaffinity(0, sizeof(cpus), &cpus);
+	if (sched_setaffinity(0, sizeof(cpus), &cpus) < 0)
+		sc_warn("cannot pin the bench to one CPU (migrations will add noise): %s",
+			strerror(errno));
 
 	if ((err = cgroup__v2_mount(b->mnt, sizeof(b->mnt))) ||
 	    (err = own_cgroup(rel, sizeof(rel)))) {
@@ -124,12 +129,18 @@ static int env_setup(struct sc_bench *b)
 		sc_err("cgroup path too long under %s", b->mnt);
 		return -ENAMETOOLONG;
 	}
-	if (mkdir(b->cg, 0755) < 0 || mkdir(b->many, 0755) < 0) {
+	if (mkdir(b->cg, 0755) < 0) {
 		err = -errno;
 		sc_err("cannot create cgroup %s: %s", b->cg, strerror(-err));
 		return err;
 	}
-	b->made = true;
+	b->made_cg = true;
+	if (mkdir(b->many, 0755) < 0) {
+		err = -errno;
+		sc_err("cannot create cgroup %s: %s", b->many, strerror(-err));
+		return err;
+	}
+	b->made_many_dir = true;
 	if ((err = cgroup__id(b->cg, &b->cgid)) || (err = bench__write_pid(b->cg, getpid()))) {
 		sc_err("cannot move into cgroup %s: %s", b->cg, strerror(-err));
 		return err;
@@ -183,17 +194,23 @@ static int track_many(struct sc_bench *b)
 	char sub[PATH_MAX + 16];
 	uint64_t id;
 	uint32_t s;
+	int err;
 
 	for (int i = 0; i < SC_BENCH_MANY - 1; i++) {
 		snprintf(sub, sizeof(sub), "%s/c%d", b->many, i);
-		if (mkdir(sub, 0755) < 0 || cgroup__id(sub, &id) ||
-		    recorder__track(b->rec[SC_BENCH_REC_MANY], id, &s)) {
-			sc_err("cannot create and track cgroup %s", sub);
-			return -EIO;
+		if (mkdir(sub, 0755) < 0) {
+			err = -errno;
+			goto fail;
 		}
 		b->made_many++;
+		if ((err = cgroup__id(sub, &id)) ||
+		    (err = recorder__track(b->rec[SC_BENCH_REC_MANY], id, &s)))
+			goto fail;
 	}
 	return 0;
+fail:
+	sc_err("cannot create and track cgroup %s: %s", sub, strerror(-err));
+	return err;
 }
 
 /* Everything env_setup, programs_open and track_many did, undone. */
@@ -212,8 +229,10 @@ static void env_teardown(struct sc_bench *b)
 		snprintf(sub, sizeof(sub), "%s/c%d", b->many, i);
 		rmdir(sub);
 	}
-	if (b->made && (rmdir(b->cg) < 0 || rmdir(b->many) < 0))
+	if (b->made_cg && rmdir(b->cg) < 0)
 		sc_warn("cannot remove cgroup %s: %s", b->cg, strerror(errno));
+	if (b->made_many_dir && rmdir(b->many) < 0)
+		sc_warn("cannot remove cgroup %s: %s", b->many, strerror(errno));
 }
 
 int bench__run(const struct sc_bench_opts *o)

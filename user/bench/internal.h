@@ -30,7 +30,8 @@ struct sc_bench {
 	char cg[PATH_MAX];	/* the tracked cgroup the bench, its workers and nginx run in */
 	char many[PATH_MAX];	/* parent of the SC_BENCH_MANY - 1 other tracked cgroups */
 	uint64_t cgid;		/* cg's id */
-	bool made, moved;	/* cg and many created; this process moved into cg */
+	bool made_cg, made_many_dir;	/* created, to remove */
+	bool moved;		/* this process moved into cg, to move back */
 	int made_many;		/* children of many created */
 	struct sc_recorder *rec[SC_BENCH_NREC];	/* each tracks cg, none attached between measures */
 	uint32_t slot[SC_BENCH_NREC];		/* cg's slot in each */

@@ -325,6 +325,10 @@ int micro__check(struct sc_micro *m)
 	struct sc_bench *b = m->b;
 	int ret = 0, err;
 
+	if (m->getppid_nr < 0) {
+		sc_err("getppid: no syscall number for this architecture");
+		return -ENOSYS;
+	}
 	for (unsigned i = 0; i < ARRAY_SIZE(which); i++) {
 		enum cfg k = which[i].cfg;
 		int rec = which[i].rec;
