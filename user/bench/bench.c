@@ -51,13 +51,18 @@ int bench__child_setup(const char *cgroup_dir, int fd, bool in)
 {
 	int err;
 
+	if (fd < 0) {
+		err = -errno;	/* from the caller's open() */
+		sc_err("no output for %d: %s", (int)getpid(), strerror(-err));
+		return err;
+	}
 	if ((err = bench__write_pid(cgroup_dir, getpid()))) {
 		sc_err("cannot move %d into cgroup %s: %s", (int)getpid(), cgroup_dir, strerror(-err));
 		return err;
 	}
-	if (fd < 0 || (in && dup2(fd, STDIN_FILENO) < 0) || dup2(fd, STDOUT_FILENO) < 0 ||
+	if ((in && dup2(fd, STDIN_FILENO) < 0) || dup2(fd, STDOUT_FILENO) < 0 ||
 	    dup2(fd, STDERR_FILENO) < 0) {
-		err = fd < 0 ? -EBADF : -errno;
+		err = -errno;
 		sc_err("cannot redirect the output of %d: %s", (int)getpid(), strerror(-err));
 		return err;
 	}
@@ -67,9 +72,10 @@ int bench__child_setup(const char *cgroup_dir, int fd, bool in)
 bool bench__have(const char *prog)
 {
 	char *p = sc_resolve_command(prog);
+	bool found = p != NULL;
 
 	free(p);
-	return p != NULL;
+	return found;
 }
 
 static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
