@@ -75,6 +75,11 @@ static const struct {
 	[STRACE] = { "strace -f -c", NONE, FLOOR_BTF, 100, AT_TOOL, SELF },
 };
 
+/* the tools' configurations, in the order of enum sc_bench_tool */
+_Static_assert(BPFTRACE - SYSCOUNT == SC_TOOL_BPFTRACE && STRACE - SYSCOUNT == SC_TOOL_STRACE &&
+		       NCFG - SYSCOUNT == SC_NTOOLS,
+	       "configurations SYSCOUNT.. follow enum sc_bench_tool");
+
 struct sc_micro {
 	struct sc_bench *b;
 	unsigned long n, runs;
@@ -90,6 +95,7 @@ struct sc_micro {
 struct sc_micro *micro__new(struct sc_bench *b)
 {
 	struct sc_micro *m = calloc(1, sizeof(*m));
+	bool oom;
 
 	if (!m)
 		return NULL;
@@ -105,17 +111,18 @@ struct sc_micro *micro__new(struct sc_bench *b)
 	m->getppid_nr = syscall_nr(arch_native()->token, "getppid");
 	m->t = calloc(1, sizeof(*m->t));
 	m->scratch = calloc(m->runs, sizeof(double));
+	oom = !m->t || !m->scratch;
 	for (int k = 0; k < NCFG; k++) {
 		m->samples[k] = calloc(m->runs, sizeof(double));
+		oom |= !m->samples[k];
 		for (unsigned long r = 0; m->samples[k] && r < m->runs; r++)
 			m->samples[k][r] = NAN;
 	}
-	for (int k = 0; k < NCFG; k++)
-		if (!m->samples[k] || !m->t || !m->scratch) {
-			micro__free(m);
-			errno = ENOMEM;
-			return NULL;
-		}
+	if (oom) {
+		micro__free(m);
+		errno = ENOMEM;
+		return NULL;
+	}
 	return m;
 }
 
