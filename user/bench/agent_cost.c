@@ -122,5 +122,5 @@ void agent_cost__run(struct sc_bench *b)
 	recorder__unpin(pin);
 cleanup:
 	if (made)
-		bench__rm_tree(dir);
+		sc_rm_tree(dir);
 }

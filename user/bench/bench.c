@@ -16,7 +16,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,15 +77,6 @@ bool bench__have(const char *prog)
 	return found;
 }
 
-static int rm_one(const char *p, const struct stat *st, int flag, struct FTW *f)
-{
-	return remove(p);
-}
-
-int bench__rm_tree(const char *dir)
-{
-	return nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS) ? -errno : 0;
-}
 
 /* our cgroup v2 path relative to the mount, from "0::/path" in /proc/self/cgroup */
 static int own_cgroup(char *buf, size_t len)

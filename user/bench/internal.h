@@ -48,8 +48,7 @@ int bench__write_pid(const char *cgroup_dir, pid_t pid);
 int bench__child_setup(const char *cgroup_dir, int fd, bool in);
 /* Whether @prog is installed (in PATH). */
 bool bench__have(const char *prog);
-/* Remove the directory tree @dir (temporary files of a measure). Returns 0 or -errno. */
-int bench__rm_tree(const char *dir);
+
 
 /* stats.c: lower quartile, median and upper quartile of @m values. */
 struct sc_quart {

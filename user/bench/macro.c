@@ -99,7 +99,7 @@ static void macro_stop(struct macro *m)
 		waitpid(m->nginx, NULL, 0);
 	}
 	if (m->dir[0])
-		bench__rm_tree(m->dir);
+		sc_rm_tree(m->dir);
 }
 
 /* requests per second that wrk gets in @secs seconds, or -1 */
