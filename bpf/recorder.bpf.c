@@ -327,7 +327,7 @@ static __always_inline void sc_deny(struct task_struct *t, long nr, __u32 ret)
 	__u64 one = 1, *v;
 
 	k.cgid = t->cgroups->dfl_cgrp->kn->id;
-	k.abi = SC_IS_COMPAT(t->thread_info.status) ? SC_ABI_COMPAT : SC_ABI_NATIVE;
+	k.abi = SC_IS_COMPAT(t, SC_DIRECT) ? SC_ABI_COMPAT : SC_ABI_NATIVE;
 	k.nr = nr >= 0 && nr < SC_NR_OVERFLOW ? nr : SC_NR_OVERFLOW;
 	k.ret = ret;
 	v = bpf_map_lookup_elem(&sc_denied, &k);
@@ -358,12 +358,12 @@ int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
 	if (!(t->thread_info.syscall_work &
 	      (1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))))
 		return 0;		/* no filter: a plain error */
-	nr = regs->orig_ax;
+	nr = sc_syscall_nr(regs);
 	f = t->seccomp.filter;
 	if (nr < 0 || nr >= 512 || !f)
 		return 0;
 	/* a failed call of a confined task: rare enough for a probe read */
-	if (bpf_probe_read_kernel(bits, sizeof(bits), SC_IS_COMPAT(t->thread_info.status) ?
+	if (bpf_probe_read_kernel(bits, sizeof(bits), SC_IS_COMPAT(t, SC_DIRECT) ?
 			(void *)&f->cache.allow_compat : (void *)&f->cache.allow_native))
 		return 0;
 	if (bits[(nr >> 6) & 7] & (1UL << (nr & 63)))
@@ -383,6 +383,6 @@ int BPF_PROG(sc_deny_kill, struct task_struct *p, bool group_dead)
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	if (!regs)
 		return 0;
-	sc_deny(t, BPF_CORE_READ(regs, orig_ax), SC_RET_KILL_PROCESS);
+	sc_deny(t, sc_syscall_nr(regs), SC_RET_KILL_PROCESS);
 	return 0;
 }
