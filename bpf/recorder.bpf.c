@@ -344,12 +344,49 @@ static __always_inline void sc_deny(struct task_struct *t, long nr, __u32 ret)
 	}
 }
 
+/*
+ * The kernel's seccomp action cache (struct action_cache, kernel/seccomp.c): per ABI, a
+ * bitmap of unsigned longs with one bit per syscall number, NR_syscalls bits rounded
+ * up to whole words; a number past its end is never "always allowed" (the filter runs).
+ */
+#define SC_WORD_BITS	(8 * sizeof(unsigned long))
+
+/*
+ * Every syscall number the kernel has gets its own counter and its own denial key: the
+ * cache's bitmaps (NR_syscalls, rounded up to whole words) must fit in SC_NR_PER_ABI.
+ * Checked against the vmlinux.h the programs are built with; on a running kernel with
+ * more numbers, the extra ones are counted in the overflow bucket and their denials
+ * are not reported.
+ */
+_Static_assert(sizeof(((struct action_cache *)0)->allow_native) * 8 <= SC_NR_PER_ABI,
+	       "the kernel has more native syscalls than SC_NR_PER_ABI counts: raise it");
+_Static_assert(sizeof(((struct action_cache *)0)->allow_compat) * 8 <= SC_NR_PER_ABI,
+	       "the kernel has more compat syscalls than SC_NR_PER_ABI counts: raise it");
+
+/*
+ * Whether filter @f allows syscall @nr (>= 0) whatever the arguments, per the kernel's
+ * cache. The bitmap's size is the running kernel's (CO-RE), not vmlinux.h's. A failed
+ * call of a confined task is rare enough for a probe read of the one word needed.
+ */
+static __always_inline bool sc_always_allowed(struct seccomp_filter *f, long nr, bool compat)
+{
+	const unsigned long *bitmap = compat ? f->cache.allow_compat : f->cache.allow_native;
+	__u32 words = (compat ? bpf_core_field_size(f->cache.allow_compat)
+			      : bpf_core_field_size(f->cache.allow_native)) / sizeof(unsigned long);
+	unsigned long word;
+
+	if (nr / SC_WORD_BITS >= words)
+		return false;
+	if (bpf_probe_read_kernel(&word, sizeof(word), bitmap + nr / SC_WORD_BITS))
+		return true;		/* cannot tell: say nothing rather than a wrong denial */
+	return word & (1UL << (nr % SC_WORD_BITS));
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t;
 	struct seccomp_filter *f;
-	unsigned long bits[8];
 	long nr;
 
 	if (ret >= 0 || ret < -4095)	/* success: the common case, one compare */
@@ -360,14 +397,10 @@ int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
 		return 0;		/* no filter: a plain error */
 	nr = sc_syscall_nr(regs);
 	f = t->seccomp.filter;
-	if (nr < 0 || nr >= 512 || !f)
+	if (nr < 0 || nr >= SC_NR_PER_ABI || !f)
 		return 0;
-	/* a failed call of a confined task: rare enough for a probe read */
-	if (bpf_probe_read_kernel(bits, sizeof(bits), SC_IS_COMPAT(t, SC_DIRECT) ?
-			(void *)&f->cache.allow_compat : (void *)&f->cache.allow_native))
-		return 0;
-	if (bits[(nr >> 6) & 7] & (1UL << (nr & 63)))
-		return 0;		/* always allowed by the filter: a plain error */
+	if (sc_always_allowed(f, nr, SC_IS_COMPAT(t, SC_DIRECT)))
+		return 0;		/* a plain error */
 	sc_deny(t, nr, SC_RET_ERRNO | (__u32)-ret);
 	return 0;
 }
