@@ -114,15 +114,38 @@ static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
 }
 
 
+/*
+ * Slot of the calling task's cgroup, through the per-CPU memo @c: a hit is three
+ * compares (css_set, its cgroup, the table's epoch); a miss walks to the cgroup id
+ * and probes the table. SC_SLOT_NONE: not tracked. READ(p, field) is the read method,
+ * as in SC_ROW: SC_DIRECT on tp_btf (BTF pointers, no helper call on the hot path),
+ * BPF_CORE_READ on raw_tp. A macro rather than a function taking the values, so that
+ * the walk to the id stays on the miss path (on raw_tp its reads are helper calls,
+ * which the compiler may not move there itself).
+ */
+#define SC_MEMO_SLOT(c, t, READ) ({							\
+	__u64 __epoch = *(volatile __u64 *)&sc_epoch;					\
+	struct css_set *__cs = READ(t, cgroups);					\
+	struct cgroup *__cg = READ(__cs, dfl_cgrp);					\
+	struct kernfs_node *__kn;							\
+											\
+	if ((c)->css_set != (__u64)__cs || (c)->cgrp != (__u64)__cg ||			\
+	    (c)->epoch != __epoch) {							\
+		__kn = READ(__cg, kn);							\
+		(c)->slot = sc_find(READ(__kn, id));					\
+		(c)->css_set = (__u64)__cs;						\
+		(c)->cgrp = (__u64)__cg;						\
+		(c)->epoch = __epoch;							\
+	}										\
+	(c)->slot;									\
+})
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct css_set *cs;
-	struct cgroup *cg;
 	struct sc_cache *c;
-	__u32 zero = 0;
-	__u64 epoch;
+	__u32 zero = 0, slot;
 
 	/* nr == -1: a tracer or seccomp RET_TRACE skipped the call; not a syscall */
 	if (nr < 0)
@@ -130,17 +153,9 @@ int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 	c = bpf_map_lookup_elem(&sc_cache, &zero);
 	if (!c)
 		return 0;
-	epoch = *(volatile __u64 *)&sc_epoch;
-	cs = t->cgroups;
-	cg = cs->dfl_cgrp;
-	if (c->css_set != (__u64)cs || c->cgrp != (__u64)cg || c->epoch != epoch) {
-		c->slot = sc_find(cg->kn->id);
-		c->css_set = (__u64)cs;
-		c->cgrp = (__u64)cg;
-		c->epoch = epoch;
-	}
-	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, SC_ROW(t, SC_DIRECT), nr);
+	slot = SC_MEMO_SLOT(c, t, SC_DIRECT);
+	if (slot != SC_SLOT_NONE)
+		sc_bump(slot, SC_ROW(t, SC_DIRECT), nr);
 	return 0;
 }
 
@@ -154,25 +169,16 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long nr = (long)ctx->args[1];
 	struct sc_cache *c;
-	__u64 cs, cg, epoch;
-	__u32 zero = 0;
+	__u32 zero = 0, slot;
 
 	if (nr < 0)
 		return 0;
 	c = bpf_map_lookup_elem(&sc_cache, &zero);
 	if (!c)
 		return 0;
-	epoch = *(volatile __u64 *)&sc_epoch;
-	cs = (__u64)BPF_CORE_READ(t, cgroups);
-	cg = (__u64)BPF_CORE_READ(t, cgroups, dfl_cgrp);
-	if (c->css_set != cs || c->cgrp != cg || c->epoch != epoch) {
-		c->slot = sc_find(BPF_CORE_READ((struct cgroup *)cg, kn, id));
-		c->css_set = cs;
-		c->cgrp = cg;
-		c->epoch = epoch;
-	}
-	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, SC_ROW(t, BPF_CORE_READ), nr);
+	slot = SC_MEMO_SLOT(c, t, BPF_CORE_READ);
+	if (slot != SC_SLOT_NONE)
+		sc_bump(slot, SC_ROW(t, BPF_CORE_READ), nr);
 	return 0;
 }
 
