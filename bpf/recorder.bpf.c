@@ -195,6 +195,14 @@ static __always_inline __u32 sc_claim(__u64 cgid)
 	__u64 old;
 	int i;
 
+	/*
+	 * As recorder__track: the whole sequence first. Userspace may already hold the id
+	 * past a slot freed since (the agent's walk of cgroupfs can see the directory
+	 * before this program runs); claiming the free slot would put it there twice.
+	 */
+	slot = sc_find(cgid);
+	if (slot != SC_SLOT_NONE)
+		return slot;
 #pragma unroll
 	for (i = 0; i < SC_PROBES; i++) {
 		slot = (h + i) & slot_mask;
