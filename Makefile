@@ -45,8 +45,9 @@ $(BUILD)/user/%.o: user/%.c $(USER_HDRS) include/syscensus.h $(SKELS)
 $(BUILD)/syscensus: $(BUILD)/user/cmd/main.o $(USER_OBJS)
 	$(CC) $(ALL_CFLAGS) $^ -o $@ $(LDFLAGS) $(LDLIBS)
 
-# Test programs: a sample with a known set of syscalls (native and ia32), unit tests.
-progs: $(BUILD)/tests/sample $(BUILD)/tests/sample32 $(BUILD)/tests/unit
+# Test programs: a sample with a known set of syscalls (native and ia32), unit tests,
+# BPF tests (root: real programs, real cgroups).
+progs: $(BUILD)/tests/sample $(BUILD)/tests/sample32 $(BUILD)/tests/unit $(BUILD)/tests/test_slots
 
 $(BUILD)/tests/sample: tests/progs/sample.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -pthread $< -o $@
@@ -57,6 +58,9 @@ $(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
 
 $(BUILD)/tests/unit: tests/unit/test_unit.c $(USER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
+
+$(BUILD)/tests/test_slots: tests/bpf/test_slots.c $(USER_OBJS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/bpf $(BUILD)/tests:
 	mkdir -p $@

@@ -114,15 +114,38 @@ static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
 }
 
 
+/*
+ * Slot of the calling task's cgroup, through the per-CPU memo @c: a hit is three
+ * compares (css_set, its cgroup, the table's epoch); a miss walks to the cgroup id
+ * and probes the table. SC_SLOT_NONE: not tracked. READ(p, field) is the read method,
+ * as in SC_ROW: SC_DIRECT on tp_btf (BTF pointers, no helper call on the hot path),
+ * BPF_CORE_READ on raw_tp. A macro rather than a function taking the values, so that
+ * the walk to the id stays on the miss path (on raw_tp its reads are helper calls,
+ * which the compiler may not move there itself).
+ */
+#define SC_MEMO_SLOT(c, t, READ) ({							\
+	__u64 __epoch = *(volatile __u64 *)&sc_epoch;					\
+	struct css_set *__cs = READ(t, cgroups);					\
+	struct cgroup *__cg = READ(__cs, dfl_cgrp);					\
+	struct kernfs_node *__kn;							\
+											\
+	if ((c)->css_set != (__u64)__cs || (c)->cgrp != (__u64)__cg ||			\
+	    (c)->epoch != __epoch) {							\
+		__kn = READ(__cg, kn);							\
+		(c)->slot = sc_find(READ(__kn, id));					\
+		(c)->css_set = (__u64)__cs;						\
+		(c)->cgrp = (__u64)__cg;						\
+		(c)->epoch = __epoch;							\
+	}										\
+	(c)->slot;									\
+})
+
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
-	struct css_set *cs;
-	struct cgroup *cg;
 	struct sc_cache *c;
-	__u32 zero = 0;
-	__u64 epoch;
+	__u32 zero = 0, slot;
 
 	/* nr == -1: a tracer or seccomp RET_TRACE skipped the call; not a syscall */
 	if (nr < 0)
@@ -130,17 +153,9 @@ int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 	c = bpf_map_lookup_elem(&sc_cache, &zero);
 	if (!c)
 		return 0;
-	epoch = *(volatile __u64 *)&sc_epoch;
-	cs = t->cgroups;
-	cg = cs->dfl_cgrp;
-	if (c->css_set != (__u64)cs || c->cgrp != (__u64)cg || c->epoch != epoch) {
-		c->slot = sc_find(cg->kn->id);
-		c->css_set = (__u64)cs;
-		c->cgrp = (__u64)cg;
-		c->epoch = epoch;
-	}
-	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, SC_ROW(t, SC_DIRECT), nr);
+	slot = SC_MEMO_SLOT(c, t, SC_DIRECT);
+	if (slot != SC_SLOT_NONE)
+		sc_bump(slot, SC_ROW(t, SC_DIRECT), nr);
 	return 0;
 }
 
@@ -154,25 +169,16 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long nr = (long)ctx->args[1];
 	struct sc_cache *c;
-	__u64 cs, cg, epoch;
-	__u32 zero = 0;
+	__u32 zero = 0, slot;
 
 	if (nr < 0)
 		return 0;
 	c = bpf_map_lookup_elem(&sc_cache, &zero);
 	if (!c)
 		return 0;
-	epoch = *(volatile __u64 *)&sc_epoch;
-	cs = (__u64)BPF_CORE_READ(t, cgroups);
-	cg = (__u64)BPF_CORE_READ(t, cgroups, dfl_cgrp);
-	if (c->css_set != cs || c->cgrp != cg || c->epoch != epoch) {
-		c->slot = sc_find(BPF_CORE_READ((struct cgroup *)cg, kn, id));
-		c->css_set = cs;
-		c->cgrp = cg;
-		c->epoch = epoch;
-	}
-	if (c->slot != SC_SLOT_NONE)
-		sc_bump(c->slot, SC_ROW(t, BPF_CORE_READ), nr);
+	slot = SC_MEMO_SLOT(c, t, BPF_CORE_READ);
+	if (slot != SC_SLOT_NONE)
+		sc_bump(slot, SC_ROW(t, BPF_CORE_READ), nr);
 	return 0;
 }
 
@@ -189,6 +195,14 @@ static __always_inline __u32 sc_claim(__u64 cgid)
 	__u64 old;
 	int i;
 
+	/*
+	 * As recorder__track: the whole sequence first. Userspace may already hold the id
+	 * past a slot freed since (the agent's walk of cgroupfs can see the directory
+	 * before this program runs); claiming the free slot would put it there twice.
+	 */
+	slot = sc_find(cgid);
+	if (slot != SC_SLOT_NONE)
+		return slot;
 #pragma unroll
 	for (i = 0; i < SC_PROBES; i++) {
 		slot = (h + i) & slot_mask;
@@ -327,7 +341,7 @@ static __always_inline void sc_deny(struct task_struct *t, long nr, __u32 ret)
 	__u64 one = 1, *v;
 
 	k.cgid = t->cgroups->dfl_cgrp->kn->id;
-	k.abi = SC_IS_COMPAT(t->thread_info.status) ? SC_ABI_COMPAT : SC_ABI_NATIVE;
+	k.abi = SC_IS_COMPAT(t, SC_DIRECT) ? SC_ABI_COMPAT : SC_ABI_NATIVE;
 	k.nr = nr >= 0 && nr < SC_NR_OVERFLOW ? nr : SC_NR_OVERFLOW;
 	k.ret = ret;
 	v = bpf_map_lookup_elem(&sc_denied, &k);
@@ -344,12 +358,49 @@ static __always_inline void sc_deny(struct task_struct *t, long nr, __u32 ret)
 	}
 }
 
+/*
+ * The kernel's seccomp action cache (struct action_cache, kernel/seccomp.c): per ABI, a
+ * bitmap of unsigned longs with one bit per syscall number, NR_syscalls bits rounded
+ * up to whole words; a number past its end is never "always allowed" (the filter runs).
+ */
+#define SC_WORD_BITS	(8 * sizeof(unsigned long))
+
+/*
+ * Every syscall number the kernel has gets its own counter and its own denial key: the
+ * cache's bitmaps (NR_syscalls, rounded up to whole words) must fit in SC_NR_PER_ABI.
+ * Checked against the vmlinux.h the programs are built with; on a running kernel with
+ * more numbers, the extra ones are counted in the overflow bucket and their denials
+ * are not reported.
+ */
+_Static_assert(sizeof(((struct action_cache *)0)->allow_native) * 8 <= SC_NR_PER_ABI,
+	       "the kernel has more native syscalls than SC_NR_PER_ABI counts: raise it");
+_Static_assert(sizeof(((struct action_cache *)0)->allow_compat) * 8 <= SC_NR_PER_ABI,
+	       "the kernel has more compat syscalls than SC_NR_PER_ABI counts: raise it");
+
+/*
+ * Whether filter @f allows syscall @nr (>= 0) whatever the arguments, per the kernel's
+ * cache. The bitmap's size is the running kernel's (CO-RE), not vmlinux.h's. A failed
+ * call of a confined task is rare enough for a probe read of the one word needed.
+ */
+static __always_inline bool sc_always_allowed(struct seccomp_filter *f, long nr, bool compat)
+{
+	const unsigned long *bitmap = compat ? f->cache.allow_compat : f->cache.allow_native;
+	__u32 words = (compat ? bpf_core_field_size(f->cache.allow_compat)
+			      : bpf_core_field_size(f->cache.allow_native)) / sizeof(unsigned long);
+	unsigned long word;
+
+	if (nr / SC_WORD_BITS >= words)
+		return false;
+	if (bpf_probe_read_kernel(&word, sizeof(word), bitmap + nr / SC_WORD_BITS))
+		return true;		/* cannot tell: say nothing rather than a wrong denial */
+	return word & (1UL << (nr % SC_WORD_BITS));
+}
+
 SEC("tp_btf/sys_exit")
 int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
 {
 	struct task_struct *t;
 	struct seccomp_filter *f;
-	unsigned long bits[8];
 	long nr;
 
 	if (ret >= 0 || ret < -4095)	/* success: the common case, one compare */
@@ -358,16 +409,12 @@ int BPF_PROG(sc_deny_exit_btf, struct pt_regs *regs, long ret)
 	if (!(t->thread_info.syscall_work &
 	      (1ULL << bpf_core_enum_value(enum syscall_work_bit, SYSCALL_WORK_BIT_SECCOMP))))
 		return 0;		/* no filter: a plain error */
-	nr = regs->orig_ax;
+	nr = sc_syscall_nr(regs);
 	f = t->seccomp.filter;
-	if (nr < 0 || nr >= 512 || !f)
+	if (nr < 0 || nr >= SC_NR_PER_ABI || !f)
 		return 0;
-	/* a failed call of a confined task: rare enough for a probe read */
-	if (bpf_probe_read_kernel(bits, sizeof(bits), SC_IS_COMPAT(t->thread_info.status) ?
-			(void *)&f->cache.allow_compat : (void *)&f->cache.allow_native))
-		return 0;
-	if (bits[(nr >> 6) & 7] & (1UL << (nr & 63)))
-		return 0;		/* always allowed by the filter: a plain error */
+	if (sc_always_allowed(f, nr, SC_IS_COMPAT(t, SC_DIRECT)))
+		return 0;		/* a plain error */
 	sc_deny(t, nr, SC_RET_ERRNO | (__u32)-ret);
 	return 0;
 }
@@ -383,6 +430,6 @@ int BPF_PROG(sc_deny_kill, struct task_struct *p, bool group_dead)
 	regs = (struct pt_regs *)bpf_task_pt_regs(t);
 	if (!regs)
 		return 0;
-	sc_deny(t, BPF_CORE_READ(regs, orig_ax), SC_RET_KILL_PROCESS);
+	sc_deny(t, sc_syscall_nr(regs), SC_RET_KILL_PROCESS);
 	return 0;
 }

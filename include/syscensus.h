@@ -29,6 +29,14 @@
 #define SC_NR_OVERFLOW	(SC_NR_PER_ABI - 1)
 
 /*
+ * What is derived from SC_NR_PER_ABI assumes: userspace packs (phase, ABI, number)
+ * into one key with shifts and a mask (census.h), and a denial keeps the number in
+ * 16 bits (struct sc_deny_key).
+ */
+_Static_assert((SC_NR_PER_ABI & (SC_NR_PER_ABI - 1)) == 0, "SC_NR_PER_ABI must be a power of two");
+_Static_assert(SC_NR_OVERFLOW <= 0xffff, "struct sc_deny_key.nr is 16 bits");
+
+/*
  * Whether the calling task was already under a seccomp filter. A container runtime
  * sets up the container (mount, pivot_root, sethostname, setns...) before it installs
  * the filter, then makes the calls the container needs to start (close fds, capset,

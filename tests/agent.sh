@@ -82,6 +82,14 @@ agent_stop() {	# [signal]
 	return $rc
 }
 
+# SIGTERM is how the agent is stopped (systemd, podman, kubelet): it saves and exits 0.
+# A crash on the way out (exit 139, SIGSEGV) would lose nothing here but fails a unit.
+agent_stop_ok() {	# test-name log
+	local rc
+	agent_stop TERM; rc=$?
+	[ $rc = 0 ] && pass "$1" || fail "$1" "exit $rc after SIGTERM, expected 0: $(tail -3 "$2" 2>/dev/null)"
+}
+
 agent_cleanup() {
 	agent_stop KILL
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
@@ -118,8 +126,7 @@ t_agent_containers() {
 	grep -q bb-ok "$T/bb.out" && grep -q hello-from-nginx "$T/ngx.out" ||
 		{ fail agent_workloads "the workloads failed: $(cat "$T/bb.out" "$T/ngx.out")"; }
 	sleep 1.5
-	agent_stop TERM; rc=$?
-	[ $rc = 0 ] && pass agent_sigterm_exit_0 || fail agent_sigterm_exit_0 "exit $rc: $(tail -3 "$S.log")"
+	agent_stop_ok agent_sigterm_exit_0 "$S.log"
 	pb=$(profile_of "$S/profiles" "$BB")
 	pn=$(profile_of "$S/profiles" "$NGX")
 	if [ -f "$pb" ] && [ -f "$pn" ]; then
@@ -167,7 +174,7 @@ t_agent_short_container() {
 	agent_start "$S" --interval 1 || { fail agent_short_start "$(tail -5 "$S.log")"; return; }
 	prun --rm "$short" true
 	sleep 1.5
-	agent_stop TERM
+	agent_stop_ok agent_short_sigterm_exit_0 "$S.log"
 	if [ -f "$(profile_of "$S/profiles" "$short")" ] && names "$(profile_of "$S/profiles" "$short")" | grep -qx execve; then
 		pass agent_short_container_attributed
 	else
@@ -192,7 +199,7 @@ t_agent_sigkill() {
 	agent_start "$S" --interval 3600 || { fail agent_kill_restart "$(tail -5 "$S.log")"; return; }
 	grep -q "resumed the pinned recorder" "$S.log" && pass agent_restart_adopts_pinned ||
 		fail agent_restart_adopts_pinned "$(tail -3 "$S.log")"
-	agent_stop TERM
+	agent_stop_ok agent_adopted_sigterm_exit_0 "$S.log"
 	podman rm -f -t 0 "$c" syscensus-test-b >/dev/null 2>&1
 	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
 d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
@@ -241,7 +248,7 @@ t_agent_runtimes_and_names() {
 		sh -c 'echo $$ > "$1/cgroup.procs" && exec uname -a' sh "$CGT/$n" >/dev/null
 	done
 	sleep 1.5
-	agent_stop TERM
+	agent_stop_ok agent_names_sigterm_exit_0 "$S.log"
 	files=$(find "$S/profiles" -mindepth 1 | wc -l)
 	out=$(find "$T" /tmp /etc -maxdepth 1 -name 'syscensus-escape*' -o -maxdepth 1 -name 'syscensus-abs*' 2>/dev/null)
 	if [ -z "$out" ] && [ "$(find "$S/profiles" -mindepth 1 -maxdepth 1 -type f -name '*.json' | wc -l)" = "$files" ] &&
@@ -301,7 +308,7 @@ t_agent_capacity() {
 	echo '{"Image":"sha256:'"$(printf 'ef%.0s' $(seq 32))"'","Config":{"Image":"after/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
 	sh -c 'echo $$ > "$1/cgroup.procs" && exec true' sh "$CGT/docker-$id.scope"
 	sleep 1.5
-	agent_stop TERM
+	agent_stop_ok agent_capacity_sigterm_exit_0 "$S.log"
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
 	PIN=$pin_saved
 	"$SC" status --state-dir "$S" >"$T/cap.txt" 2>&1
@@ -349,7 +356,7 @@ t_agent_denials() {
 	# a plain failing call (ENOENT) under podman's default filter is not a denial
 	prun --rm "$BB" cat /nonexistent >/dev/null 2>&1
 	sleep 1.5
-	agent_stop TERM
+	agent_stop_ok agent_denials_sigterm_exit_0 "$S.log"
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
 	PIN=$pin_saved
 	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys

@@ -21,11 +21,19 @@
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
 
-/* Sparse counters keyed by SC_KEY(phase, abi, nr). */
-#define SC_KEY(p, a, nr)	((uint16_t)((p) << 10 | (a) << 9 | (nr)))
-#define SC_KEY_PHASE(k)		((k) >> 10)
-#define SC_KEY_ABI(k)		(((k) >> 9) & 1)
-#define SC_KEY_NR(k)		((k) & 511)
+/*
+ * Sparse counters keyed by SC_KEY(phase, abi, nr): the number in the low
+ * SC_KEY_NR_BITS bits, the ABI bit above it, the phase bit on top (so keys sort by
+ * phase, ABI, number).
+ */
+#define SC_KEY_NR_BITS		9	/* log2(SC_NR_PER_ABI) */
+#define SC_KEY(p, a, nr)	((uint16_t)((p) << (SC_KEY_NR_BITS + 1) | (a) << SC_KEY_NR_BITS | (nr)))
+#define SC_KEY_PHASE(k)		((k) >> (SC_KEY_NR_BITS + 1))
+#define SC_KEY_ABI(k)		(((k) >> SC_KEY_NR_BITS) & 1)
+#define SC_KEY_NR(k)		((k) & (SC_NR_PER_ABI - 1))
+_Static_assert(1 << SC_KEY_NR_BITS == SC_NR_PER_ABI, "SC_KEY_NR_BITS must be log2(SC_NR_PER_ABI)");
+_Static_assert(SC_PHASES == 2 && SC_NR_ABIS == 2 && SC_KEY_NR_BITS + 2 <= 16,
+	       "a key is one phase bit, one ABI bit and the number, in 16 bits");
 
 struct sc_vent {
 	uint16_t key;

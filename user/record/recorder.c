@@ -133,15 +133,27 @@ int recorder__attach(struct sc_recorder *r)
 	return 0;
 }
 
+/*
+ * One owner per link: link, link_deny and link_kill belong to attach/detach (which
+ * benchmarks call repeatedly), link_mkdir and link_rmdir to open/destroy, and
+ * recorder__destroy goes through recorder__detach for the first three. A destroyed
+ * link's pointer is cleared, so no path can free it twice.
+ */
+static int destroy_link(struct bpf_link **link)
+{
+	int err = bpf_link__destroy(*link);	/* 0 for NULL */
+
+	*link = NULL;
+	return err;
+}
+
 int recorder__detach(struct sc_recorder *r)
 {
-	int err = r->link ? bpf_link__destroy(r->link) : 0;
+	int err = destroy_link(&r->link);
+	int err_deny = destroy_link(&r->link_deny);
+	int err_kill = destroy_link(&r->link_kill);
 
-	r->link = NULL;
-	bpf_link__destroy(r->link_deny);
-	bpf_link__destroy(r->link_kill);
-	r->link_deny = r->link_kill = NULL;
-	return err;
+	return err ? err : err_deny ? err_deny : err_kill;
 }
 
 static int pin_path(char *buf, size_t len, const char *dir, const char *name)
@@ -464,10 +476,8 @@ void recorder__destroy(struct sc_recorder *r)
 	if (r->bss_mapped && r->bss)
 		munmap(r->bss, sizeof(*r->bss));
 	/* pinned links keep running; the rest goes with this process */
-	bpf_link__destroy(r->link_mkdir);
-	bpf_link__destroy(r->link_rmdir);
-	bpf_link__destroy(r->link_deny);
-	bpf_link__destroy(r->link_kill);
+	destroy_link(&r->link_mkdir);
+	destroy_link(&r->link_rmdir);
 	recorder__detach(r);
 	recorder_bpf__destroy(r->skel);
 	if (r->fd_cgroups >= 0)

@@ -176,7 +176,7 @@ cJSON *observed__report(const struct sc_tally *t)
 				cJSON_AddItemToArray(unn, u);
 			}
 		}
-		/* sorted by name: insertion sort over at most 511 entries */
+		/* sorted by name: insertion sort over at most SC_NR_OVERFLOW entries */
 		for (int i = 1; i < n; i++)
 			for (int j = i; j > 0 && strcmp(names[j - 1], names[j]) > 0; j--) {
 				const char *tn = names[j];

@@ -104,11 +104,15 @@ static struct {
 
 const char *syscall_label(int abi, int nr, char *buf, size_t len)
 {
+	static char overflow[32];	/* not in @buf: callers size it for "#NR" */
 	const struct sc_arch *arch = arch_of_abi(abi);
 	const char *n = arch && nr != SC_NR_OVERFLOW ? syscall_name(arch->token, nr) : NULL;
 
-	if (nr == SC_NR_OVERFLOW)
-		return "(number >= 511)";
+	if (nr == SC_NR_OVERFLOW) {
+		if (!overflow[0])
+			snprintf(overflow, sizeof(overflow), "(number >= %d)", SC_NR_OVERFLOW);
+		return overflow;
+	}
 	if (n)
 		return n;
 	snprintf(buf, len, "#%d", nr);

@@ -45,7 +45,7 @@ bool syscall_known(const char *name);
 /* Free the name cache (valgrind-clean exit). */
 /*
  * What to call syscall @nr of recorder ABI @abi in a report: its name, "#NR" when no
- * table names it, "(number >= 511)" for the overflow bucket. @buf is used for "#NR".
+ * table names it, "(number >= SC_NR_OVERFLOW)" for the overflow bucket. @buf is used for "#NR".
  */
 const char *syscall_label(int abi, int nr, char *buf, size_t len);
 
