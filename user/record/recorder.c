@@ -348,9 +348,108 @@ static int attach_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 	return 0;
 }
 
+/* An instance pinned in @o->pin_dir by a previous agent, adopted if complete. 0 or -errno. */
+static int adopt_pinned(struct sc_recorder *r, const struct sc_recorder_opts *o)
+{
+	uint32_t want = r->capacity;
+	char p[PATH_MAX];
+	int err;
+
+	if ((err = prepare_pin_dir(o->pin_dir)))
+		return err;
+	for (int m = 0; m < 2; m++) {
+		if ((err = pin_path(p, sizeof(p), o->pin_dir, pin_links[m])))
+			return err;
+		if (access(p, F_OK))
+			continue;
+		if ((err = adopt(r, o->pin_dir, m == 0 ? SC_ATTACH_BTF : SC_ATTACH_RAW)))
+			return err;
+		if (want != r->capacity)
+			sc_info("adopted the running recorder in %s: %u cgroup slots (not %u)", o->pin_dir,
+				r->capacity, want);
+		return 0;
+	}
+	/* leftovers of an instance that did not finish pinning */
+	recorder__unpin(o->pin_dir);
+	return prepare_pin_dir(o->pin_dir);
+}
+
+/* Load the programs for the requested hook (with denials if asked and possible). 0 or -errno. */
+static int load_programs(struct sc_recorder *r, const struct sc_recorder_opts *o)
+{
+	int err;
+
+	if (o->watch_cgroups && o->denials) {
+		/* denial tracking: sys_exit and sched_process_exit, BTF-typed only */
+		err = try_load(r, o, o->attach == SC_ATTACH_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF, true, true);
+		if (!err)
+			return 0;
+		sc_warn("denial tracking unavailable (tp_btf/sys_exit: %s): "
+			"syscalls refused by seccomp filters will not be reported", strerror(-err));
+	}
+	if (o->attach != SC_ATTACH_AUTO)
+		return try_load(r, o, o->attach, o->watch_cgroups, false);
+	/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
+	err = try_load(r, o, SC_ATTACH_BTF, o->watch_cgroups, false);
+	if (err) {
+		sc_debug("tp_btf programs did not load (%s); trying raw_tp", strerror(-err));
+		err = try_load(r, o, SC_ATTACH_RAW, o->watch_cgroups, false);
+	}
+	return err;
+}
+
+/* A fresh instance: loaded, its maps held by our own fds, attached, pinned if asked. 0 or -errno. */
+static int start_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
+{
+	int err = load_programs(r, o);
+
+	if (err) {
+		recorder__explain_load_error(err);
+		return err;
+	}
+	r->bss = r->skel->bss;
+	/* own copies, so that fresh and adopted instances are handled alike */
+	r->fd_cgroups = fcntl(bpf_map__fd(r->skel->maps.sc_cgroups), F_DUPFD_CLOEXEC, 3);
+	r->fd_counts = fcntl(bpf_map__fd(r->skel->maps.sc_counts), F_DUPFD_CLOEXEC, 3);
+	r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
+	r->fd_denied = fcntl(bpf_map__fd(r->skel->maps.sc_denied), F_DUPFD_CLOEXEC, 3);
+	if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0)
+		return -errno;
+	if ((err = attach_fresh(r, o)))
+		return err;
+	if (o->pin_dir && (err = pin_all(r, o->pin_dir))) {
+		sc_err("cannot pin the recorder in %s: %s", o->pin_dir, strerror(-err));
+		recorder__unpin(o->pin_dir);
+		return err;
+	}
+	return 0;
+}
+
+/* What reading needs, for fresh and adopted instances alike. 0 or -errno. */
+static int map_userspace(struct sc_recorder *r, const struct sc_recorder_opts *o)
+{
+	int err;
+
+	if ((err = map_table(r))) {
+		sc_err("cannot map the cgroup table: %s", strerror(-err));
+		return err;
+	}
+	r->percpu = calloc(r->ncpus, sizeof(*r->percpu));
+	if (!r->percpu)
+		return -ENOMEM;
+	if (o->watch_cgroups) {
+		r->rb = ring_buffer__new(r->fd_events, ring_cb, r, NULL);
+		if (!r->rb) {
+			err = -errno;
+			sc_err("cannot open the cgroup event ring buffer: %s", strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
 struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 {
-	char p[PATH_MAX];
 	struct sc_recorder *r;
 	uint32_t cap = 1;
 	int err;
@@ -361,99 +460,16 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
-	if (cap < SC_PROBES)
-		cap = SC_PROBES;
-	r->capacity = cap;
+	r->capacity = cap < SC_PROBES ? SC_PROBES : cap;
 	r->ncpus = libbpf_num_possible_cpus();
 	if (r->ncpus <= 0) {
 		err = r->ncpus ? r->ncpus : -EINVAL;
 		sc_err("cannot count possible CPUs: %s", strerror(-err));
 		goto fail;
 	}
-
-	if (o->pin_dir) {
-		if ((err = prepare_pin_dir(o->pin_dir)))
-			goto fail;
-		for (int m = 0; m < 2; m++) {
-			if ((err = pin_path(p, sizeof(p), o->pin_dir, pin_links[m])))
-				goto fail;
-			if (access(p, F_OK) == 0) {
-				if ((err = adopt(r, o->pin_dir, m == 0 ? SC_ATTACH_BTF : SC_ATTACH_RAW)))
-					goto fail;
-				if (cap != r->capacity)
-					sc_info("adopted the running recorder in %s: %u cgroup slots (not %u)",
-						o->pin_dir, r->capacity, cap);
-				break;
-			}
-		}
-		if (!r->adopted)	/* leftovers of an instance that did not finish pinning */
-			recorder__unpin(o->pin_dir), prepare_pin_dir(o->pin_dir);
-	}
-
-	if (!r->adopted) {
-		bool deny = o->watch_cgroups && o->denials;
-
-		if (deny) {
-			/* denial tracking: sys_exit and sched_process_exit, BTF-typed only */
-			err = try_load(r, o, o->attach == SC_ATTACH_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF, true, true);
-			if (err) {
-				sc_warn("denial tracking unavailable (tp_btf/sys_exit: %s): "
-					"syscalls refused by seccomp filters will not be reported", strerror(-err));
-				deny = false;
-			}
-		}
-		if (r->skel) {
-			err = 0;
-		} else if (o->attach == SC_ATTACH_AUTO) {
-			/* feature probe: the BTF-typed hook is cheaper; fall back when it fails to load */
-			err = try_load(r, o, SC_ATTACH_BTF, o->watch_cgroups, false);
-			if (err) {
-				sc_debug("tp_btf programs did not load (%s); trying raw_tp", strerror(-err));
-				err = try_load(r, o, SC_ATTACH_RAW, o->watch_cgroups, false);
-			}
-		} else {
-			err = try_load(r, o, o->attach, o->watch_cgroups, false);
-		}
-		if (err) {
-			recorder__explain_load_error(err);
-			goto fail;
-		}
-		r->bss = r->skel->bss;
-		/* own copies, so that fresh and adopted instances are handled alike */
-		r->fd_cgroups = fcntl(bpf_map__fd(r->skel->maps.sc_cgroups), F_DUPFD_CLOEXEC, 3);
-		r->fd_counts = fcntl(bpf_map__fd(r->skel->maps.sc_counts), F_DUPFD_CLOEXEC, 3);
-		r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
-		r->fd_denied = fcntl(bpf_map__fd(r->skel->maps.sc_denied), F_DUPFD_CLOEXEC, 3);
-		if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0) {
-			err = -errno;
-			goto fail;
-		}
-		if ((err = attach_fresh(r, o)))
-			goto fail;
-		if (o->pin_dir && (err = pin_all(r, o->pin_dir))) {
-			sc_err("cannot pin the recorder in %s: %s", o->pin_dir, strerror(-err));
-			recorder__unpin(o->pin_dir);
-			goto fail;
-		}
-	}
-	if ((err = map_table(r))) {
-		sc_err("cannot map the cgroup table: %s", strerror(-err));
+	if ((o->pin_dir && (err = adopt_pinned(r, o))) || (!r->adopted && (err = start_fresh(r, o))) ||
+	    (err = map_userspace(r, o)))
 		goto fail;
-	}
-	r->percpu = calloc(r->ncpus, sizeof(*r->percpu));
-	if (!r->percpu) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	if (o->watch_cgroups) {
-		r->rb = ring_buffer__new(r->fd_events,
-					 ring_cb, r, NULL);
-		if (!r->rb) {
-			err = -errno;
-			sc_err("cannot open the cgroup event ring buffer: %s", strerror(-err));
-			goto fail;
-		}
-	}
 	sc_debug("recorder %s (%s), %u cgroup slots, %zu bytes of counters per slot and CPU",
 		 r->adopted ? "adopted" : "attached", recorder__attach_name(r), r->capacity,
 		 sizeof(struct sc_counts));
