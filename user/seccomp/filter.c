@@ -105,8 +105,20 @@ uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uin
 			case BPF_AND: A &= src; break;
 			case BPF_OR: A |= src; break;
 			case BPF_XOR: A ^= src; break;
-			case BPF_LSH: A = src < 32 ? A << src : 0; break;
-			case BPF_RSH: A = src < 32 ? A >> src : 0; break;
+			/*
+			 * The kernel refuses a shift by a constant >= 32 at load; by X it
+			 * shifts by X & 31, as its eBPF interpreter and the JITs do.
+			 */
+			case BPF_LSH:
+				if (BPF_SRC(i->code) == BPF_K && k >= 32)
+					return SECCOMP_RET_KILL_PROCESS;
+				A <<= src & 31;
+				break;
+			case BPF_RSH:
+				if (BPF_SRC(i->code) == BPF_K && k >= 32)
+					return SECCOMP_RET_KILL_PROCESS;
+				A >>= src & 31;
+				break;
 			case BPF_NEG: A = -A; break;
 			default: return SECCOMP_RET_KILL_PROCESS;
 			}
