@@ -28,6 +28,7 @@ static const struct {
 	{ "runtime", test_runtime },
 	{ "names", test_names },
 	{ "census", test_census },
+	{ "filter", test_filter },
 };
 
 bool test__result(bool ok, const char *name, const char *fmt, ...)

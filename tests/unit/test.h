@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "seccomp/filter.h"
 #include "seccomp/profile.h"
 
 /* The fixtures directory (argv[1], "tests/fixtures" by default). */
@@ -107,6 +108,11 @@ struct sc_eval_ctx test_ctx_amd64(uint64_t caps);
 struct sc_profile *test_profile_text(const char *text, enum sc_unknown_policy u,
 				     const struct sc_eval_ctx *ctx, char *err, size_t errlen);
 
+/* test_filter.c: a profile with argument conditions of every kind, for x86_64 */
+const char *test_verdict_profile(void);
+/* Compile profile @text for x86_64 with @caps and export it: 0, or -errno with @err filled. */
+int test_compile_text(const char *text, uint64_t caps, struct sc_filter *f, char *err, size_t errlen);
+
 /* One area of the unit tests (one file each), run by main.c in table order. */
 void test_json(void);
 void test_profile(void);
@@ -117,5 +123,6 @@ void test_cgroup(void);
 void test_runtime(void);
 void test_names(void);
 void test_census(void);
+void test_filter(void);
 
 #endif
