@@ -29,6 +29,7 @@ static const struct {
 	{ "names", test_names },
 	{ "census", test_census },
 	{ "filter", test_filter },
+	{ "filter_kernel", test_filter_kernel },
 };
 
 bool test__result(bool ok, const char *name, const char *fmt, ...)

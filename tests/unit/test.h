@@ -124,5 +124,6 @@ void test_runtime(void);
 void test_names(void);
 void test_census(void);
 void test_filter(void);
+void test_filter_kernel(void);
 
 #endif
