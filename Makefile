@@ -56,8 +56,10 @@ $(BUILD)/tests/sample: tests/progs/sample.c | $(BUILD)/tests
 $(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
 	$(CC) -m32 -static -O2 -Wall -pthread $< -o $@
 
-$(BUILD)/tests/unit: tests/unit/test_unit.c $(USER_OBJS) | $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
+# one file per area, tests/unit/main.c runs them all; compiled as one command (a few seconds)
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+$(BUILD)/tests/unit: $(UNIT_SRCS) $(wildcard tests/unit/*.h) $(USER_OBJS) $(USER_HDRS) | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(UNIT_SRCS) $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
 
 $(BUILD)/tests/test_slots: tests/bpf/test_slots.c $(USER_OBJS) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)

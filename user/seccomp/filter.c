@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 #include <linux/seccomp.h>
 
+#include "lib/util.h"
 #include "seccomp/filter.h"
 
 int filter__export(scmp_filter_ctx ctx, struct sc_filter *f)
@@ -46,30 +48,78 @@ void filter__free(struct sc_filter *f)
 }
 
 /*
+ * Argument words a run compared with a constant, each with a value that may take the
+ * other branch: the argument vectors filter__verdict() tries next.
+ */
+struct sc_hints {
+	struct {
+		uint32_t off;	/* of the word in seccomp_data: an argument's low or high half */
+		uint32_t value;
+	} h[32];
+	size_t n;
+};
+
+/*
+ * For a comparison of A, which holds the argument word at @off masked by @mask, with
+ * @k: values of the word for which A is k, k + 1, k - 1, or has none of k's bits.
+ */
+static void hint(struct sc_hints *hints, const uint8_t *data, uint32_t off, uint32_t mask, uint32_t k)
+{
+	uint32_t w, cand[4];
+
+	memcpy(&w, data + off, 4);
+	cand[0] = k;
+	cand[1] = k + 1;
+	cand[2] = k - 1;
+	cand[3] = w & ~k;
+	for (int c = 0; c < 4; c++) {
+		uint32_t v = (w & ~mask) | (cand[c] & mask);
+		bool dup = v == w;
+
+		for (size_t j = 0; j < hints->n && !dup; j++)
+			dup = hints->h[j].off == off && hints->h[j].value == v;
+		if (!dup && hints->n < ARRAY_SIZE(hints->h)) {
+			hints->h[hints->n].off = off;
+			hints->h[hints->n++].value = v;
+		}
+	}
+}
+
+/*
  * Classic BPF over struct seccomp_data, as kernel/seccomp.c runs it: 32-bit loads
  * from the data at fixed offsets, the scratch memory, ALU, jumps, returns. Jumps only
  * go forward, so the loop ends within n steps; anything else is a kill, as the kernel
- * would refuse to load it.
+ * would refuse to load it. With @hints, note the comparisons of argument words (loaded,
+ * maybe masked with AND, then compared with a constant: the code libseccomp writes).
  */
-uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uint64_t args[6])
+static uint32_t run(const struct sc_filter *f, const struct seccomp_data *d, struct sc_hints *hints)
 {
-	struct seccomp_data d = { .nr = nr, .arch = arch };
-	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {};
-	const uint8_t *data = (const uint8_t *)&d;
+	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {}, amask = 0;
+	const uint8_t *data = (const uint8_t *)d;
+	int64_t aword = -1;	/* offset of the argument word A holds, or -1 */
 
-	memcpy(d.args, args, sizeof(d.args));
 	for (size_t pc = 0; pc < f->n; pc++) {
 		const struct sock_filter *i = &f->insns[pc];
 		uint32_t k = i->k, src;
 
+		/* for the hints: A holds an argument word (set below), maybe masked, or not */
+		if (i->code == (BPF_ALU | BPF_AND | BPF_K))
+			amask &= k;
+		else if (BPF_CLASS(i->code) == BPF_LD || BPF_CLASS(i->code) == BPF_ALU ||
+			 (BPF_CLASS(i->code) == BPF_MISC && BPF_MISCOP(i->code) != BPF_TAX))
+			aword = -1;
 		switch (BPF_CLASS(i->code)) {
 		case BPF_LD:
 			if (i->code == (BPF_LD | BPF_W | BPF_ABS)) {
-				if (k > sizeof(d) - 4 || k % 4)
+				if (k > sizeof(*d) - 4 || k % 4)
 					return SECCOMP_RET_KILL_PROCESS;
 				memcpy(&A, data + k, 4);
+				if (k >= offsetof(struct seccomp_data, args)) {
+					aword = k;
+					amask = ~0u;
+				}
 			} else if (i->code == (BPF_LD | BPF_W | BPF_LEN)) {
-				A = sizeof(d);
+				A = sizeof(*d);
 			} else if (i->code == (BPF_LD | BPF_IMM)) {
 				A = k;
 			} else if (i->code == (BPF_LD | BPF_MEM) && k < BPF_MEMWORDS) {
@@ -80,7 +130,7 @@ uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uin
 			break;
 		case BPF_LDX:
 			if (i->code == (BPF_LDX | BPF_W | BPF_LEN))
-				X = sizeof(d);
+				X = sizeof(*d);
 			else if (i->code == (BPF_LDX | BPF_IMM))
 				X = k;
 			else if (i->code == (BPF_LDX | BPF_MEM) && k < BPF_MEMWORDS)
@@ -101,13 +151,25 @@ uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uin
 			case BPF_SUB: A -= src; break;
 			case BPF_MUL: A *= src; break;
 			case BPF_DIV: if (!src) return 0; A /= src; break;
-			case BPF_MOD: if (!src) return 0; A %= src; break;
 			case BPF_AND: A &= src; break;
 			case BPF_OR: A |= src; break;
 			case BPF_XOR: A ^= src; break;
-			case BPF_LSH: A = src < 32 ? A << src : 0; break;
-			case BPF_RSH: A = src < 32 ? A >> src : 0; break;
+			/*
+			 * The kernel refuses a shift by a constant >= 32 at load; by X it
+			 * shifts by X & 31, as its eBPF interpreter and the JITs do.
+			 */
+			case BPF_LSH:
+				if (BPF_SRC(i->code) == BPF_K && k >= 32)
+					return SECCOMP_RET_KILL_PROCESS;
+				A <<= src & 31;
+				break;
+			case BPF_RSH:
+				if (BPF_SRC(i->code) == BPF_K && k >= 32)
+					return SECCOMP_RET_KILL_PROCESS;
+				A >>= src & 31;
+				break;
 			case BPF_NEG: A = -A; break;
+			/* BPF_MOD among them: classic BPF has it, seccomp_check_filter() refuses it */
 			default: return SECCOMP_RET_KILL_PROCESS;
 			}
 			break;
@@ -119,6 +181,8 @@ uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uin
 				break;
 			}
 			src = BPF_SRC(i->code) == BPF_X ? X : k;
+			if (hints && aword >= 0 && BPF_SRC(i->code) == BPF_K)
+				hint(hints, data, (uint32_t)aword, amask, k);
 			switch (BPF_OP(i->code)) {
 			case BPF_JEQ: t = A == src; break;
 			case BPF_JGT: t = A > src; break;
@@ -144,6 +208,14 @@ uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uin
 	return SECCOMP_RET_KILL_PROCESS;	/* fell off the end: the kernel refuses such filters */
 }
 
+uint32_t filter__run(const struct sc_filter *f, uint32_t arch, int nr, const uint64_t args[6])
+{
+	struct seccomp_data d = { .nr = nr, .arch = arch };
+
+	memcpy(d.args, args, sizeof(d.args));
+	return run(f, &d, NULL);
+}
+
 bool ret_allows(uint32_t ret)
 {
 	uint32_t act = ret & SECCOMP_RET_ACTION_FULL;
@@ -151,30 +223,49 @@ bool ret_allows(uint32_t ret)
 	return act == SECCOMP_RET_ALLOW || act == SECCOMP_RET_LOG;
 }
 
+/* Argument vectors filter__verdict() tries at most for one syscall */
+#define SC_VERDICT_PROBES 128
+
 struct sc_verdict filter__verdict(const struct sc_filter *f, uint32_t arch, int nr)
 {
+	struct seccomp_data q[SC_VERDICT_PROBES] = {};
 	struct sc_verdict v = { .kind = SC_V_DENY };
-	uint64_t args[6] = {};
-	bool any_allow, any_deny;
-	uint32_t r;
+	bool any_allow = false, any_deny = false;
+	size_t n = 0;
 
-	v.ret = filter__run(f, arch, nr, args);
-	any_allow = ret_allows(v.ret);
-	any_deny = !any_allow;
-	/* a few argument vectors: enough to see a condition on any argument */
-	for (int probe = 0; probe < 2 + 6 * 3; probe++) {
-		memset(args, 0, sizeof(args));
-		if (probe == 0)
-			memset(args, 0xff, sizeof(args));
-		else if (probe == 1)
+	/* all zero (the answer reported), all ones, all 1, then each argument alone set */
+	for (int probe = 0; probe < 3 + 6 * 3; probe++, n++) {
+		q[n].nr = nr;
+		q[n].arch = arch;
+		if (probe == 1)
+			memset(q[n].args, 0xff, sizeof(q[n].args));
+		else if (probe == 2)
 			for (int a = 0; a < 6; a++)
-				args[a] = 1;
-		else
-			args[(probe - 2) / 3] = ((uint64_t[]){ 1, 0x7fffffff, ~0ULL })[(probe - 2) % 3];
-		r = filter__run(f, arch, nr, args);
-		if (r != v.ret) {
-			any_allow |= ret_allows(r);
-			any_deny |= !ret_allows(r);
+				q[n].args[a] = 1;
+		else if (probe > 2)
+			q[n].args[(probe - 3) / 3] = ((uint64_t[]){ 1, 0x7fffffff, ~0ULL })[(probe - 3) % 3];
+	}
+	/*
+	 * Then the values the filter compares arguments with: an argument allowed only
+	 * when it is 0x5401 (ioctl's TCGETS), or only with a high word of 2, is seen
+	 * conditional, not denied. Each run can lead to a comparison further on.
+	 */
+	for (size_t i = 0; i < n && !(any_allow && any_deny); i++) {
+		struct sc_hints hints = { .n = 0 };
+		uint32_t r = run(f, &q[i], &hints);
+
+		if (i == 0)
+			v.ret = r;
+		any_allow |= ret_allows(r);
+		any_deny |= !ret_allows(r);
+		for (size_t h = 0; h < hints.n && n < SC_VERDICT_PROBES; h++) {
+			bool seen = false;
+
+			q[n] = q[i];
+			memcpy((uint8_t *)&q[n] + hints.h[h].off, &hints.h[h].value, 4);
+			for (size_t j = 0; j < n && !seen; j++)
+				seen = !memcmp(&q[j], &q[n], sizeof(q[n]));
+			n += !seen;
 		}
 	}
 	if (any_allow && any_deny)

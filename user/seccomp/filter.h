@@ -39,7 +39,9 @@ struct sc_verdict {
 
 /*
  * Verdict for @nr on @arch: the filter run with several argument vectors (all zero,
- * all ones, each argument alone set); different answers mean conditional.
+ * all ones, each argument alone set), then with the values the filter compares
+ * argument words with (so that "ioctl only with TCGETS" is seen); an allow and a deny
+ * among the answers mean conditional.
  */
 struct sc_verdict filter__verdict(const struct sc_filter *f, uint32_t arch, int nr);
 

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The census (census/census.c): folding counter deltas, counters that restart from
+ * zero, the state file round trip and the state files refused, pruning.
+ */
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "census/census.h"
+#include "lib/util.h"
+#include "test.h"
+
+/* Write @text to @path and check that census__load() refuses it with @want. */
+static void refuses(const char *name, const char *path, const char *text, int want)
+{
+	struct sc_census back;
+	int ret = sc_write_file_atomic(path, text, strlen(text));
+
+	if (!SETUP_OK(ret == 0, name, "writing %s: %s", path, strerror(-ret)))
+		return;
+	ret = census__load(&back, path);
+	ASSERT_EQ(ret, want, name);
+	if (!ret)
+		census__free(&back);
+}
+
+/* calls census__fold() added, or -1 when it failed */
+static int64_t fold_added(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now)
+{
+	uint64_t added;
+
+	return census__fold(l, cur, now, &added) ? -1 : (int64_t)added;
+}
+
+void test_census(void)
+{
+	struct sc_census c = {}, back = {};
+	struct sc_slot_counts *cur = calloc(1, sizeof(*cur));
+	char path[] = "/tmp/syscensus-unit-state.XXXXXX";
+	int fd = mkstemp(path), err, lerr = -1;
+	struct sc_image *img;
+	struct sc_live *l;
+	struct sc_vent *e;
+
+	if (!cur || fd < 0) {
+		SETUP_OK(false, "census_setup", "%s", !cur ? "no memory" : strerror(errno));
+		free(cur);
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return;
+	}
+	close(fd);
+	img = census__image(&c, "localhost/x:1", true);
+	image__add_container(img, "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", "n", 100);
+	l = census__add_live(&c, 42, 7, "/libpod_parent/x", img, img->ctrs[0].id);
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 5;
+	cur->n[SC_UNFILTERED][SC_ABI_NATIVE][165] = 1;	/* mount, before the filter */
+	ASSERT_EQ(fold_added(l, cur, 100), 6, "census_fold_first");
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 9;
+	ASSERT_EQ(fold_added(l, cur, 200), 4, "census_fold_delta");
+	ASSERT_EQ(fold_added(l, cur, 300), 0, "census_fold_nothing_new");
+	e = vec_get(&img->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, 0), false);
+	ASSERT_MSG(e && e->count == 9 && e->first == 100 && e->last == 200, "census_counts_and_times",
+		   "count %llu first %lld last %lld, expected 9 100 200", e ? (unsigned long long)e->count : 0ULL,
+		   e ? (long long)e->first : 0LL, e ? (long long)e->last : 0LL);
+	ASSERT_TRUE(image__confined(img), "census_confined");
+	err = census__save(&c, path, 400);
+	if (!err)
+		lerr = census__load(&back, path);
+	ASSERT_MSG(!err && !lerr && back.n_images == 1 && back.n_live == 1 && back.live[0]->slot == 7 &&
+		   back.live[0]->folded.n == 2 && back.images[0]->calls.n == 2 && back.images[0]->n_ctrs == 1 &&
+		   back.saved == 400, "census_save_load", "save %d, load %d", err, lerr);
+	/* counters that restarted from zero (recorder reloaded) add what they hold */
+	memset(cur, 0, sizeof(*cur));
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 2;
+	if (!lerr && back.n_live)
+		ASSERT_EQ(fold_added(back.live[0], cur, 500), 2, "census_fold_after_reset");
+	else
+		SETUP_OK(false, "census_fold_after_reset", "the saved state did not load back");
+	if (!lerr)
+		census__free(&back);
+	/* a state file from another version, or with a row out of range, is refused */
+	refuses("census_refuses_version", path, "{\"format\":\"syscensus-state\",\"version\":2}", -EPROTO);
+	refuses("census_refuses_bad_row", path,
+		"{\"format\":\"syscensus-state\",\"version\":1,\"images\":[{\"image\":\"a\",\"calls\":[[0,0,600,1,0,0]]}]}",
+		-EINVAL);
+	/* an unknown cgroup that made no call and is gone is forgotten; one that did is kept */
+	census__image(&c, SC_UNKNOWN_PREFIX "77", true);
+	img = census__image(&c, SC_UNKNOWN_PREFIX "78", true);
+	if (img)
+		vec_get(&img->calls, SC_KEY(0, 0, 1), true)->count = 3;
+	ASSERT_MSG(census__prune(&c) == 1 && census__image(&c, SC_UNKNOWN_PREFIX "78", false) &&
+		   !census__image(&c, SC_UNKNOWN_PREFIX "77", false), "census_prune_idle_unknown",
+		   "expected the idle unknown image 77 gone and 78 kept");
+	unlink(path);
+	census__free(&c);
+	free(cur);
+}

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* cgroup path -> container id (census/runtime.c), for every layout the agent knows. */
+#include "census/runtime.h"
+#include "lib/util.h"
+#include "test.h"
+
+void test_runtime(void)
+{
+	static const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+	static const struct {
+		const char *fmt, *runtime;
+	} cases[] = {
+		{ "/libpod_parent/libpod-%s", "podman" },
+		{ "/machine.slice/libpod-%s.scope", "podman" },
+		{ "/machine.slice/libpod-%s.scope/container", "podman" },	/* innermost match */
+		{ "/kubepods.slice/kubepods-burstable.slice/crio-%s.scope", "cri-o" },
+		{ "/kubepods/besteffort/pod1234/cri-containerd-%s.scope", "containerd" },
+		{ "/system.slice/docker-%s.scope", "docker" },
+		{ "/docker/%s", "cgroupfs" },
+		{ "/kubepods/burstable/podabc/%s", "cgroupfs" },
+		{ "/machine.slice/libpod-conmon-%s.scope", NULL },
+		{ "/system.slice/crio-conmon-%s.scope", NULL },
+		{ "/user.slice/user-1000.slice/session-2.scope", NULL },
+		{ "/libpod_parent/libpod-%s.scopex", NULL },
+		{ "/docker/%s0", NULL },			/* 65 hex digits */
+		{ "/", NULL },
+		{ "", NULL },
+	};
+	char path[256], got[SC_CTR_ID_LEN + 1] = "", name[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		const char *rt;
+
+		snprintf(path, sizeof(path), cases[i].fmt, id);
+		rt = runtime__container_id(path, got);
+		snprintf(name, sizeof(name), "container_id_%zu", i);
+		if (cases[i].runtime)
+			ASSERT_MSG(rt && !strcmp(rt, cases[i].runtime) && !strcmp(got, id), name,
+				   "%s: got %s %s, expected %s", path, rt ? rt : "no id", rt ? got : "", cases[i].runtime);
+		else
+			ASSERT_MSG(!rt, name, "%s: unexpected %s", path, rt);
+	}
+	/* the nested form: the innermost container id wins */
+	snprintf(path, sizeof(path), "/docker/%s/libpod-%.63s1", id, id);
+	ASSERT_MSG(runtime__container_id(path, got) && got[63] == '1', "container_id_innermost", "%s: got %s", path, got);
+}
