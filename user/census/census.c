@@ -385,7 +385,7 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	image__tally(img, t);
 	*note = confined ? "calls made under the runtime's seccomp filter (the runtime's own setup excluded)"
 			 : "never seen under a seccomp filter: every call, the runtime's setup included";
-	doc = observed__profile(t, &un, &n_un);
+	doc = generate__profile(t, &un, &n_un);
 	free(t);
 	free(un);	/* unnamed numbers cannot be written; status lists them */
 	if (!doc)

@@ -63,7 +63,7 @@ static int write_outputs(const struct sc_recording *r, const char *output, const
 {
 	struct sc_unnamed *un = NULL;
 	size_t n_un = 0;
-	cJSON *doc = observed__profile(&r->tally, &un, &n_un), *rep, *cmdv;
+	cJSON *doc = generate__profile(&r->tally, &un, &n_un), *rep, *cmdv;
 
 	if (!doc) {
 		sc_err("out of memory");
@@ -75,7 +75,7 @@ static int write_outputs(const struct sc_recording *r, const char *output, const
 		return -EIO;
 	if (!report)
 		return 0;
-	rep = observed__report(&r->tally);
+	rep = generate__report(&r->tally);
 	cmdv = rep ? cJSON_CreateStringArray((const char *const *)cmd, n_cmd) : NULL;
 	if (!cmdv || !cJSON_AddItemToObject(rep, "command", cmdv)) {
 		cJSON_Delete(cmdv);
@@ -142,7 +142,7 @@ int cmd_record(int argc, char **argv)
 		free(r);
 		return SC_EXIT_FAIL;
 	}
-	observed__totals(&r->tally, &distinct, &calls);
+	generate__totals(&r->tally, &distinct, &calls);
 	sc_info("recorded %llu calls of %u distinct syscalls from %s%s%s", (unsigned long long)calls, distinct,
 		argv[optind], strcmp(output, "-") ? "; profile written to " : "", strcmp(output, "-") ? output : "");
 	ret = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : WIFSIGNALED(r->status) ? 128 + WTERMSIG(r->status)

@@ -28,7 +28,7 @@ static bool abi_seen(const struct sc_tally *t, int abi)
 	return false;
 }
 
-void observed__totals(const struct sc_tally *t, unsigned *distinct, uint64_t *calls)
+void generate__totals(const struct sc_tally *t, unsigned *distinct, uint64_t *calls)
 {
 	*distinct = 0;
 	*calls = 0;
@@ -90,7 +90,7 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 	return names;
 }
 
-cJSON *observed__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un)
+cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un)
 {
 	cJSON *doc = cJSON_CreateObject(), *arches, *rules, *rule, *names;
 	const char **list = NULL;
@@ -134,7 +134,7 @@ fail:
 	return NULL;
 }
 
-cJSON *observed__report(const struct sc_tally *t)
+cJSON *generate__report(const struct sc_tally *t)
 {
 	cJSON *doc = cJSON_CreateObject(), *abis, *always;
 	unsigned distinct;
@@ -142,7 +142,7 @@ cJSON *observed__report(const struct sc_tally *t)
 
 	if (!doc)
 		return NULL;
-	observed__totals(t, &distinct, &calls);
+	generate__totals(t, &distinct, &calls);
 	cJSON_AddItemToObject(doc, "calls", json_u64_node(calls));
 	cJSON_AddItemToObject(doc, "distinct", json_u64_node(distinct));
 	abis = cJSON_AddObjectToObject(doc, "abis");

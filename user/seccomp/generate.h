@@ -31,12 +31,12 @@ struct sc_unnamed {
  * deterministic content. Unnamed numbers cannot be written in the format: they are
  * returned in @un (malloc'd, @n_un entries) for the caller to report.
  */
-cJSON *observed__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un);
+cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un);
 
 /* Counts per ABI and syscall, the unnamed numbers, what was added and why. */
-cJSON *observed__report(const struct sc_tally *t);
+cJSON *generate__report(const struct sc_tally *t);
 
 /* Number of distinct (ABI, syscall) pairs observed and total calls. */
-void observed__totals(const struct sc_tally *t, unsigned *distinct, uint64_t *calls);
+void generate__totals(const struct sc_tally *t, unsigned *distinct, uint64_t *calls);
 
 #endif
