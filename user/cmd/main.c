@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* syscensus: seccomp profiles from what programs and containers really do. */
+/*
+ * cmd/: one file per command, each glue: parse the options, call the stage that does
+ * the work, print, return the exit status. This file dispatches; cmd/ may call every
+ * stage.
+ */
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>

@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * lib/: what every stage uses and nothing below it: messages, whole files read and
+ * written atomically (temp file, fsync, rename), growable arrays and string buffers,
+ * number parsing, time formatting, mkdir -p, tree removal, signals; json.c the JSON
+ * layer that keeps numbers exact; paths.h the default paths. lib/ calls only libc
+ * and cJSON.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * record/: the kernel side seen from userspace, and the only folder that includes the
+ * generated skeletons. This file loads (or adopts a pinned instance of) the recorder,
+ * attaches it, claims and releases cgroup slots, reads their counters, receives cgroup
+ * events and denials; refprog.c loads the benchmark's reference programs; cgroup.c
+ * finds, walks and waits on cgroups; session.c runs one command under the recorder
+ * (`syscensus record`). record/ may call lib/ only.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>

@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Docker/OCI seccomp profiles: parse, validate, evaluate includes/excludes, compile.
+ * Docker/OCI seccomp profiles: parse, validate, evaluate includes/excludes.
  *
  * Semantics follow what users get from `docker run --security-opt seccomp=FILE` and
  * podman: moby's setupSeccomp() selects rules (archMap, includes/excludes by Go arch,
  * capabilities, minKernel) and runc's InitSeccomp() turns them into libseccomp rules
  * (native architecture always present, rules equal to the default action skipped,
  * several conditions on one argument split into separate, OR-ed rules).
+ *
+ * seccomp/: everything that speaks profiles and filters: syscall names (syscalls.c),
+ * parsing (this file), the evaluation context (context.c), compiling (compile.c), the
+ * classic-BPF interpreter that answers as the kernel would (filter.c), generating a
+ * profile from observed counts (generate.c) and file names for images (filename.c).
+ * seccomp/ may call record/ (the counts' types) and lib/.
  */
 #include <errno.h>
 #include <inttypes.h>
