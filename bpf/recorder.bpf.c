@@ -39,6 +39,12 @@ const volatile __u32 slot_mask = 0;
  */
 const volatile __u64 watch_root = 0;
 const volatile __u32 watch_root_level = 0;
+/*
+ * Agent: only cgroups that can hold a container take a slot: those named like a
+ * container's (runtime__container_id() in userspace reads the same names) and those
+ * below one. System slices, pod-level cgroups and conmon scopes do not.
+ */
+const volatile __u32 claim_containers = 0;
 
 /* Bumped by every change to the table (here and from userspace through mmap). */
 __u64 sc_epoch = 0;
@@ -103,16 +109,84 @@ static __always_inline __u32 sc_find(__u64 cgid)
 	return SC_SLOT_NONE;
 }
 
-static __always_inline void sc_bump(__u32 slot, __u32 row, long nr)
+/*
+ * First time cgroup @ent makes @key: mark it seen (the set stays exact whatever
+ * follows) and claim an entry of its key table for it. Returns the counter index, or
+ * SC_SLOT_KEYS (the "uncounted" bucket) when the probe sequence has no room. Another
+ * CPU may claim the same key at the same time: compare-and-swap, and whoever loses
+ * finds the winner's entry.
+ */
+static __noinline __u32 sc_claim_key(struct sc_cgroup_ent *ent, __u32 key)
 {
-	struct sc_counts *c = bpf_map_lookup_elem(&sc_counts, &slot);
-	__u32 idx = sc_index(row, nr);
+	__u32 h = sc_key_home(key), j, p, i, cur, want = key + 1, w = (key / 64) & (SC_NKEYS / 64 - 1);
+	__u64 bit = 1ULL << (key % 64), old, nv;
+	__u64 *pairs;
 
-	/* bound for the verifier; always true */
-	if (c && idx < SC_PHASES * SC_NR_ABIS * SC_NR_PER_ABI)
-		((__u64 *)c->n)[idx]++;
+	if (!ent)
+		return SC_SLOT_KEYS;
+	if (!(ent->seen[w] & bit))
+		__sync_fetch_and_or(&ent->seen[w], bit);
+	/*
+	 * Compare-and-swap works on 64 bits here (32-bit atomics need a newer instruction
+	 * set than the programs are built for): on the aligned pair of entries that holds
+	 * keys[j] (little-endian: the even one is the low half), retried while only the
+	 * other half of the pair changes.
+	 */
+	pairs = (__u64 *)ent->keys;
+	for (i = 0; i < SC_KEY_PROBES; i++) {
+		/* a division: this is the slow path, and its range is plain to the verifier */
+		j = (h + i) % SC_SLOT_KEYS;
+		p = j / 2;
+		barrier_var(p);
+		if (p >= SC_SLOT_KEYS / 2)
+			break;
+		for (int attempt = 0; attempt < 4; attempt++) {
+			old = *(volatile __u64 *)&pairs[p];
+			cur = j & 1 ? (__u32)(old >> 32) : (__u32)old;
+			if (cur == want)
+				return j;
+			if (cur)
+				break;	/* another key's: probe on */
+			nv = j & 1 ? (old & 0xffffffffULL) | ((__u64)want << 32) : (old & ~0xffffffffULL) | want;
+			if (__sync_val_compare_and_swap(&pairs[p], old, nv) == old)
+				return j;
+		}
+	}
+	return SC_SLOT_KEYS;
 }
 
+/* One call of @key by the cgroup in @slot: its counter on this CPU, +1. */
+static __always_inline void sc_bump(__u32 slot, __u32 key)
+{
+	struct sc_cgroup_ent *ent = bpf_map_lookup_elem(&sc_cgroups, &slot);
+	struct sc_counts *c;
+	__u32 h = sc_key_home(key), j = SC_SLOT_KEYS, i, k;
+
+	if (!ent)
+		return;
+	/* a hit is one load and a compare: the home entry, which is the key's own */
+#pragma unroll
+	for (i = 0; i < SC_KEY_PROBES; i++) {
+		__u32 e = h + i < SC_SLOT_KEYS ? h + i : h + i - SC_SLOT_KEYS;
+
+		if (e >= SC_SLOT_KEYS)
+			break;
+		k = ent->keys[e];
+		if (k == key + 1) {
+			j = e;
+			break;
+		}
+		if (!k || i == SC_KEY_PROBES - 1) {
+			j = sc_claim_key(ent, key);
+			break;
+		}
+	}
+	c = bpf_map_lookup_elem(&sc_counts, &slot);
+	/* the compiler knows j <= SC_SLOT_KEYS; the verifier must see the check */
+	barrier_var(j);
+	if (c && j <= SC_SLOT_KEYS)
+		c->n[j]++;
+}
 
 /*
  * Slot of the calling task's cgroup, through the per-CPU memo @c: a hit is three
@@ -155,7 +229,7 @@ int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 		return 0;
 	slot = SC_MEMO_SLOT(c, t, SC_DIRECT);
 	if (slot != SC_SLOT_NONE)
-		sc_bump(slot, SC_ROW(t, SC_DIRECT), nr);
+		sc_bump(slot, sc_key(SC_ROW(t, SC_DIRECT), nr));
 	return 0;
 }
 
@@ -178,7 +252,7 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 		return 0;
 	slot = SC_MEMO_SLOT(c, t, BPF_CORE_READ);
 	if (slot != SC_SLOT_NONE)
-		sc_bump(slot, SC_ROW(t, BPF_CORE_READ), nr);
+		sc_bump(slot, sc_key(SC_ROW(t, BPF_CORE_READ), nr));
 	return 0;
 }
 
@@ -240,24 +314,98 @@ static __always_inline void sc_emit(__u32 kind, __u64 cgid, __u32 slot, __u32 le
 	bpf_ringbuf_submit(e, 0);
 }
 
+/* A cgroup directory name read for the container test: the longest prefix, 64 hex digits, ".scope". */
+#define SC_NAME_BUF	96
+
+/* Whether @b holds 64 lower-case hex digits at @off, then "" or ".scope". */
+static __always_inline bool sc_id_at(const char *b, __u32 off)
+{
+	const char *s;
+	int i;
+
+	if (off > SC_NAME_BUF - 72)
+		return false;
+	for (i = 0; i < 64; i++) {
+		char ch = b[off + i];
+
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+			return false;
+	}
+	s = b + off + 64;
+	return !s[0] || (s[0] == '.' && s[1] == 's' && s[2] == 'c' && s[3] == 'o' && s[4] == 'p' && s[5] == 'e' &&
+			 !s[6]);
+}
+
+static __always_inline bool sc_prefix(const char *b, const char *p, __u32 n)
+{
+	for (__u32 i = 0; i < n && i < SC_NAME_BUF; i++)
+		if (b[i] != p[i])
+			return false;
+	return true;
+}
+
+/*
+ * The layouts of runtime__container_id(): <id>, libpod-<id>, docker-<id>, crio-<id>,
+ * cri-containerd-<id>, each optionally .scope. A conmon scope (libpod-conmon-<id>) is
+ * not one: "conmon-" is not hex.
+ */
+static __always_inline bool sc_container_name(struct kernfs_node *kn)
+{
+	char b[SC_NAME_BUF] = {};
+
+	if (bpf_probe_read_kernel_str(b, sizeof(b), BPF_CORE_READ(kn, name)) < 0)
+		return false;
+	return sc_id_at(b, 0) || (sc_prefix(b, "libpod-", 7) && sc_id_at(b, 7)) ||
+	       (sc_prefix(b, "docker-", 7) && sc_id_at(b, 7)) || (sc_prefix(b, "crio-", 5) && sc_id_at(b, 5)) ||
+	       (sc_prefix(b, "cri-containerd-", 15) && sc_id_at(b, 15));
+}
+
+/* Levels above a new cgroup looked at for a container's (systemd inside a container nests). */
+#define SC_CONTAINER_DEPTH 8
+
+static __always_inline struct cgroup *sc_parent(struct cgroup *c)
+{
+	/* cgroup_parent(): the parent's css is its "self" member */
+	struct cgroup_subsys_state *parent = BPF_CORE_READ(c, self.parent);
+
+	return parent ? (struct cgroup *)((void *)parent - bpf_core_field_offset(struct cgroup, self)) : NULL;
+}
+
+/* Whether @cgrp or one of its parents is a container's cgroup (claim_containers). */
+static __always_inline bool sc_in_container(struct cgroup *cgrp)
+{
+	struct cgroup *c = cgrp;
+	int i;
+
+	for (i = 0; i < SC_CONTAINER_DEPTH && c && BPF_CORE_READ(c, level) > 0; i++) {
+		if (sc_container_name(BPF_CORE_READ(c, kn)))
+			return true;
+		c = sc_parent(c);
+	}
+	return false;
+}
+
 /* Descendants deeper than this below watch_root are not followed. */
 #define SC_WATCH_DEPTH 32
 
 /* Whether @cgrp is below watch_root; CO-RE reads: cgroup creation is not a hot path. */
+/*
+ * Whether the mkdir/rmdir programs look at @cgrp: below watch_root (record), or in a
+ * container (agent). CO-RE reads: cgroup creation is not a hot path.
+ */
 static __always_inline bool sc_watched(struct cgroup *cgrp)
 {
-	struct cgroup_subsys_state *parent;
 	struct cgroup *c = cgrp;
 	int i;
 
+	if (claim_containers && !sc_in_container(cgrp))
+		return false;
 	if (!watch_root)
 		return true;
 	for (i = 0; i < SC_WATCH_DEPTH && c; i++) {
 		if (BPF_CORE_READ(c, level) <= (int)watch_root_level)
 			return BPF_CORE_READ(c, level) == (int)watch_root_level && BPF_CORE_READ(c, kn, id) == watch_root;
-		/* cgroup_parent(): the parent's css is its "self" member */
-		parent = BPF_CORE_READ(c, self.parent);
-		c = parent ? (struct cgroup *)((void *)parent - bpf_core_field_offset(struct cgroup, self)) : NULL;
+		c = sc_parent(c);
 	}
 	return false;
 }

@@ -63,8 +63,8 @@ static __always_inline long sc_syscall_nr(struct pt_regs *regs)
 #error "syscensus: no syscall ABI detection for this architecture (see task.bpf.h): only x86 is supported"
 #endif
 
-/* Index of (row, nr) in struct sc_counts seen as a flat array; nr >= 0 */
-static __always_inline __u32 sc_index(__u32 row, long nr)
+/* The key of (row, nr), nr >= 0; a number past the table goes to the row's overflow number. */
+static __always_inline __u32 sc_key(__u32 row, long nr)
 {
 	return (nr < SC_NR_OVERFLOW ? (__u32)nr : SC_NR_OVERFLOW) + row * SC_NR_PER_ABI;
 }

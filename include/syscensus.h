@@ -57,22 +57,77 @@ _Static_assert(SC_NR_OVERFLOW <= 0xffff, "struct sc_deny_key.nr is 16 bits");
 #define SC_SLOT_NONE	(~0U)		/* "no slot" in the per-CPU cache and in events */
 
 /*
- * One entry of the cgroup table (BPF_MAP_TYPE_ARRAY, power-of-two size).
- * The index of the entry is the slot; the same index selects the counter block.
+ * What is counted: a key per (seccomp phase, ABI, number), key = row * SC_NR_PER_ABI +
+ * nr with row = phase * SC_NR_ABIS + abi (2,048 keys).
+ */
+#define SC_ROWS		(SC_PHASES * SC_NR_ABIS)
+#define SC_NKEYS	(SC_ROWS * SC_NR_PER_ABI)
+
+/*
+ * Keys of one cgroup counted one by one. A container makes 40 to 150 distinct
+ * (phase, ABI, syscall) keys (the runtime's setup before its filter included); a key
+ * that finds its cgroup's table full is still recorded as seen (the set stays exact)
+ * and its calls go to the cgroup's "uncounted" bucket (the total stays exact). 120
+ * keeps a cgroup's per-CPU counters at 488 bytes, 61 KiB on a 128-CPU node.
+ */
+#define SC_SLOT_KEYS	120
+/* Entries of a cgroup's key table probed before a key is taken as not there. */
+#define SC_KEY_PROBES	8
+
+/*
+ * One entry of the cgroup table (BPF_MAP_TYPE_ARRAY, power-of-two size, mmapped by
+ * userspace): everything of a tracked cgroup that does not depend on the CPU count,
+ * 744 bytes. The index of the entry is the slot; the same index selects the counter
+ * block. Written on the hot path only the first time a cgroup makes a key: then the
+ * bit of @seen is set and the key claimed in @keys (compare-and-swap), so the line is
+ * read-mostly and shared by the CPUs without bouncing. Userspace zeroes an entry
+ * (after an RCU grace period) before it is free again.
  */
 struct sc_cgroup_ent {
-	__u64 cgid;	/* cgroup v2 id (kernfs node id), SC_SLOT_EMPTY or SC_SLOT_DEAD */
+	__u64 cgid;	/* cgroup v2 id (kernfs node id), SC_SLOT_EMPTY, _DEAD or _BUSY */
+	/* key + 1 counted in counter i, 0: free; open addressing from sc_key_home() */
+	__u32 keys[SC_SLOT_KEYS];
+	__u64 seen[SC_NKEYS / 64];	/* every key the cgroup made, counted or not */
 };
 
 /*
  * Counters of one tracked cgroup on one CPU (BPF_MAP_TYPE_PERCPU_ARRAY value, indexed
- * by slot). 64 bits: counters only ever grow while a slot is live, so userspace can
- * fold "now minus what it already folded" across reads and restarts without ever
- * resetting a per-CPU counter (which cannot be done atomically) or caring about wrap.
- * A slot that is free has all-zero counters: userspace zeroes them before freeing it.
+ * by slot): n[i] counts the key in keys[i]; n[SC_SLOT_KEYS] the calls of keys that
+ * found no room. 32 bits and never reset while the slot is live: userspace sums them
+ * over the CPUs modulo 2^32, which is the total modulo 2^32 whatever each CPU's
+ * counter wrapped, and folds the difference with what it folded before (exact while a
+ * cgroup makes fewer than 2^32 calls of one key between two reads; the agent reads
+ * often enough, see agent.c). No per-CPU counter is ever written by userspace except
+ * to zero a slot that no program can reach.
  */
 struct sc_counts {
-	__u64 n[SC_PHASES][SC_NR_ABIS][SC_NR_PER_ABI];
+	__u32 n[SC_SLOT_KEYS + 1];
+	__u32 pad;	/* to 8 bytes: what the kernel allocates per CPU anyway */
+};
+
+_Static_assert(sizeof(struct sc_counts) % 8 == 0, "per-CPU values are allocated in 8-byte units");
+_Static_assert(sizeof(struct sc_cgroup_ent) <= 1024, "a cgroup's CPU-independent state stays under 1 KiB");
+/* keys are claimed two at a time, by a 64-bit compare-and-swap on an aligned pair */
+_Static_assert(SC_SLOT_KEYS % 2 == 0 && __builtin_offsetof(struct sc_cgroup_ent, keys) % 8 == 0,
+	       "the key table is made of aligned pairs");
+
+/*
+ * Home of @key in a cgroup's key table: multiplicative hash scaled to SC_SLOT_KEYS
+ * ("fastrange": no division on the hot path). Both sides must agree on this.
+ */
+static inline __u32 sc_key_home(__u32 key)
+{
+	return (__u32)(((__u64)(__u32)(key * 0x9E3779B1U) * SC_SLOT_KEYS) >> 32);
+}
+
+/*
+ * Benchmark references only (bpf/reference.bpf.c), never used to record: every key
+ * with its own 64-bit counter, 16 KiB per cgroup. The previous design kept one of
+ * these per tracked cgroup and CPU (2 MiB per cgroup on a 128-CPU node); the
+ * cgroup-storage design keeps one per cgroup, shared by the CPUs.
+ */
+struct sc_dense_counts {
+	__u64 n[SC_NKEYS];
 };
 
 /*
@@ -93,8 +148,9 @@ struct sc_cache {
 };
 
 /*
- * A syscall the seccomp filter refused (fexit of __seccomp_filter) or killed the task
- * for (sched_process_exit of a task whose seccomp mode is "dead"). Key of a HASH map
+ * A syscall the seccomp filter refused (a failed sys_exit of a confined task for a call
+ * the filter does not always allow) or killed the task for (sched_process_exit of a
+ * task whose seccomp mode is "dead"). Key of a HASH map
  * whose value is a __u64 count; entries exist only for refused calls, so the map is
  * written on the denial path only. Userspace reads and deletes them atomically.
  */
@@ -105,7 +161,11 @@ struct sc_deny_key {
 	__u32 ret;	/* the filter's answer: SECCOMP_RET_ERRNO | errno, TRAP, KILL_PROCESS */
 };
 
-/* Events from the cgroup_mkdir/cgroup_rmdir programs to the agent (ring buffer). */
+/*
+ * Events from the cgroup_mkdir/cgroup_rmdir programs to the agent (ring buffer), for
+ * the cgroups the programs claim a slot for (the agent: those named like a container's;
+ * record: every one below its own).
+ */
 #define SC_EV_MKDIR	1	/* a cgroup v2 appeared; slot is where it is counted */
 #define SC_EV_RMDIR	2	/* a cgroup v2 was removed: read its counters, free the slot */
 #define SC_EV_PATH_MAX	448

@@ -291,7 +291,8 @@ t_agent_capacity() {
 	mkdir -p "$CGT"
 	agent_start "$S" --interval 1 --capacity 8 --docker-root "$T/docker2" ||
 		{ fail agent_capacity_start "$(tail -5 "$S.log")"; PIN=$pin_saved; return; }
-	for i in $(seq 12); do mkdir -p "$CGT/filler$i"; done
+	# fillers named like containers (no runtime knows them): only such cgroups take a slot
+	for i in $(seq 12); do mkdir -p "$CGT/docker-$(printf %064x $((0xf1110 + i))).scope"; done
 	id=$(printf '%064x' 0xf0f0)
 	mkdir -p "$T/docker2/containers/$id"
 	echo '{"Image":"sha256:'"$(printf 'ef%.0s' $(seq 32))"'","Config":{"Image":"late/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"

@@ -44,6 +44,7 @@ struct agent {
 	struct sc_slot_counts *buf;
 	uint64_t events_lost_seen;
 	unsigned ticks;		/* every FULL_WALK_EVERY-th one walks the whole hierarchy */
+	unsigned containers_at_start;	/* what the default capacity was sized from */
 	bool save_soon;		/* something new was attributed: save within a second */
 	int lock_fd;
 };
@@ -246,7 +247,10 @@ static void on_cgroup(void *ctx, const char *abs, const char *rel)
 	uint32_t slot;
 	int err;
 
-	if (cgroup__id(abs, &cgid))
+	char id[SC_CTR_ID_LEN + 1];
+
+	/* as the mkdir program: only cgroups that can hold a container take a slot */
+	if (!runtime__container_id(rel, id) || cgroup__id(abs, &cgid))
 		return;
 	l = census__live(&a->c, cgid);
 	if (!l) {
@@ -359,6 +363,17 @@ static int save(struct agent *a)
 	return err;
 }
 
+/* Every live cgroup's counters read and folded (also between ticks: see loop()). */
+static void fold_live(struct agent *a)
+{
+	for (size_t i = 0; i < a->c.n_live; i++) {
+		struct sc_live *l = a->c.live[i];
+
+		if (recorder__read(a->rec, l->slot, a->buf) == 0)
+			fold(l, a->buf);
+	}
+}
+
 static void tick(struct agent *a)
 {
 	struct sc_recorder_stats st;
@@ -372,13 +387,9 @@ static void tick(struct agent *a)
 		reconcile(a);
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
-	for (size_t i = 0; i < a->c.n_live; i++) {
-		struct sc_live *l = a->c.live[i];
-
-		retry_attribution(a, l);
-		if (recorder__read(a->rec, l->slot, a->buf) == 0)
-			fold(l, a->buf);
-	}
+	for (size_t i = 0; i < a->c.n_live; i++)
+		retry_attribution(a, a->c.live[i]);
+	fold_live(a);
 	census__prune(&a->c);
 	write_profiles(a);
 	save(a);
@@ -469,6 +480,27 @@ static int open_state(struct agent *a, const struct sc_agent_opts *o)
 	return census__load(&a->c, a->state_path);	/* a bad file is said and left as it is */
 }
 
+static void count_container(void *ctx, const char *abs, const char *rel)
+{
+	char id[SC_CTR_ID_LEN + 1];
+
+	*(unsigned *)ctx += runtime__container_id(rel, id) != NULL;
+}
+
+/*
+ * The default capacity, from what the host runs: four times the container cgroups
+ * there are now (containers come and go, and a rolling update runs two of each for a
+ * while), at least SC_AGENT_MIN_CAPACITY. A pinned recorder keeps the size it has.
+ */
+static unsigned host_capacity(struct agent *a)
+{
+	unsigned n = 0;
+
+	cgroup__walk(a->mnt, WALK_MAX_CGROUPS, count_container, &n);
+	a->containers_at_start = n;
+	return n * 4 > SC_AGENT_MIN_CAPACITY ? n * 4 : SC_AGENT_MIN_CAPACITY;
+}
+
 /* The recorder, loaded or adopted, and the census in step with it. 0 or -errno (said). */
 static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 {
@@ -481,7 +513,10 @@ static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 		       "(pure v2, or hybrid with /sys/fs/cgroup/unified)", strerror(-err));
 		return err;
 	}
+	if (!ro.capacity)
+		ro.capacity = host_capacity(a);
 	ro.watch_cgroups = true;
+	ro.containers_only = true;
 	a->rec = recorder__open(&ro);
 	if (!a->rec)
 		return -errno;
@@ -518,18 +553,43 @@ static bool due(const struct timespec *now, const struct timespec *next)
 }
 
 /* Events and ticks until a signal. 0, or -errno when events cannot be read. */
+static void later(struct timespec *t, unsigned s, const struct timespec *now)
+{
+	t->tv_sec += s;
+	if (t->tv_sec < now->tv_sec)
+		*t = *now;	/* the work took longer than the interval */
+}
+
+static long ms_until(const struct timespec *t, const struct timespec *now)
+{
+	return (t->tv_sec - now->tv_sec) * 1000 + (t->tv_nsec - now->tv_nsec) / 1000000;
+}
+
+/*
+ * Events and ticks until a signal. Between ticks the counters are also read as often
+ * as their 32-bit width needs (sc_read_interval_max(): every 10 s at most on a few
+ * CPUs, every 1.7 s on 128), so that a long --interval loses nothing to wrap.
+ * 0, or -errno when events cannot be read.
+ */
 static int loop(struct agent *a, unsigned interval)
 {
-	struct timespec next, ts;
+	unsigned read_every = sc_read_interval_max(recorder__ncpus(a->rec));
+	struct timespec next, next_read, ts;
 	int err;
 
+	if (read_every > interval)
+		read_every = interval;
 	clock_gettime(CLOCK_MONOTONIC, &next);
+	next_read = next;
 	next.tv_sec += interval;
+	next_read.tv_sec += read_every;
 	while (!stop_signal) {
 		long wait_ms;
 
 		clock_gettime(CLOCK_MONOTONIC, &ts);
-		wait_ms = (next.tv_sec - ts.tv_sec) * 1000 + (next.tv_nsec - ts.tv_nsec) / 1000000;
+		wait_ms = ms_until(&next, &ts);
+		if (ms_until(&next_read, &ts) < wait_ms)
+			wait_ms = ms_until(&next_read, &ts);
 		if (a->save_soon && wait_ms > 1000)
 			wait_ms = 1000;
 		if (wait_ms > 0) {
@@ -542,9 +602,12 @@ static int loop(struct agent *a, unsigned interval)
 		}
 		if (due(&ts, &next)) {
 			tick(a);
-			next.tv_sec += interval;
-			if (next.tv_sec < ts.tv_sec)
-				next = ts;	/* a tick took longer than the interval */
+			later(&next, interval, &ts);
+			next_read = ts;
+			later(&next_read, read_every, &ts);
+		} else if (due(&ts, &next_read)) {
+			fold_live(a);
+			later(&next_read, read_every, &ts);
 		} else if (a->save_soon) {
 			/* a new container: its attribution must survive a SIGKILL */
 			write_profiles(a);
@@ -558,6 +621,7 @@ int agent__run(const struct sc_agent_opts *o)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 }, pipe[] = { SIGPIPE, 0 };
 	struct agent a = { .roots = &o->roots, .lock_fd = -1 };
+	struct sc_map_mem mem[SC_RECORDER_MAPS];
 	int ret = SC_EXIT_FAIL;
 
 	if (open_state(&a, o))
@@ -573,11 +637,12 @@ int agent__run(const struct sc_agent_opts *o)
 	}
 	if (open_recorder(&a, o))
 		goto out;
-	sc_info("agent %s (%s%s, %u cgroup slots, %.1f MiB of BPF counters), %zu cgroups tracked, %zu images; "
+	sc_info("agent %s (%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
 		"profiles in %s, every %us",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
 		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
-		recorder__counter_bytes(a.rec) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
+		o->rec.capacity || recorder__adopted(a.rec) ? "" : " for the containers running now",
+		recorder__memory(a.rec, mem) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
 		o->interval);
 	loop(&a, o->interval);
 	/* a signal or an error: everything counted so far goes to disk */

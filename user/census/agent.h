@@ -11,13 +11,13 @@
 #include "record/recorder.h"
 
 #define SC_AGENT_INTERVAL	10	/* seconds between folds, by default */
-#define SC_AGENT_CAPACITY	1024	/* cgroups tracked at once, by default */
+#define SC_AGENT_MIN_CAPACITY	256	/* cgroups tracked at once, at least, when sized from the host */
 
 struct sc_agent_opts {
 	const char *state_dir;		/* state file and lock */
 	const char *profiles_dir;	/* NULL: STATE-DIR/profiles */
 	unsigned interval;
-	struct sc_recorder_opts rec;	/* watch_cgroups is set by the agent */
+	struct sc_recorder_opts rec;	/* capacity 0: sized from the host; watch_cgroups set by the agent */
 	struct sc_runtime_roots roots;
 };
 

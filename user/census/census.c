@@ -191,6 +191,8 @@ int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_im
 		if (!image__add_denial(to, d->abi, d->nr, d->ret, d->count, d->last))
 			return -ENOMEM;
 	}
+	to->uncounted += from->uncounted;
+	to->untabled_keys += from->untabled_keys;
 	if (from->first && (!to->first || from->first < to->first))
 		to->first = from->first;
 	if (from->last > to->last)
@@ -293,7 +295,7 @@ void census__drop_live(struct sc_census *c, struct sc_live *l)
 	}
 }
 
-/* Add @d calls of @key to @l's image (and to what was folded, now at @v). 0 or -ENOMEM. */
+/* What @cur says of @key beyond what was folded, added to @l's image. 0 or -ENOMEM. */
 static int fold_one(struct sc_live *l, uint16_t key, uint64_t v, int64_t now, uint64_t *added)
 {
 	struct sc_vent *f = vec_get(&l->folded, key, true), *e;
@@ -301,8 +303,7 @@ static int fold_one(struct sc_live *l, uint16_t key, uint64_t v, int64_t now, ui
 
 	if (!f)
 		return -ENOMEM;
-	/* below what was folded: the counters restarted from zero */
-	d = v >= f->count ? v - f->count : v;
+	d = sc_counter_delta(v, f->count);
 	if (!d)
 		return 0;
 	e = vec_get(&l->img->calls, key, true);
@@ -312,9 +313,36 @@ static int fold_one(struct sc_live *l, uint16_t key, uint64_t v, int64_t now, ui
 		e->first = now;
 	e->count += d;
 	e->last = now;
-	f->count = v;
+	f->count += d;
 	*added += d;
 	return 0;
+}
+
+/*
+ * A key that ran without a counter of its own (its cgroup's key table was full): it is
+ * in the image's set with a count of at least one; its calls are in the image's
+ * uncounted total.
+ */
+static int fold_untabled(struct sc_live *l, uint16_t key, int64_t now)
+{
+	struct sc_vent *e = vec_get(&l->img->calls, key, false);
+
+	if (e && e->count)
+		return 0;
+	if (!(e = vec_get(&l->img->calls, key, true)))
+		return -ENOMEM;
+	e->count = 1;
+	e->first = e->last = now;
+	l->img->untabled_keys++;
+	return 0;
+}
+
+static void fold_uncounted(struct sc_live *l, uint64_t v)
+{
+	uint64_t d = sc_counter_delta(v, l->uncounted_folded);
+
+	l->uncounted_folded += d;
+	l->img->uncounted += d;
 }
 
 int census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now, uint64_t *added)
@@ -324,9 +352,14 @@ int census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t no
 	*added = 0;
 	for (int p = 0; p < SC_PHASES; p++)
 		for (int a = 0; a < SC_NR_ABIS; a++)
-			for (int nr = 0; nr < SC_NR_PER_ABI && !err; nr++)
+			for (int nr = 0; nr < SC_NR_PER_ABI && !err; nr++) {
 				if (cur->n[p][a][nr])
 					err = fold_one(l, SC_KEY(p, a, nr), cur->n[p][a][nr], now, added);
+				else if (slot_counts__untabled(cur, p, a, nr))
+					err = fold_untabled(l, SC_KEY(p, a, nr), now);
+			}
+	if (!err && cur->uncounted)
+		fold_uncounted(l, cur->uncounted);
 	if (*added) {
 		l->img->last = now;
 		for (size_t i = 0; i < l->img->n_ctrs; i++)

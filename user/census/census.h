@@ -74,6 +74,13 @@ struct sc_image {
 	uint64_t ctrs_total;
 	int64_t first, last;	/* first attributed, last activity */
 	char *incomplete;	/* why the observation has gaps; NULL: none known */
+	/*
+	 * Calls of syscalls that had no counter of their own (a cgroup made more distinct
+	 * keys than SC_SLOT_KEYS): in the set with a count of at least one, their calls
+	 * counted here together. Zero in the common case.
+	 */
+	uint64_t uncounted;
+	uint64_t untabled_keys;
 	struct sc_vec calls;
 	struct sc_denial *denied;
 	size_t n_denied, cap_denied;
@@ -88,6 +95,7 @@ struct sc_live {
 	struct sc_image *img;
 	char ctr[SC_CTR_ID_LEN + 1];	/* "" when not a container */
 	struct sc_vec folded;		/* counter values already added to img */
+	uint64_t uncounted_folded;	/* the same for the calls of keys without a counter */
 	bool seen;			/* reconciliation mark */
 };
 

@@ -120,6 +120,10 @@ static cJSON *image_json(const struct sc_image *img)
 	if (img->incomplete)
 		cJSON_AddStringToObject(o, "incomplete", img->incomplete);
 	add_u64(o, "containers_total", img->ctrs_total);
+	if (img->uncounted || img->untabled_keys) {
+		add_u64(o, "uncounted", img->uncounted);
+		add_u64(o, "untabled_keys", img->untabled_keys);
+	}
 	cJSON_AddItemToObject(o, "containers", containers_json(img));
 	/* [phase (0 before a filter, 1 under one), abi (0 native, 1 compat), nr, count, first, last] */
 	cJSON_AddItemToObject(o, "calls", vec_json(&img->calls, true));
@@ -138,6 +142,8 @@ static cJSON *live_json(const struct sc_live *l)
 	cJSON_AddStringToObject(o, "path", l->path);
 	cJSON_AddStringToObject(o, "image", l->img->key);
 	cJSON_AddStringToObject(o, "container", l->ctr);
+	if (l->uncounted_folded)
+		add_u64(o, "uncounted_folded", l->uncounted_folded);
 	/* [phase, abi, nr, counter value already folded into the image] */
 	cJSON_AddItemToObject(o, "folded", vec_json(&l->folded, false));
 	return o;
@@ -348,6 +354,8 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	    (err = get_u64(ld, o, "last_seen", INT64_MAX, &last)) ||
 	    (err = load_containers(ld, cJSON_GetObjectItemCaseSensitive(o, "containers"), img)) ||
 	    (err = get_u64(ld, o, "containers_total", UINT64_MAX, &img->ctrs_total)) ||
+	    (err = get_u64(ld, o, "uncounted", UINT64_MAX, &img->uncounted)) ||
+	    (err = get_u64(ld, o, "untabled_keys", UINT64_MAX, &img->untabled_keys)) ||
 	    (err = load_denied(ld, cJSON_GetObjectItemCaseSensitive(o, "denied"), img)))
 		return err;
 	img->first = (int64_t)first;
@@ -370,6 +378,8 @@ static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 	l = census__add_live(c, cgid, (uint32_t)slot, get_str(x, "path"), img, ctr);
 	if (!l)
 		return -ENOMEM;
+	if ((err = get_u64(ld, x, "uncounted_folded", UINT64_MAX, &l->uncounted_folded)))
+		return err;
 	return load_vec(ld, cJSON_GetObjectItemCaseSensitive(x, "folded"), &l->folded, false);
 }
 

@@ -188,6 +188,9 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	sc_fmt_time(img->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_activity", t);
 	cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
+	/* syscalls without a counter of their own: their counts are lower bounds, these calls their rest */
+	cJSON_AddItemToObject(o, "uncounted_calls", json_u64_node(img->uncounted));
+	cJSON_AddItemToObject(o, "untabled_syscalls", json_u64_node(img->untabled_keys));
 	cJSON_AddItemToObject(o, "containers", containers_json(img));
 	a = cJSON_AddArrayToObject(o, "denied");
 	for (size_t k = 0; a && k < img->n_denied; k++)
@@ -247,6 +250,9 @@ static void image_notes(const struct sc_image *img, const struct img_sum *s, str
 		sc_buf_printf(b, "%u setup-only excluded; ", s->setup_only);
 	if (img->n_denied)
 		sc_buf_printf(b, "%zu syscalls DENIED by its filter; ", img->n_denied);
+	if (img->untabled_keys)
+		sc_buf_printf(b, "%llu calls of %llu syscalls counted together (lower bounds); ",
+			      (unsigned long long)img->uncounted, (unsigned long long)img->untabled_keys);
 	if (img->incomplete)
 		sc_buf_printf(b, "INCOMPLETE: %s", img->incomplete);
 	if (b->len >= 2 && !strcmp(b->data + b->len - 2, "; "))

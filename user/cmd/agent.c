@@ -24,7 +24,9 @@ static void usage(FILE *f)
 		"  --state-dir DIR     state file and lock (default " SC_DEFAULT_STATE_DIR ")\n"
 		"  --profiles-dir DIR  one <image>.json per image (default STATE-DIR/" SC_PROFILES_SUBDIR ")\n"
 		"  --interval SEC      fold counters, write profiles and state (default %d)\n"
-		"  --capacity N        cgroups tracked at once (default %d; %zu bytes per cgroup and CPU)\n"
+		"  --capacity N        container cgroups tracked at once (default: 4 x the containers\n"
+		"                      running at start, at least %d; %zu bytes per cgroup, and %zu per\n"
+		"                      cgroup and CPU)\n"
 		"  --pin-dir DIR       bpffs directory for the pinned recorder (default " SC_DEFAULT_PIN_DIR ")\n"
 		SC_RUNTIME_ROOTS_HELP
 		"  --attach MODE       auto (default), tp_btf or raw_tp\n"
@@ -32,7 +34,7 @@ static void usage(FILE *f)
 		"                      sys_exit program: it costs every syscall about what the\n"
 		"                      recorder does; see `syscensus bench`)\n\n"
 		"Exit status: 0 stopped by SIGTERM or SIGINT, state saved; 1 cannot run; 2 usage error.\n",
-		SC_AGENT_INTERVAL, SC_AGENT_CAPACITY, sizeof(struct sc_counts));
+		SC_AGENT_INTERVAL, SC_AGENT_MIN_CAPACITY, sizeof(struct sc_cgroup_ent), sizeof(struct sc_counts));
 }
 
 /* --interval and --capacity: 1..@max */
@@ -67,7 +69,7 @@ int cmd_agent(int argc, char **argv)
 	struct sc_agent_opts o = {
 		.state_dir = SC_DEFAULT_STATE_DIR,
 		.interval = SC_AGENT_INTERVAL,
-		.rec = { .capacity = SC_AGENT_CAPACITY, .attach = SC_ATTACH_AUTO, .pin_dir = SC_DEFAULT_PIN_DIR },
+		.rec = { .attach = SC_ATTACH_AUTO, .pin_dir = SC_DEFAULT_PIN_DIR },
 	};
 	int c, idx;
 

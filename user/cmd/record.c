@@ -138,6 +138,10 @@ int cmd_record(int argc, char **argv)
 		sc_warn("%llu cgroups created by %s below its own found no free slot in the recorder's table "
 			"(%d slots): their calls are missing from the profile", (unsigned long long)r->table_full,
 			argv[optind], SC_RECORD_SLOTS);
+	if (r->uncounted)
+		sc_warn("%s made more distinct syscalls in one cgroup than the recorder counts one by one (%d): "
+			"%llu calls of the others were counted together, so the report's counts of those are lower "
+			"bounds (the profile is complete)", argv[optind], SC_SLOT_KEYS, (unsigned long long)r->uncounted);
 	if (write_outputs(r, output, report, &argv[optind], argc - optind)) {
 		free(r);
 		return SC_EXIT_FAIL;

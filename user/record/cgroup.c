@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "record/cgroup.h"
@@ -89,8 +90,22 @@ int cgroup__populated(const char *path)
 	return ret;
 }
 
-int cgroup__wait_empty(const char *path)
+/* "populated 0|1" of an open cgroup.events, re-read from the start (which also re-arms POLLPRI). */
+static int events_populated(int fd)
 {
+	char text[256], *p;
+	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+
+	if (n < 0)
+		return -errno;
+	text[n] = '\0';
+	p = strstr(text, "populated ");
+	return p ? p[10] == '1' : -EINVAL;
+}
+
+int cgroup__wait_empty(const char *path, unsigned every_ms, void (*every)(void *), void *ctx)
+{
+	struct timespec last, now;
 	char file[PATH_MAX];
 	struct pollfd pfd;
 	int ret;
@@ -101,15 +116,26 @@ int cgroup__wait_empty(const char *path)
 	if (pfd.fd < 0)
 		return -errno;
 	pfd.events = POLLPRI;
+	clock_gettime(CLOCK_MONOTONIC, &last);
 	for (;;) {
 		/* reap re-parented descendants (we are their subreaper) */
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
-		ret = cgroup__populated(path);
+		/*
+		 * Read on the polled file itself: kernfs reports POLLPRI (and POLLERR) until
+		 * the file is read again after a change, so reading another fd would leave
+		 * poll() returning at once, forever.
+		 */
+		ret = events_populated(pfd.fd);
 		if (ret <= 0)
 			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (every && (now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >= every_ms) {
+			every(ctx);
+			last = now;
+		}
 		/* cgroup.events raises POLLPRI on change; the timeout covers missed edges */
-		if (poll(&pfd, 1, 200) < 0 && errno != EINTR) {
+		if (poll(&pfd, 1, 500) < 0 && errno != EINTR) {
 			ret = -errno;
 			break;
 		}

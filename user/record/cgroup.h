@@ -30,9 +30,9 @@ int cgroup__id(const char *path, uint64_t *id);
 int cgroup__populated(const char *path);
 
 /*
- * Wait until the cgroup is empty, reaping any child that exits meanwhile.
- * Returns 0 or -errno.
+ * Wait until the cgroup is empty, reaping any child that exits meanwhile, and call
+ * @every (may be NULL) about every @every_ms meanwhile. Returns 0 or -errno.
  */
-int cgroup__wait_empty(const char *path);
+int cgroup__wait_empty(const char *path, unsigned every_ms, void (*every)(void *), void *ctx);
 
 #endif

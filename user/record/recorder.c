@@ -15,6 +15,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/membarrier.h>
+#include <time.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -43,11 +46,12 @@ struct sc_recorder {
 	int ncpus;
 	int fd_cgroups, fd_counts, fd_events, fd_bss, fd_denied;	/* our own fds */
 	bool denials;			/* denial tracking attached */
-	uint64_t *table;		/* mmap of sc_cgroups: capacity ids */
+	struct sc_cgroup_ent *table;	/* mmap of sc_cgroups: capacity entries */
 	size_t table_len;
 	struct recorder_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
 	bool bss_mapped;		/* mapped here (adopted), not by the skeleton */
 	struct sc_counts *percpu;	/* ncpus values: read/zero buffer */
+	int fd_memo;			/* the per-CPU memo (fresh instances only) */
 	struct ring_buffer *rb;
 	sc_event_fn cb;
 	void *cb_ctx;
@@ -70,10 +74,12 @@ int recorder__parse_attach(const char *s, enum sc_attach *out)
 
 void recorder__explain_load_error(int err)
 {
-	if (err == -EPERM || err == -EACCES)
+	if ((err == -EPERM || err == -EACCES) && geteuid() != 0)
 		sc_err("loading BPF programs needs root (CAP_BPF and CAP_PERFMON, or CAP_SYS_ADMIN)");
 	else if (access("/sys/kernel/btf/vmlinux", R_OK) != 0)
 		sc_err("kernel BTF (/sys/kernel/btf/vmlinux) is missing: CO-RE needs a kernel built with CONFIG_DEBUG_INFO_BTF=y");
+	else if (err == -EACCES || err == -EINVAL)
+		sc_err("the kernel's verifier refused the BPF programs (%s): run with -vv for its log", strerror(-err));
 	else
 		sc_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
 }
@@ -90,6 +96,7 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	s->rodata->slot_mask = r->capacity - 1;
 	s->rodata->watch_root = o->watch_root;
 	s->rodata->watch_root_level = o->watch_root_level;
+	s->rodata->claim_containers = o->containers_only;
 	err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.sc_counts, r->capacity);
@@ -312,7 +319,7 @@ static int map_table(struct sc_recorder *r)
 {
 	long page = sysconf(_SC_PAGESIZE);
 
-	r->table_len = ((size_t)r->capacity * sizeof(uint64_t) + page - 1) / page * page;
+	r->table_len = ((size_t)r->capacity * sizeof(*r->table) + page - 1) / page * page;
 	r->table = mmap(NULL, r->table_len, PROT_READ | PROT_WRITE, MAP_SHARED, r->fd_cgroups, 0);
 	if (r->table == MAP_FAILED) {
 		r->table = NULL;
@@ -421,6 +428,7 @@ static int start_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 	r->fd_counts = fcntl(bpf_map__fd(r->skel->maps.sc_counts), F_DUPFD_CLOEXEC, 3);
 	r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
 	r->fd_denied = fcntl(bpf_map__fd(r->skel->maps.sc_denied), F_DUPFD_CLOEXEC, 3);
+	r->fd_memo = fcntl(bpf_map__fd(r->skel->maps.sc_cache), F_DUPFD_CLOEXEC, 3);
 	if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0)
 		return -errno;
 	if ((err = attach_fresh(r, o)))
@@ -465,7 +473,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = -1;
+	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = r->fd_memo = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
 	r->capacity = cap < SC_PROBES ? SC_PROBES : cap;
@@ -478,9 +486,9 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	if ((o->pin_dir && (err = adopt_pinned(r, o))) || (!r->adopted && (err = start_fresh(r, o))) ||
 	    (err = map_userspace(r, o)))
 		goto fail;
-	sc_debug("recorder %s (%s), %u cgroup slots, %zu bytes of counters per slot and CPU",
+	sc_debug("recorder %s (%s), %u cgroup slots, %zu bytes per slot and %zu per slot and CPU",
 		 r->adopted ? "adopted" : "attached", recorder__attach_name(r), r->capacity,
-		 sizeof(struct sc_counts));
+		 sizeof(struct sc_cgroup_ent), sizeof(struct sc_counts));
 	return r;
 fail:
 	recorder__destroy(r);
@@ -514,6 +522,8 @@ void recorder__destroy(struct sc_recorder *r)
 		close(r->fd_bss);
 	if (r->fd_denied >= 0)
 		close(r->fd_denied);
+	if (r->fd_memo >= 0)
+		close(r->fd_memo);
 	free(r->percpu);
 	free(r);
 }
@@ -528,9 +538,53 @@ uint32_t recorder__capacity(const struct sc_recorder *r)
 	return r->capacity;
 }
 
-size_t recorder__counter_bytes(const struct sc_recorder *r)
+uint64_t recorder__map_memlock(int fd)
 {
-	return (size_t)r->capacity * r->ncpus * sizeof(struct sc_counts);
+	char path[64], *text, *p;
+	uint64_t v = 0;
+
+	if (fd < 0)
+		return 0;
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	text = sc_read_file(path, 1 << 16, NULL);
+	if (text && (p = strstr(text, "\nmemlock:")))
+		v = strtoull(p + 9, NULL, 10);
+	free(text);
+	return v;
+}
+
+static void map_info(int fd, const char *name, struct sc_map_mem *m)
+{
+	struct bpf_map_info info = {};
+	uint32_t len = sizeof(info);
+
+	m->name = name;
+	m->bytes = recorder__map_memlock(fd);
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		m->value_size = info.value_size;
+		m->max_entries = info.max_entries;
+		m->per_cpu = info.type == BPF_MAP_TYPE_PERCPU_ARRAY || info.type == BPF_MAP_TYPE_PERCPU_HASH;
+	}
+}
+
+uint64_t recorder__memory(const struct sc_recorder *r, struct sc_map_mem *m)
+{
+	const int fds[SC_RECORDER_MAPS] = { r->fd_cgroups, r->fd_counts, r->fd_memo, r->fd_events, r->fd_denied,
+					    r->skel ? bpf_map__fd(r->skel->maps.bss) : r->fd_bss };
+	static const char *const names[SC_RECORDER_MAPS] = { "cgroups", "counts", "memo", "events", "denied", "bss" };
+	uint64_t total = 0;
+
+	for (int i = 0; i < SC_RECORDER_MAPS; i++) {
+		memset(&m[i], 0, sizeof(m[i]));
+		map_info(fds[i], names[i], &m[i]);
+		total += m[i].bytes;
+	}
+	return total;
+}
+
+int recorder__ncpus(const struct sc_recorder *r)
+{
+	return r->ncpus;
 }
 
 bool recorder__adopted(const struct sc_recorder *r)
@@ -567,7 +621,7 @@ int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot)
 		/* the whole probe sequence first: the id may already be there past a free slot */
 		for (int i = 0; i < SC_PROBES; i++) {
 			s = (h + i) & mask;
-			v = __atomic_load_n(&r->table[s], __ATOMIC_ACQUIRE);
+			v = __atomic_load_n(&r->table[s].cgid, __ATOMIC_ACQUIRE);
 			if (v == cgid) {
 				*slot = s;
 				return 0;
@@ -581,7 +635,7 @@ int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot)
 		}
 		if (free_slot == UINT32_MAX)
 			return -ENOSPC;
-		if (__atomic_compare_exchange_n(&r->table[free_slot], &old, cgid, false, __ATOMIC_SEQ_CST,
+		if (__atomic_compare_exchange_n(&r->table[free_slot].cgid, &old, cgid, false, __ATOMIC_SEQ_CST,
 						__ATOMIC_SEQ_CST)) {
 			*slot = free_slot;
 			return bump_epoch(r);
@@ -596,57 +650,98 @@ uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot)
 
 	if (slot >= r->capacity)
 		return 0;
-	v = __atomic_load_n(&r->table[slot], __ATOMIC_ACQUIRE);
+	v = __atomic_load_n(&r->table[slot].cgid, __ATOMIC_ACQUIRE);
 	return v == SC_SLOT_DEAD || v == SC_SLOT_BUSY ? 0 : v;
 }
 
 int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c)
 {
-	const uint64_t *src;
-	uint64_t *dst = &c->n[0][0][0];
-	size_t words = sizeof(c->n) / sizeof(uint64_t);
+	const struct sc_cgroup_ent *ent;
+	uint32_t sum[SC_SLOT_KEYS + 1] = {};
 
 	if (slot >= r->capacity)
 		return -EINVAL;
-	if (bpf_map_lookup_elem(r->fd_counts,
-				&slot, r->percpu))
+	/*
+	 * The counters first, then the key table: a program claims a key before it counts
+	 * it, so every counter read here has its key visible after (a key claimed later
+	 * whose first calls were not read yet shows then: the counters are cumulative).
+	 */
+	if (bpf_map_lookup_elem(r->fd_counts, &slot, r->percpu))
 		return -errno;
+	for (int cpu = 0; cpu < r->ncpus; cpu++)
+		for (int i = 0; i <= SC_SLOT_KEYS; i++)
+			sum[i] += r->percpu[cpu].n[i];	/* modulo 2^32, on purpose */
 	memset(c, 0, sizeof(*c));
-	for (int cpu = 0; cpu < r->ncpus; cpu++) {
-		src = (const uint64_t *)&r->percpu[cpu].n[0][0][0];
-		for (size_t i = 0; i < words; i++)
-			dst[i] += src[i];
+	ent = &r->table[slot];
+	for (int w = 0; w < SC_NKEYS / 64; w++)
+		c->untabled[w] = __atomic_load_n(&ent->seen[w], __ATOMIC_ACQUIRE);
+	for (int i = 0; i < SC_SLOT_KEYS; i++) {
+		uint32_t k = __atomic_load_n(&ent->keys[i], __ATOMIC_ACQUIRE);
+
+		if (!k || k > SC_NKEYS)
+			continue;
+		(&c->n[0][0][0])[k - 1] = sum[i];	/* the key is the flat index of n */
+		c->untabled[(k - 1) / 64] &= ~(1ULL << ((k - 1) % 64));
 	}
+	c->uncounted = sum[SC_SLOT_KEYS];
 	return 0;
+}
+
+/*
+ * Wait until no program can still be running with a view of the table from before a
+ * change: the programs run under rcu_read_lock(), and membarrier(MEMBARRIER_CMD_GLOBAL)
+ * returns after an RCU grace period (synchronize_rcu()). Without membarrier, a pause far
+ * longer than any program runs.
+ */
+static void grace_period(void)
+{
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+		nanosleep(&pause, NULL);
 }
 
 int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
 {
-	int fd = r->fd_counts;
+	struct sc_cgroup_ent *ent;
 	uint64_t v;
 	int err = 0;
 
 	if (slot >= r->capacity)
 		return -EINVAL;
-	v = __atomic_load_n(&r->table[slot], __ATOMIC_ACQUIRE);
+	ent = &r->table[slot];
+	v = __atomic_load_n(&ent->cgid, __ATOMIC_ACQUIRE);
 	if (v == SC_SLOT_EMPTY || v == SC_SLOT_DEAD || v == SC_SLOT_BUSY)
 		return -ENOENT;
 	/* busy: no longer found by id (not counted, not claimable) until zeroed */
-	if (!__atomic_compare_exchange_n(&r->table[slot], &v, SC_SLOT_BUSY, false, __ATOMIC_SEQ_CST,
-					 __ATOMIC_SEQ_CST))
+	if (!__atomic_compare_exchange_n(&ent->cgid, &v, SC_SLOT_BUSY, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return -EAGAIN;
-	err = bump_epoch(r);
-	if (!err && last)
+	bump_epoch(r);
+	/* a program that found the slot before it was busy may still count or claim a key */
+	grace_period();
+	if (last)
 		err = recorder__read(r, slot, last);
 	memset(r->percpu, 0, r->ncpus * sizeof(*r->percpu));
-	if (!err && bpf_map_update_elem(fd, &slot, r->percpu, BPF_ANY))
+	if (!err && bpf_map_update_elem(r->fd_counts, &slot, r->percpu, BPF_ANY))
 		err = -errno;
-	if (err) {
-		/* keep the slot busy rather than hand out counters that are not zero */
-		return err;
-	}
-	__atomic_store_n(&r->table[slot], SC_SLOT_DEAD, __ATOMIC_SEQ_CST);
+	if (err)
+		return err;	/* kept busy rather than hand out counters that are not zero */
+	memset(ent->keys, 0, sizeof(ent->keys));
+	memset(ent->seen, 0, sizeof(ent->seen));
+	__atomic_store_n(&ent->cgid, SC_SLOT_DEAD, __ATOMIC_SEQ_CST);
 	return bump_epoch(r);
+}
+
+void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts *cur)
+{
+	uint64_t *t = &total->n[0][0][0];
+	const uint64_t *c = &cur->n[0][0][0];
+
+	for (int k = 0; k < SC_NKEYS; k++)
+		t[k] += sc_counter_delta(c[k], t[k]);
+	for (int w = 0; w < SC_NKEYS / 64; w++)
+		total->untabled[w] |= cur->untabled[w];
+	total->uncounted += sc_counter_delta(cur->uncounted, total->uncounted);
 }
 
 void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
@@ -654,7 +749,8 @@ void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
 	for (int p = 0; p < SC_PHASES; p++)
 		for (int a = 0; a < SC_NR_ABIS; a++)
 			for (int n = 0; n < SC_NR_PER_ABI; n++)
-				t->n[a][n] += c->n[p][a][n];
+				/* a key seen without a counter of its own ran at least once */
+				t->n[a][n] += c->n[p][a][n] ? c->n[p][a][n] : slot_counts__untabled(c, p, a, n);
 }
 
 bool recorder__denials(const struct sc_recorder *r)

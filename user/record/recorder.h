@@ -27,6 +27,7 @@ struct sc_recorder_opts {
 	enum sc_attach attach;
 	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
 	bool denials;		/* with watch_cgroups: record syscalls refused by seccomp filters */
+	bool containers_only;	/* with watch_cgroups: claim only cgroups named like a container's (agent) */
 	/*
 	 * With watch_cgroups: 0, every new cgroup (agent); or only the cgroups created below
 	 * the cgroup of this id, at depth watch_root_level under the root (record).
@@ -46,10 +47,51 @@ struct sc_tally {
 	uint64_t n[SC_NR_ABIS][SC_NR_PER_ABI];
 };
 
-/* Everything a slot holds, summed over CPUs: per seccomp phase, per ABI. */
+/*
+ * What a read of a slot gives, per seccomp phase and ABI: the calls of each key summed
+ * over the CPUs modulo 2^32 (the per-CPU counters are 32 bits: fold the difference
+ * with sc_counter_delta()); the keys seen that have no counter of their own (the
+ * cgroup's key table had no room for them), and the calls of those keys, together.
+ */
 struct sc_slot_counts {
 	uint64_t n[SC_PHASES][SC_NR_ABIS][SC_NR_PER_ABI];
+	uint64_t untabled[SC_NKEYS / 64];
+	uint64_t uncounted;	/* modulo 2^32 too */
 };
+
+/* Whether (phase, abi, nr) ran in @c without a counter of its own. */
+static inline bool slot_counts__untabled(const struct sc_slot_counts *c, int phase, int abi, int nr)
+{
+	unsigned key = (phase * SC_NR_ABIS + abi) * SC_NR_PER_ABI + nr;
+
+	return (c->untabled[key / 64] >> (key % 64)) & 1;
+}
+
+/*
+ * Calls since the value @folded, given a read @cur of the same counter. The sums are
+ * exact modulo 2^32, so the difference is the true one while fewer than 2^31 calls of
+ * one key happen between two reads (readers keep to that: see the agent's and
+ * record's read intervals). A "negative" difference is a counter that restarted from
+ * zero (a slot reloaded under a saved state): what it holds is new.
+ */
+static inline uint64_t sc_counter_delta(uint64_t cur, uint64_t folded)
+{
+	uint32_t d = (uint32_t)cur - (uint32_t)folded;
+
+	return d < (1u << 31) ? d : (uint32_t)cur;
+}
+
+/*
+ * How often a reader must read for sc_counter_delta() to stay exact: 2^31 calls of one
+ * key of one cgroup at 10 million calls per second on every one of @ncpus CPUs, in
+ * seconds (at least 1).
+ */
+static inline unsigned sc_read_interval_max(int ncpus)
+{
+	uint64_t s = (1ULL << 31) / ((uint64_t)(ncpus > 0 ? ncpus : 1) * 10000000ULL);
+
+	return s ? (unsigned)s : 1;
+}
 
 /* Health figures kept by the BPF side. */
 struct sc_recorder_stats {
@@ -70,8 +112,20 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *opts);
 void recorder__destroy(struct sc_recorder *r);
 const char *recorder__attach_name(const struct sc_recorder *r);
 uint32_t recorder__capacity(const struct sc_recorder *r);
-/* Memory of the per-CPU counters: capacity x CPUs x sizeof(struct sc_counts). */
-size_t recorder__counter_bytes(const struct sc_recorder *r);
+/* BPF map memory of the recorder: what the kernel says each map takes (fdinfo memlock). */
+struct sc_map_mem {
+	const char *name;	/* "cgroups", "counts", "memo", "events", "denied", "bss" */
+	uint64_t bytes;		/* 0: the kernel did not say */
+	bool per_cpu;
+	uint32_t value_size, max_entries;
+};
+#define SC_RECORDER_MAPS 6
+/* "memlock:" of a map's fd, as the kernel computes it (map_mem_usage since 6.5); 0 if absent. */
+uint64_t recorder__map_memlock(int fd);
+/* Fills @m[SC_RECORDER_MAPS]; returns the total bytes. */
+uint64_t recorder__memory(const struct sc_recorder *r, struct sc_map_mem *m);
+/* Possible CPUs, as the per-CPU maps are sized. */
+int recorder__ncpus(const struct sc_recorder *r);
 /* True when the programs were already running, pinned, and this process adopted them. */
 bool recorder__adopted(const struct sc_recorder *r);
 void recorder__stats(const struct sc_recorder *r, struct sc_recorder_stats *st);
@@ -91,7 +145,16 @@ int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_count
 uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot);
 /* Sum the slot's per-CPU counters. Returns 0 or -errno. */
 int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c);
-/* Both phases of @c added into @t (what `record` reports: everything the command did). */
+/*
+ * Fold the read @cur of a slot into its running totals @total (which started at zero
+ * with the slot): what record does between its reads, so that a long recording loses
+ * nothing to 32-bit wrap.
+ */
+void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts *cur);
+/*
+ * Both phases of @c added into @t (what `record` reports: everything the command did);
+ * a key without a counter of its own counts once (it ran at least once).
+ */
 void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t);
 
 /*

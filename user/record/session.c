@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <ftw.h>
 #include <limits.h>
 #include <linux/sched.h>
@@ -36,6 +37,8 @@ struct session {
 	uint32_t slot;
 	struct sc_recorder *rec;
 	struct sc_slot_counts *raw;
+	struct sc_slot_counts *total[SC_RECORD_SLOTS];	/* running totals per slot (32-bit wrap) */
+	unsigned read_every_ms;
 	int errpipe[2];		/* the child's execve errno, if it fails */
 };
 
@@ -105,6 +108,61 @@ static int start_recorder(struct session *s, enum sc_attach attach)
 	return 0;
 }
 
+/*
+ * Every claimed slot read and folded into its running total: the per-CPU counters are
+ * 32 bits, so a recording reads at least every sc_read_interval_max() seconds. 0 or
+ * -errno (said).
+ */
+static int fold_slots(struct session *s)
+{
+	int err;
+
+	for (uint32_t slot = 0; slot < recorder__capacity(s->rec) && slot < SC_RECORD_SLOTS; slot++) {
+		if (!recorder__slot_cgid(s->rec, slot))
+			continue;
+		if (!s->total[slot] && !(s->total[slot] = calloc(1, sizeof(*s->total[slot])))) {
+			sc_err("out of memory");
+			return -ENOMEM;
+		}
+		if ((err = recorder__read(s->rec, slot, s->raw))) {
+			sc_err("cannot read the counters: %s", strerror(-err));
+			return err;
+		}
+		slot_counts__fold(s->total[slot], s->raw);
+	}
+	return 0;
+}
+
+static void fold_tick(void *ctx)
+{
+	fold_slots(ctx);
+}
+
+/* Wait for @pid, folding the counters meanwhile. 0 or -errno (said). */
+static int wait_child(struct session *s, pid_t pid, int *status)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	pid_t r;
+
+	for (;;) {
+		r = waitpid(pid, status, fd >= 0 ? WNOHANG : 0);
+		if (r == pid)
+			break;
+		if (r < 0 && errno != EINTR) {
+			sc_err("waitpid: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			return -errno;
+		}
+		if (r == 0 && poll(&pfd, 1, s->read_every_ms) == 0)
+			fold_slots(s);
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
 /* clone3() with CLONE_INTO_CGROUP: the child starts its life inside the cgroup. */
 static pid_t spawn_in_cgroup(struct session *s, const char *path, char **argv)
 {
@@ -161,14 +219,10 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 		waitpid(pid, NULL, 0);
 		return 127;
 	}
-	while (waitpid(pid, status, 0) < 0) {
-		if (errno != EINTR) {
-			sc_err("waitpid: %s", strerror(errno));
-			return -errno;
-		}
-	}
+	if ((err = wait_child(s, pid, status)))
+		return err;
 	child_pid = 0;
-	err = cgroup__wait_empty(s->cg);
+	err = cgroup__wait_empty(s->cg, s->read_every_ms, fold_tick, s);
 	if (err < 0)
 		sc_warn("cannot tell whether %s is empty (%s): the recording may miss its last calls", s->cg,
 			strerror(-err));
@@ -179,16 +233,15 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 static int sum_slots(struct session *s, struct sc_recording *out)
 {
 	struct sc_recorder_stats st;
-	int err;
+	int err = fold_slots(s);
 
-	for (uint32_t slot = 0; slot < recorder__capacity(s->rec); slot++) {
-		if (!recorder__slot_cgid(s->rec, slot))
+	if (err)
+		return err;
+	for (uint32_t slot = 0; slot < SC_RECORD_SLOTS; slot++) {
+		if (!s->total[slot])
 			continue;
-		if ((err = recorder__read(s->rec, slot, s->raw))) {
-			sc_err("cannot read the counters: %s", strerror(-err));
-			return err;
-		}
-		slot_counts__sum_phases(s->raw, &out->tally);
+		slot_counts__sum_phases(s->total[slot], &out->tally);
+		out->uncounted += s->total[slot]->uncounted;
 		if (slot != s->slot)
 			out->subcgroups++;
 	}
@@ -209,18 +262,21 @@ static void end_session(struct session *s)
 	if (s->cg_made) {
 		/* a failure above may leave the command's descendants behind: wait for them */
 		if (cgroup__populated(s->cg) > 0)
-			cgroup__wait_empty(s->cg);
+			cgroup__wait_empty(s->cg, 0, NULL, NULL);
 		/* cgroups the command created and left: deepest first */
 		nftw(s->cg, rmdir_below, 16, FTW_DEPTH | FTW_PHYS);
 		if (rmdir(s->cg) < 0)
 			sc_warn("cannot remove cgroup %s: %s", s->cg, strerror(errno));
 	}
 	free(s->raw);
+	for (int i = 0; i < SC_RECORD_SLOTS; i++)
+		free(s->total[i]);
 }
 
 int record__run(enum sc_attach attach, char **argv, struct sc_recording *out)
 {
 	struct session s = { .cgfd = -1, .errpipe = { -1, -1 } };
+	unsigned every;
 	char *path = sc_resolve_command(argv[0]);
 	int ret;
 
@@ -233,10 +289,13 @@ int record__run(enum sc_attach attach, char **argv, struct sc_recording *out)
 	if (!s.raw) {
 		sc_err("out of memory");
 		ret = -ENOMEM;
-	} else if (!(ret = make_cgroup(&s)) && !(ret = start_recorder(&s, attach)) &&
-		   !(ret = run_command(&s, path, argv, &out->status))) {
-		ret = sum_slots(&s, out);
+	} else if (!(ret = make_cgroup(&s)) && !(ret = start_recorder(&s, attach))) {
+		every = sc_read_interval_max(recorder__ncpus(s.rec));
+		s.read_every_ms = (every > 10 ? 10 : every) * 1000;
+		ret = run_command(&s, path, argv, &out->status);
 	}
+	if (!ret)
+		ret = sum_slots(&s, out);
 	end_session(&s);
 	free(path);
 	return ret;

@@ -16,6 +16,7 @@ struct sc_recording {
 	int status;		/* the command's wait status */
 	unsigned subcgroups;	/* cgroups created below the command's own, recorded too */
 	uint64_t table_full;	/* ... that found no free slot: their calls are missing */
+	uint64_t uncounted;	/* calls of syscalls that had no counter of their own (counted once each) */
 };
 
 /*
