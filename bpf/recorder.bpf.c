@@ -45,6 +45,41 @@ const volatile __u32 watch_root_level = 0;
  * below one. System slices, pod-level cgroups and conmon scopes do not.
  */
 const volatile __u32 claim_containers = 0;
+/*
+ * Benchmark only: stop the sys_enter path after a part of it (1: the memo, 2: + the
+ * key, 3: + the probe of the key table; 0, always outside the benchmark: all of it),
+ * so that `syscensus bench` can say what each part costs. A constant of the frozen
+ * rodata: the verifier removes the branches it makes, at 0 they cost nothing.
+ */
+const volatile __u32 bench_stage = 0;
+/* the parts of the path, and the least a program can do, measured apart (bench/micro.c) */
+#define SC_STAGE_MEMO		1	/* the memo: task -> slot */
+#define SC_STAGE_KEY		2	/* + the key (phase, ABI, number) */
+#define SC_STAGE_PROBE		3	/* + the probe of the key table */
+#define SC_STAGE_NO_MEMO	4	/* the whole path without the memo: walk to the id, probe the table */
+#define SC_STAGE_LEAST_NR	5	/* the least: compare nr and return */
+#define SC_STAGE_LEAST_LOAD	6	/* ... one load from a map, no helper */
+#define SC_STAGE_LEAST_TASK	7	/* ... one helper call: the current task */
+#define SC_STAGE_LEAST_PCPU	8	/* ... the current task from the per-CPU variable */
+
+extern struct task_struct *current_task __ksym __weak;
+
+__u64 sc_bench_word = 0;	/* what SC_STAGE_LEAST_LOAD reads */
+
+/* The least programs: what any program that reads memory or calls a helper pays here. */
+static __always_inline int sc_bench_least(long nr)
+{
+	__u64 v = nr;
+
+	if (bench_stage == SC_STAGE_LEAST_LOAD)
+		v = *(volatile __u64 *)&sc_bench_word;
+	else if (bench_stage == SC_STAGE_LEAST_TASK)
+		v = (__u64)bpf_get_current_task_btf();
+	else if (bench_stage == SC_STAGE_LEAST_PCPU && bpf_ksym_exists(&current_task))
+		v = (__u64)*(struct task_struct **)bpf_this_cpu_ptr(&current_task);
+	barrier_var(v);
+	return 0;
+}
 
 /* Bumped by every change to the table (here and from userspace through mmap). */
 __u64 sc_epoch = 0;
@@ -80,9 +115,14 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } sc_events SEC(".maps");
 
+/*
+ * (cgroup, ABI, number, answer) refused since the agent's last drain (every tick):
+ * a few per container. 8,192 keeps the map near 0.7 MiB; when it is full, the
+ * refusal is counted in sc_denied_lost and said in status.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(max_entries, 8192);
 	__type(key, struct sc_deny_key);
 	__type(value, __u64);
 } sc_denied SEC(".maps");
@@ -155,16 +195,18 @@ static __noinline __u32 sc_claim_key(struct sc_cgroup_ent *ent, __u32 key)
 	return SC_SLOT_KEYS;
 }
 
-/* One call of @key by the cgroup in @slot: its counter on this CPU, +1. */
-static __always_inline void sc_bump(__u32 slot, __u32 key)
+/*
+ * The counter of @key in the cgroup in @slot: a hit is one load and a compare (the
+ * key's home entry is its own, in the common case); a key not met before takes the
+ * claim path. SC_SLOT_KEYS: the uncounted bucket; SC_SLOT_KEYS + 1: no entry.
+ */
+static __always_inline __u32 sc_key_index(__u32 slot, __u32 key)
 {
 	struct sc_cgroup_ent *ent = bpf_map_lookup_elem(&sc_cgroups, &slot);
-	struct sc_counts *c;
 	__u32 h = sc_key_home(key), j = SC_SLOT_KEYS, i, k;
 
 	if (!ent)
-		return;
-	/* a hit is one load and a compare: the home entry, which is the key's own */
+		return SC_SLOT_KEYS + 1;
 #pragma unroll
 	for (i = 0; i < SC_KEY_PROBES; i++) {
 		__u32 e = h + i < SC_SLOT_KEYS ? h + i : h + i - SC_SLOT_KEYS;
@@ -181,7 +223,14 @@ static __always_inline void sc_bump(__u32 slot, __u32 key)
 			break;
 		}
 	}
-	c = bpf_map_lookup_elem(&sc_counts, &slot);
+	return j;
+}
+
+/* One call counted in counter @j of the cgroup in @slot, on this CPU. */
+static __always_inline void sc_count(__u32 slot, __u32 j)
+{
+	struct sc_counts *c = bpf_map_lookup_elem(&sc_counts, &slot);
+
 	/* the compiler knows j <= SC_SLOT_KEYS; the verifier must see the check */
 	barrier_var(j);
 	if (c && j <= SC_SLOT_KEYS)
@@ -217,19 +266,44 @@ static __always_inline void sc_bump(__u32 slot, __u32 key)
 SEC("tp_btf/sys_enter")
 int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
+	struct task_struct *t;
 	struct sc_cache *c;
-	__u32 zero = 0, slot;
+	__u32 zero = 0, slot, key, j;
 
 	/* nr == -1: a tracer or seccomp RET_TRACE skipped the call; not a syscall */
 	if (nr < 0)
 		return 0;
+	if (bench_stage >= SC_STAGE_LEAST_NR)
+		return sc_bench_least(nr);
+	t = bpf_get_current_task_btf();
+	if (bench_stage == SC_STAGE_NO_MEMO) {
+		slot = sc_find(t->cgroups->dfl_cgrp->kn->id);
+		if (slot != SC_SLOT_NONE)
+			sc_count(slot, sc_key_index(slot, sc_key(SC_ROW(t, SC_DIRECT), nr)));
+		return 0;
+	}
 	c = bpf_map_lookup_elem(&sc_cache, &zero);
 	if (!c)
 		return 0;
 	slot = SC_MEMO_SLOT(c, t, SC_DIRECT);
-	if (slot != SC_SLOT_NONE)
-		sc_bump(slot, sc_key(SC_ROW(t, SC_DIRECT), nr));
+	if (bench_stage == SC_STAGE_MEMO) {
+		c->pad = slot;
+		return 0;
+	}
+	/* most calls of a host are of cgroups not tracked: nothing more to read for them */
+	if (slot == SC_SLOT_NONE)
+		return 0;
+	key = sc_key(SC_ROW(t, SC_DIRECT), nr);
+	if (bench_stage == SC_STAGE_KEY) {
+		c->pad = key;
+		return 0;
+	}
+	j = sc_key_index(slot, key);
+	if (bench_stage == SC_STAGE_PROBE) {
+		c->pad = j;
+		return 0;
+	}
+	sc_count(slot, j);
 	return 0;
 }
 
@@ -243,7 +317,7 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 	struct task_struct *t = (struct task_struct *)bpf_get_current_task();
 	long nr = (long)ctx->args[1];
 	struct sc_cache *c;
-	__u32 zero = 0, slot;
+	__u32 zero = 0, slot, key;
 
 	if (nr < 0)
 		return 0;
@@ -251,8 +325,10 @@ int sc_enter_raw(struct bpf_raw_tracepoint_args *ctx)
 	if (!c)
 		return 0;
 	slot = SC_MEMO_SLOT(c, t, BPF_CORE_READ);
-	if (slot != SC_SLOT_NONE)
-		sc_bump(slot, sc_key(SC_ROW(t, BPF_CORE_READ), nr));
+	if (slot != SC_SLOT_NONE) {
+		key = sc_key(SC_ROW(t, BPF_CORE_READ), nr);
+		sc_count(slot, sc_key_index(slot, key));
+	}
 	return 0;
 }
 

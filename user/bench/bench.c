@@ -104,6 +104,7 @@ static int programs_open(struct sc_bench *b)
 		ro.attach = m == SC_BENCH_REC_RAW ? SC_ATTACH_RAW : SC_ATTACH_BTF;
 		ro.capacity = m == SC_BENCH_REC_MANY ? 2 * SC_BENCH_MANY : SC_PROBES;
 		ro.watch_cgroups = ro.denials = m == SC_BENCH_REC_DENY;
+		ro.bench_stage = m >= SC_BENCH_REC_STAGE1 ? 1 + m - SC_BENCH_REC_STAGE1 : 0;
 		/* the floors, one per hook: SC_REF_EMPTY_BTF, SC_REF_EMPTY_RAW */
 		if (m < 2 && !(b->ref[m] = refprog__open(m ? SC_REF_EMPTY_RAW : SC_REF_EMPTY_BTF)))
 			return errno ? -errno : -EINVAL;
@@ -120,6 +121,18 @@ static int programs_open(struct sc_bench *b)
 }
 
 /* The design not taken, where the kernel has cgroup local storage (feature probe). */
+/* The previous design, beside the current one in the same run. */
+static void previous_open(struct sc_bench *b)
+{
+	struct sc_refprog **p = &b->ref[SC_REF_PREVIOUS];
+
+	if (!(*p = refprog__open(SC_REF_PREVIOUS)) || refprog__track(*p, b->cg)) {
+		sc_warn("cannot set up the previous design's program: left out");
+		refprog__destroy(*p);
+		*p = NULL;
+	}
+}
+
 static void cgrp_storage_open(struct sc_bench *b)
 {
 	struct sc_refprog **p = &b->ref[SC_REF_CGRP_STORAGE];
@@ -199,9 +212,11 @@ int bench__run(const struct sc_bench_opts *o)
 	if ((err = env_setup(b)) || (err = programs_open(b)))
 		goto cleanup;
 	cgrp_storage_open(b);
+	previous_open(b);
 	if ((err = micro__start(m)) || (err = track_many(b)))
 		goto cleanup;
 	micro__run(m);
+	memory__print(b);
 	err = micro__check(m);
 	if (err)
 		goto cleanup;

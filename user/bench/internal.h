@@ -18,9 +18,11 @@ enum sc_bench_rec {
 	SC_BENCH_REC_RAW,	/* raw_tp fallback */
 	SC_BENCH_REC_MANY,	/* tp_btf with SC_BENCH_MANY cgroups tracked */
 	SC_BENCH_REC_DENY,	/* tp_btf + denials */
+	SC_BENCH_REC_STAGE1,	/* tp_btf stopped after a part of the path, or doing the least (bench_stage 1..7) */
+	SC_BENCH_REC_STAGE8 = SC_BENCH_REC_STAGE1 + 7,
 	SC_BENCH_NREC,
 };
-#define SC_BENCH_NREF	3	/* SC_REF_EMPTY_BTF, SC_REF_EMPTY_RAW, SC_REF_CGRP_STORAGE */
+#define SC_BENCH_NREF	SC_REFS	/* by enum sc_ref */
 
 /* What a run sets up for all its measures (bench.c); torn down by bench__run. */
 struct sc_bench {
@@ -117,6 +119,9 @@ void micro__run(struct sc_micro *m);
 int micro__check(struct sc_micro *m);
 /* Stop the tools and workers, free; NULL is fine. */
 void micro__free(struct sc_micro *m);
+
+/* memory.c: every map's bytes as the kernel counts them, and the layout at 1,024 cgroups for 8-128 CPUs. */
+void memory__print(struct sc_bench *b);
 
 /* macro.c: nginx and wrk, requests per second. Never fails the run. */
 void macro__run(struct sc_bench *b);

@@ -21,15 +21,16 @@
 #define TOOL_RUNS 7	/* external tools take seconds to start: measured in the first runs only */
 
 enum cfg {
-	NONE, FLOOR_BTF, REC_BTF, REC_MANY, REF_CGS, FLOOR_RAW, REC_RAW, REC_DENY,
+	NONE, FLOOR_BTF, REC_BTF, REC_MANY, PREV_BTF, STAGE1, STAGE2, STAGE3, STAGE4, STAGE5, STAGE6, STAGE7, STAGE8, REF_CGS, FLOOR_RAW, REC_RAW,
+	REC_DENY,
 	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
 
 /* what is attached for a configuration */
 enum att {
-	AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY,
-	AT_REC_DENY, AT_TOOL
+	AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REF_PREV, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY,
+	AT_REC_DENY, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
 };
 
 #define SELF		SC_BENCH_SELF
@@ -49,6 +50,17 @@ static const struct {
 	[REC_BTF] = { "syscensus, tp_btf, 1 cgroup tracked", NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF },
 	[REC_MANY] = { "syscensus, tp_btf, 1,000 cgroups tracked", NONE, FLOOR_BTF, 1, AT_REC_MANY,
 		       SELF },
+	[PREV_BTF] = { "previous design: 64-bit per-CPU counters", NONE, FLOOR_BTF, 1, AT_REF_PREV, SELF },
+	/* the recorder stopped after a part of its path: what each part costs */
+	[STAGE1] = { "part 1: the memo (task -> slot)", NONE, FLOOR_BTF, 1, AT_REC_STAGE1, SELF },
+	[STAGE2] = { "part 2: + the key (phase, ABI, number)", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 1, SELF },
+	[STAGE3] = { "part 3: + the probe of the key table", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 2, SELF },
+	[STAGE4] = { "not taken: no memo (walk and probe each call)", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 3, SELF },
+	/* what any program pays beyond the empty one, on this machine */
+	[STAGE5] = { "least: compare nr, nothing else", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 4, SELF },
+	[STAGE6] = { "least: one load from a map, no helper", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 5, SELF },
+	[STAGE7] = { "least: one helper call (the current task)", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 6, SELF },
+	[STAGE8] = { "least: the current task, per-CPU variable", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 7, SELF },
 	[REF_CGS] = { "not taken: counters in cgroup local storage", NONE, FLOOR_BTF, 1, AT_REF_CGS,
 		      SELF },
 	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", NONE, FLOOR_RAW, 1, AT_FLOOR_RAW,
@@ -150,6 +162,8 @@ int micro__start(struct sc_micro *m)
 		m->enabled[REC_DENY] = m->enabled[FA_DENY] = m->enabled[FD_DENY] = false;
 	if (!b->ref[SC_REF_CGRP_STORAGE])
 		m->enabled[REF_CGS] = false;
+	if (!b->ref[SC_REF_PREVIOUS])
+		m->enabled[PREV_BTF] = false;
 	/* the workers start in this cgroup and on this CPU */
 	for (int w = FILTER_ALLOWS; w <= FILTER_DENIES; w++)
 		if ((err = worker__start(&m->workers[w], w))) {
@@ -161,6 +175,8 @@ int micro__start(struct sc_micro *m)
 
 static struct sc_recorder *recorder_of(const struct sc_bench *b, enum att at)
 {
+	if (at >= AT_REC_STAGE1 && at < AT_TOOL)
+		return b->rec[SC_BENCH_REC_STAGE1 + (at - AT_REC_STAGE1)];
 	switch (at) {
 	case AT_REC_BTF:
 		return b->rec[SC_BENCH_REC_BTF];
@@ -184,6 +200,8 @@ static struct sc_refprog *refprog_of(const struct sc_bench *b, enum att at)
 		return b->ref[SC_REF_EMPTY_RAW];
 	case AT_REF_CGS:
 		return b->ref[SC_REF_CGRP_STORAGE];
+	case AT_REF_PREV:
+		return b->ref[SC_REF_PREVIOUS];
 	default:
 		return NULL;
 	}
@@ -296,8 +314,15 @@ static void print_all(struct sc_micro *m)
 	q[0] = paired(m, REC_BTF, NONE, FLOOR_BTF, NONE);
 	q[1] = paired(m, REC_MANY, NONE, FLOOR_BTF, NONE);
 	q[2] = paired(m, REC_RAW, NONE, FLOOR_RAW, NONE);
+	q[3] = paired(m, PREV_BTF, NONE, FLOOR_BTF, NONE);
 	printf("recorder / floor (added costs, paired medians): tp_btf %.2f, 1,000 cgroups %.2f, raw_tp %.2f\n",
 	       q[0].med, q[1].med, q[2].med);
+	if (q[3].m) {
+		struct sc_quart d = paired(m, REC_BTF, NONE, PREV_BTF, NONE);
+
+		printf("recorder / previous design (added costs): %.2f [%.2f, %.2f]; previous design / floor %.2f\n",
+		       d.med, d.q1, d.q3, q[3].med);
+	}
 	for (int k = SYSCOUNT; k <= BPFTRACE; k++) {
 		if (!m->taken[k])
 			continue;
@@ -307,8 +332,6 @@ static void print_all(struct sc_micro *m)
 		       k == SYSCOUNT ? "syscount" : "bpftrace", q[0].med, q[0].q1, q[0].q3, q[0].m,
 		       q[3].med);
 	}
-	printf("memory: %zu bytes of counters per tracked cgroup and CPU, %d CPUs\n",
-	       sizeof(struct sc_counts), libbpf_num_possible_cpus());
 }
 
 void micro__run(struct sc_micro *m)
@@ -322,12 +345,13 @@ int micro__check(struct sc_micro *m)
 {
 	static const struct {
 		enum cfg cfg;
-		int rec;	/* its recorder, or -1: the cgroup storage program */
+		int rec;	/* its recorder, or -1 - its reference program */
 	} which[] = {
 		{ REC_BTF, SC_BENCH_REC_BTF },
 		{ REC_RAW, SC_BENCH_REC_RAW },
 		{ REC_MANY, SC_BENCH_REC_MANY },
-		{ REF_CGS, -1 },
+		{ PREV_BTF, -1 - SC_REF_PREVIOUS },
+		{ REF_CGS, -1 - SC_REF_CGRP_STORAGE },
 	};
 	struct sc_bench *b = m->b;
 	int ret = 0, err;
@@ -346,7 +370,7 @@ int micro__check(struct sc_micro *m)
 		if (!m->taken[k])
 			continue;
 		err = rec >= 0 ? recorder__read(b->rec[rec], b->slot[rec], m->t)
-			       : refprog__read(b->ref[SC_REF_CGRP_STORAGE], b->cg, m->t);
+			       : refprog__read(b->ref[-1 - rec], b->cg, m->t);
 		if (err) {
 			sc_err("cannot read counters: %s", strerror(-err));
 			ret = ret ?: err;

@@ -97,6 +97,7 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	s->rodata->watch_root = o->watch_root;
 	s->rodata->watch_root_level = o->watch_root_level;
 	s->rodata->claim_containers = o->containers_only;
+	s->rodata->bench_stage = o->bench_stage;
 	err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.sc_counts, r->capacity);

@@ -28,6 +28,7 @@ struct sc_recorder_opts {
 	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
 	bool denials;		/* with watch_cgroups: record syscalls refused by seccomp filters */
 	bool containers_only;	/* with watch_cgroups: claim only cgroups named like a container's (agent) */
+	unsigned bench_stage;	/* benchmark only: stop the hot path after part 1, 2 or 3 (0: all) */
 	/*
 	 * With watch_cgroups: 0, every new cgroup (agent); or only the cgroups created below
 	 * the cgroup of this id, at depth watch_root_level under the root (record).
