@@ -4,6 +4,7 @@
  * directories, with every live cgroup of the host (the SC_BENCH_MANY ones included)
  * tracked; its CPU time over the measure and its resident memory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -17,6 +18,46 @@
 
 #include "bench/internal.h"
 #include "lib/util.h"
+
+#define MAX_THREADS	4096	/* threads of one measured process, at most */
+
+int bench__cpu_ns(pid_t pid, uint64_t *ns)
+{
+	char dir[64], file[64 + 256 + 16];
+	struct dirent *de;
+	unsigned n = 0;
+	uint64_t sum = 0;
+	int ret = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/task", (int)pid);
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (n < MAX_THREADS && (de = readdir(d))) {
+		char *text;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(file, sizeof(file), "%s/%s/schedstat", dir, de->d_name);
+		text = sc_read_file(file, 256, NULL);
+		if (!text) {
+			if (errno == ENOENT || errno == ESRCH)
+				continue;	/* the thread exited since readdir() */
+			ret = -errno;
+			break;
+		}
+		/* "on-CPU ns, waiting ns, timeslices": the first is the task's sum_exec_runtime */
+		sum += strtoull(text, NULL, 10);
+		free(text);
+		n++;
+	}
+	closedir(d);
+	if (!ret && !n)
+		ret = -ESRCH;
+	*ns = sum;
+	return ret;
+}
 
 /* utime+stime in clock ticks and resident KiB of @pid */
 static int proc_usage(pid_t pid, unsigned long long *ticks, unsigned long *rss_kb,

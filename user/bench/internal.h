@@ -118,9 +118,17 @@ int micro__check(struct sc_micro *m);
 /* Stop the tools and workers, free; NULL is fine. */
 void micro__free(struct sc_micro *m);
 
-/* macro.c: nginx and wrk, requests per second. Never fails the run. */
+/*
+ * macro.c: nginx serving wrk, nginx's CPU time per request and requests per second.
+ * Never fails the run.
+ */
 void macro__run(struct sc_bench *b);
 /* agent_cost.c: the agent's CPU and memory for b->o->agent_secs. Never fails the run. */
 void agent_cost__run(struct sc_bench *b);
+/*
+ * On-CPU ns of every thread of @pid so far (/proc/PID/task/TID/schedstat): finer than
+ * the clock ticks of /proc/PID/stat. 0, -ESRCH or -errno.
+ */
+int bench__cpu_ns(pid_t pid, uint64_t *ns);
 
 #endif

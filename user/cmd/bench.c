@@ -20,8 +20,11 @@ static void usage(void)
 	       "did not take (counters in cgroup local storage). Configurations interleaved,\n"
 	       "each one's added cost and its ratio to the floor's paired within a run,\n"
 	       "median and quartiles over the runs. Defaults: -n 200000 -r 31.\n"
-	       "--macro: also nginx serving a 1 KiB file to wrk on loopback, requests/s with\n"
-	       "nothing, the empty program, the recorder and the recorder with --denials.\n"
+	       "--macro: also nginx serving a 1 KiB file to wrk on loopback (3 s per run):\n"
+	       "nginx's CPU time per request (its threads' on-CPU ns over the requests wrk\n"
+	       "completed) and requests/s with nothing, the empty program, the recorder and\n"
+	       "the recorder with --denials; the recorder's CPU per request beyond the empty\n"
+	       "program's, as %% of the empty program's, paired within each run.\n"
 	       "--agent-cost SEC: run the agent (default interval) for SEC seconds with the\n"
 	       "%d live cgroups and report its CPU and resident memory.\n",
 	       SC_BENCH_MANY, SC_BENCH_MANY);
