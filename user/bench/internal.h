@@ -123,7 +123,11 @@ void micro__free(struct sc_micro *m);
  * Never fails the run.
  */
 void macro__run(struct sc_bench *b);
-/* agent_cost.c: the agent's CPU and memory for b->o->agent_secs. Never fails the run. */
+/*
+ * agent_cost.c: the agent's CPU and memory for b->o->agent_secs, then under
+ * b->o->churn_secs of container-like cgroups coming and going (its counts of their calls
+ * checked). Never fails the run.
+ */
 void agent_cost__run(struct sc_bench *b);
 /*
  * On-CPU ns of every thread of @pid so far (/proc/PID/task/TID/schedstat): finer than

@@ -13,6 +13,7 @@
 static void usage(void)
 {
 	printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools] [--macro] [--agent-cost SEC]\n"
+	       "                       [--churn SEC]\n"
 	       "ns per getppid() with nothing attached, with an empty program on\n"
 	       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
 	       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
@@ -26,7 +27,12 @@ static void usage(void)
 	       "the recorder with --denials; the recorder's CPU per request beyond the empty\n"
 	       "program's, as %% of the empty program's, paired within each run.\n"
 	       "--agent-cost SEC: run the agent (default interval) for SEC seconds with the\n"
-	       "%d live cgroups and report its CPU and resident memory.\n",
+	       "%d live cgroups and report its CPU and resident memory.\n"
+	       "--churn SEC: then, under the same agent, 10 times a second for SEC seconds,\n"
+	       "create a cgroup named like a podman container's (libpod_parent/libpod-<64 hex>),\n"
+	       "run a process of a known number of getppid() calls in it, remove it; report\n"
+	       "the agent's CPU and RSS at the start and end of the churn, and the calls its\n"
+	       "state file counted in those cgroups against the calls made. Needs --agent-cost.\n",
 	       SC_BENCH_MANY, SC_BENCH_MANY);
 }
 
@@ -39,6 +45,7 @@ static int parse(int argc, char **argv, struct sc_bench_opts *o, bool *help)
 		{ "no-tools", no_argument, NULL, 'T' },
 		{ "macro", no_argument, NULL, 'M' },
 		{ "agent-cost", required_argument, NULL, 'G' },
+		{ "churn", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -68,12 +75,23 @@ static int parse(int argc, char **argv, struct sc_bench_opts *o, bool *help)
 			}
 			o->agent_secs = (unsigned)v;
 			break;
+		case 'C':
+			if (sc_parse_u64(optarg, 3600, &v) || v == 0) {
+				sc_err("--churn: expected 1 to 3600 seconds, not \"%s\"", optarg);
+				return -EINVAL;
+			}
+			o->churn_secs = (unsigned)v;
+			break;
 		case 'h':
 			*help = true;
 			return 0;
 		default:
 			return -EINVAL;
 		}
+	}
+	if (o->churn_secs && !o->agent_secs) {
+		sc_err("--churn: needs --agent-cost SEC (the churn runs under the agent it measures)");
+		return -EINVAL;
 	}
 	return 0;
 }
