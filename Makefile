@@ -79,7 +79,7 @@ install: $(BUILD)/syscensus
 	mv $(DESTDIR)$(UNITDIR)/syscensus-agent.service.tmp $(DESTDIR)$(UNITDIR)/syscensus-agent.service
 
 bench: all
-	$(BUILD)/syscensus bench --macro --agent-cost 60
+	$(BUILD)/syscensus bench --macro --agent-cost 60 --churn 60
 
 demo: all
 	bash tests/demo

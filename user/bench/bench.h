@@ -13,6 +13,7 @@ struct sc_bench_opts {
 	bool tools;		/* syscount, bpftrace, strace where installed (--no-tools: false) */
 	bool macro;		/* --macro: nginx serving wrk */
 	unsigned agent_secs;	/* --agent-cost: seconds of the agent to measure, 0 for none */
+	unsigned churn_secs;	/* --churn: seconds of cgroup churn under that agent, 0 for none */
 };
 
 /*

@@ -123,9 +123,21 @@ void micro__free(struct sc_micro *m);
 /* memory.c: every map's bytes as the kernel counts them, and the layout at 1,024 cgroups for 8-128 CPUs. */
 void memory__print(struct sc_bench *b);
 
-/* macro.c: nginx and wrk, requests per second. Never fails the run. */
+/*
+ * macro.c: nginx serving wrk, nginx's CPU time per request and requests per second.
+ * Never fails the run.
+ */
 void macro__run(struct sc_bench *b);
-/* agent_cost.c: the agent's CPU and memory for b->o->agent_secs. Never fails the run. */
+/*
+ * agent_cost.c: the agent's CPU and memory for b->o->agent_secs, then under
+ * b->o->churn_secs of container-like cgroups coming and going (its counts of their calls
+ * checked). Never fails the run.
+ */
 void agent_cost__run(struct sc_bench *b);
+/*
+ * On-CPU ns of every thread of @pid so far (/proc/PID/task/TID/schedstat): finer than
+ * the clock ticks of /proc/PID/stat. 0, -ESRCH or -errno.
+ */
+int bench__cpu_ns(pid_t pid, uint64_t *ns);
 
 #endif

@@ -13,6 +13,7 @@
 static void usage(void)
 {
 	printf("Usage: syscensus bench [-n CALLS] [-r RUNS] [--no-tools] [--macro] [--agent-cost SEC]\n"
+	       "                       [--churn SEC]\n"
 	       "ns per getppid() with nothing attached, with an empty program on\n"
 	       "raw_syscalls:sys_enter (the floor), with the recorder (1 and %d cgroups\n"
 	       "tracked, tp_btf and raw_tp), and with syscount, bpftrace and strace -f -c\n"
@@ -20,10 +21,18 @@ static void usage(void)
 	       "did not take (counters in cgroup local storage). Configurations interleaved,\n"
 	       "each one's added cost and its ratio to the floor's paired within a run,\n"
 	       "median and quartiles over the runs. Defaults: -n 200000 -r 31.\n"
-	       "--macro: also nginx serving a 1 KiB file to wrk on loopback, requests/s with\n"
-	       "nothing, the empty program, the recorder and the recorder with --denials.\n"
+	       "--macro: also nginx serving a 1 KiB file to wrk on loopback (3 s per run):\n"
+	       "nginx's CPU time per request (its threads' on-CPU ns over the requests wrk\n"
+	       "completed) and requests/s with nothing, the empty program, the recorder and\n"
+	       "the recorder with --denials; the recorder's CPU per request beyond the empty\n"
+	       "program's, as %% of the empty program's, paired within each run.\n"
 	       "--agent-cost SEC: run the agent (default interval) for SEC seconds with the\n"
-	       "%d live cgroups and report its CPU and resident memory.\n",
+	       "%d live cgroups and report its CPU and resident memory.\n"
+	       "--churn SEC: then, under the same agent, 10 times a second for SEC seconds,\n"
+	       "create a cgroup named like a podman container's (libpod_parent/libpod-<64 hex>),\n"
+	       "run a process of a known number of getppid() calls in it, remove it; report\n"
+	       "the agent's CPU and RSS at the start and end of the churn, and the calls its\n"
+	       "state file counted in those cgroups against the calls made. Needs --agent-cost.\n",
 	       SC_BENCH_MANY, SC_BENCH_MANY);
 }
 
@@ -36,6 +45,7 @@ static int parse(int argc, char **argv, struct sc_bench_opts *o, bool *help)
 		{ "no-tools", no_argument, NULL, 'T' },
 		{ "macro", no_argument, NULL, 'M' },
 		{ "agent-cost", required_argument, NULL, 'G' },
+		{ "churn", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -65,12 +75,23 @@ static int parse(int argc, char **argv, struct sc_bench_opts *o, bool *help)
 			}
 			o->agent_secs = (unsigned)v;
 			break;
+		case 'C':
+			if (sc_parse_u64(optarg, 3600, &v) || v == 0) {
+				sc_err("--churn: expected 1 to 3600 seconds, not \"%s\"", optarg);
+				return -EINVAL;
+			}
+			o->churn_secs = (unsigned)v;
+			break;
 		case 'h':
 			*help = true;
 			return 0;
 		default:
 			return -EINVAL;
 		}
+	}
+	if (o->churn_secs && !o->agent_secs) {
+		sc_err("--churn: needs --agent-cost SEC (the churn runs under the agent it measures)");
+		return -EINVAL;
 	}
 	return 0;
 }
