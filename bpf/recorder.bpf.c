@@ -60,9 +60,7 @@ const volatile __u32 bench_stage = 0;
 #define SC_STAGE_LEAST_NR	5	/* the least: compare nr and return */
 #define SC_STAGE_LEAST_LOAD	6	/* ... one load from a map, no helper */
 #define SC_STAGE_LEAST_TASK	7	/* ... one helper call: the current task */
-#define SC_STAGE_LEAST_PCPU	8	/* ... the current task from the per-CPU variable */
 
-extern struct task_struct *current_task __ksym __weak;
 
 __u64 sc_bench_word = 0;	/* what SC_STAGE_LEAST_LOAD reads */
 
@@ -75,8 +73,6 @@ static __always_inline int sc_bench_least(long nr)
 		v = *(volatile __u64 *)&sc_bench_word;
 	else if (bench_stage == SC_STAGE_LEAST_TASK)
 		v = (__u64)bpf_get_current_task_btf();
-	else if (bench_stage == SC_STAGE_LEAST_PCPU && bpf_ksym_exists(&current_task))
-		v = (__u64)*(struct task_struct **)bpf_this_cpu_ptr(&current_task);
 	barrier_var(v);
 	return 0;
 }

@@ -325,6 +325,48 @@ assert "incomplete" not in a and "execve" in a["syscalls"]["SCMP_ARCH_X86_64"], 
 	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 }
 
+# Only cgroups that can hold a container take a slot; the recorder's own cost is in status.
+t_agent_slots_and_cost() {
+	local S=$T/ag7 mnt id cid uid stats out
+	mkdir -p "$S"
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	CGT=$mnt/syscensus-test-slots-$$
+	id=$(printf '%064x' 0x5107)
+	cid=$(printf '%064x' 0x5108)
+	uid=0c0ffee0-1111-2222-3333-444455556666
+	stats=$(cat /proc/sys/kernel/bpf_stats_enabled 2>/dev/null || echo 0)
+	sysctl -qw kernel.bpf_stats_enabled=1 2>/dev/null
+	agent_start "$S" --interval 1 || { fail agent_slots_start "$(tail -5 "$S.log")"; sysctl -qw kernel.bpf_stats_enabled="$stats"; return; }
+	# a system service, a runtime's monitor, a pod-level parent: no slot; a container, and one nested in it: theirs
+	mkdir -p "$CGT/system.slice/sshd.service" "$CGT/libpod-conmon-$id.scope" "$CGT/kubepods/besteffort/pod$uid/$cid/init.scope"
+	for d in system.slice/sshd.service "libpod-conmon-$id.scope" "kubepods/besteffort/pod$uid/$cid/init.scope"; do
+		sh -c 'echo $$ > "$1/cgroup.procs" && exec uname -a' sh "$CGT/$d" >/dev/null
+	done
+	sleep 2.5
+	agent_stop_ok agent_slots_sigterm_exit_0 "$S.log"
+	sysctl -qw kernel.bpf_stats_enabled="$stats"
+	out=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+d=json.load(sys.stdin)
+paths=sorted(i.get("cgroup_path", "") for i in d["images"] if i["image"].startswith("unknown/"))
+ours=[p for p in paths if "syscensus-test-slots" in p]
+print(" ".join(ours))' 2>&1)
+	case "$out" in
+	*"/kubepods/besteffort/pod$uid/$cid"*) ;;
+	*) fail agent_slots_container_tracked "got [$out], expected the container cgroup $cid (or its nested one) tracked"; out=bad ;;
+	esac
+	if [ "$out" != bad ]; then
+		if [[ $out == *system.slice* || $out == *conmon* || $out =~ pod$uid( |$) ]]; then
+			fail agent_slots_only_containers "got [$out], expected no system slice, conmon scope or pod-level cgroup"
+		else
+			pass agent_slots_only_containers
+		fi
+	fi
+	"$SC" status --state-dir "$S" >"$T/cost.txt" 2>&1
+	grep -qE '^recorder cost: [0-9.]+ ns per syscall over [0-9]+ syscalls' "$T/cost.txt" && pass agent_status_shows_recorder_cost ||
+		fail agent_status_shows_recorder_cost "got: $(grep -m1 'recorder cost' "$T/cost.txt"), expected 'recorder cost: N ns per syscall over N syscalls'"
+	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+
 # A state file from another version is refused, named, and left untouched.
 t_agent_state_version() {
 	local S=$T/ag6 rc
@@ -407,6 +449,7 @@ t_agent() {
 	t_agent_sigkill
 	t_agent_runtimes_and_names
 	t_agent_capacity
+	t_agent_slots_and_cost
 	t_agent_state_version
 	agent_cleanup
 }

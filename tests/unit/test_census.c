@@ -86,14 +86,23 @@ void test_census(void)
 	refuses("census_refuses_bad_row", path,
 		"{\"format\":\"syscensus-state\",\"version\":1,\"images\":[{\"image\":\"a\",\"calls\":[[0,0,600,1,0,0]]}]}",
 		-EINVAL);
-	/* an unknown cgroup that made no call and is gone is forgotten; one that did is kept */
+	/*
+	 * Unknown cgroups that are gone: one that made no call is forgotten; the calls of
+	 * the others are kept together in unknown/gone, which counts them (the state stays
+	 * bounded however many come and go).
+	 */
 	census__image(&c, SC_UNKNOWN_PREFIX "77", true);
-	img = census__image(&c, SC_UNKNOWN_PREFIX "78", true);
-	if (img)
-		vec_get(&img->calls, SC_KEY(0, 0, 1), true)->count = 3;
-	ASSERT_MSG(census__prune(&c) == 1 && census__image(&c, SC_UNKNOWN_PREFIX "78", false) &&
-		   !census__image(&c, SC_UNKNOWN_PREFIX "77", false), "census_prune_idle_unknown",
-		   "expected the idle unknown image 77 gone and 78 kept");
+	for (int k = 78; k < 80; k++) {
+		img = census__image(&c, k == 78 ? SC_UNKNOWN_PREFIX "78" : SC_UNKNOWN_PREFIX "79", true);
+		if (img)
+			vec_get(&img->calls, SC_KEY(0, 0, k - 77), true)->count = 3;
+	}
+	ASSERT_EQ(census__prune(&c), 3, "census_prune_unknown_gone");
+	img = census__image(&c, SC_UNKNOWN_GONE, false);
+	ASSERT_MSG(img && img->ctrs_total == 2 && img->calls.n == 2 && !census__image(&c, SC_UNKNOWN_PREFIX "77", false) &&
+		   !census__image(&c, SC_UNKNOWN_PREFIX "78", false) && !census__image(&c, SC_UNKNOWN_PREFIX "79", false),
+		   "census_prune_idle_unknown", "expected 77 forgotten, 78 and 79 in unknown/gone (2 cgroups, 2 calls); "
+		   "got %s", img ? "unknown/gone with other content" : "no unknown/gone");
 	unlink(path);
 	census__free(&c);
 	free(cur);

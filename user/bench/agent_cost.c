@@ -153,10 +153,9 @@ static int agent_measure(pid_t pid, unsigned secs, double *share)
 		return err;
 	*share = cpu_share(&a, &b);
 	printf("\nagent: %.3f%% of one core over %.0f s at the default interval, %lu KiB "
-	       "resident (peak %lu KiB), with every cgroup of the host tracked (%d+); BPF "
-	       "counters: %zu bytes per tracked cgroup and CPU\n",
-	       *share, elapsed(&a.t, &b.t), b.rss_kb, b.hwm_kb, SC_BENCH_MANY,
-	       sizeof(struct sc_counts));
+	       "resident (peak %lu KiB), with %d live cgroups named like containers tracked (and "
+	       "every container cgroup of the host)\n",
+	       *share, elapsed(&a.t, &b.t), b.rss_kb, b.hwm_kb, SC_BENCH_MANY);
 	return 0;
 fail:
 	sc_warn("agent cost: cannot read the agent's usage: %s", strerror(-err));
@@ -406,10 +405,18 @@ static int churn_check(struct churn *c, const char *state_dir)
 	}
 	qsort(c->ids, c->n, sizeof(*c->ids), cmp_u64);
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "images")) {
-		if (!churned(c, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "image"))))
-			continue;
-		folded++;
-		counted += image_getppid(x);
+		const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(x, "image"));
+		uint64_t n = 0;
+
+		/* gone cgroups no runtime knew are kept together (the run's state dir is its own) */
+		if (key && !strcmp(key, SC_UNKNOWN_GONE) &&
+		    !json_u64(cJSON_GetObjectItemCaseSensitive(x, "containers_total"), &n)) {
+			folded += n;
+			counted += image_getppid(x);
+		} else if (churned(c, key)) {
+			folded++;
+			counted += image_getppid(x);
+		}
 	}
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(doc, "live")) {
 		uint64_t id;
@@ -419,7 +426,7 @@ static int churn_check(struct churn *c, const char *state_dir)
 	}
 	cJSON_Delete(doc);
 	printf("churn: state file %zu KiB: %zu of %zu churned cgroups folded (as unknown/<cgroup "
-	       "id>), %zu still live; getppid calls counted %llu, made %llu: %s\n",
+	       "id> while live, then in " SC_UNKNOWN_GONE "), %zu still live; getppid calls counted %llu, made %llu: %s\n",
 	       len / 1024, folded, c->n, live, counted, c->calls,
 	       counted == c->calls ? "match" : "MISMATCH");
 	return 0;

@@ -149,13 +149,14 @@ static void cgrp_storage_open(struct sc_bench *b)
 /* SC_BENCH_MANY - 1 more live cgroups, each tracked by the MANY recorder */
 static int track_many(struct sc_bench *b)
 {
-	char sub[PATH_MAX + 16];
+	char sub[PATH_MAX + 96];
 	uint64_t id;
 	uint32_t s;
 	int err;
 
 	for (int i = 0; i < SC_BENCH_MANY - 1; i++) {
-		snprintf(sub, sizeof(sub), "%s/c%d", b->many, i);
+		/* named like a container's: the agent (--agent-cost) tracks them as it would containers */
+		snprintf(sub, sizeof(sub), "%s/libpod-%064x", b->many, i);
 		if (mkdir(sub, 0755) < 0) {
 			err = -errno;
 			goto fail;
@@ -174,7 +175,7 @@ fail:
 /* Everything env_setup, programs_open and track_many did, undone. */
 static void env_teardown(struct sc_bench *b)
 {
-	char sub[PATH_MAX + 16];
+	char sub[PATH_MAX + 96];
 	int err;
 
 	for (int m = 0; m < SC_BENCH_NREC; m++)
@@ -184,7 +185,7 @@ static void env_teardown(struct sc_bench *b)
 	if (b->moved && (err = bench__write_pid(b->home, getpid())))
 		sc_warn("cannot move back to cgroup %s: %s", b->home, strerror(-err));
 	for (int i = 0; i < b->made_many; i++) {
-		snprintf(sub, sizeof(sub), "%s/c%d", b->many, i);
+		snprintf(sub, sizeof(sub), "%s/libpod-%064x", b->many, i);
 		rmdir(sub);
 	}
 	if (b->made_cg && rmdir(b->cg) < 0)

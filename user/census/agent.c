@@ -33,6 +33,13 @@
 
 #define WALK_MAX_CGROUPS	(1u << 20)
 #define FULL_WALK_EVERY		30	/* ticks between safety walks of the whole hierarchy */
+/*
+ * A new container's attribution is saved within this many seconds (not at once: with
+ * containers starting every 100 ms, saving a large state for each costs a core). An
+ * agent killed meanwhile attributes the cgroup again from its path at restart, if the
+ * cgroup is still there.
+ */
+#define SAVE_SOON_S		2
 
 struct agent {
 	struct sc_census c;
@@ -45,7 +52,8 @@ struct agent {
 	uint64_t events_lost_seen;
 	unsigned ticks;		/* every FULL_WALK_EVERY-th one walks the whole hierarchy */
 	unsigned containers_at_start;	/* what the default capacity was sized from */
-	bool save_soon;		/* something new was attributed: save within a second */
+	bool save_soon;		/* something new was attributed: save within SAVE_SOON_S */
+	struct timespec saved_at;	/* monotonic time of the last save */
 	int lock_fd;
 };
 
@@ -351,6 +359,13 @@ static int save(struct agent *a)
 	struct sc_recorder_stats st;
 	int err;
 
+	struct sc_prog_cost enter, deny;
+
+	a->c.health.stats_enabled = recorder__cost(a->rec, &enter, &deny) == 0;
+	a->c.health.enter_ns = enter.run_ns;
+	a->c.health.enter_runs = enter.runs;
+	a->c.health.deny_ns = deny.run_ns;
+	a->c.health.deny_runs = deny.runs;
 	recorder__stats(a->rec, &st);
 	a->c.health.table_full = st.table_full;
 	a->c.health.events_lost = st.events_lost;
@@ -360,6 +375,7 @@ static int save(struct agent *a)
 	if (err)
 		sc_err("cannot write %s: %s", a->state_path, strerror(-err));
 	a->save_soon = false;
+	clock_gettime(CLOCK_MONOTONIC, &a->saved_at);
 	return err;
 }
 
@@ -590,8 +606,8 @@ static int loop(struct agent *a, unsigned interval)
 		wait_ms = ms_until(&next, &ts);
 		if (ms_until(&next_read, &ts) < wait_ms)
 			wait_ms = ms_until(&next_read, &ts);
-		if (a->save_soon && wait_ms > 1000)
-			wait_ms = 1000;
+		if (a->save_soon && wait_ms > 1000 * SAVE_SOON_S - ms_until(&ts, &a->saved_at))
+			wait_ms = 1000 * SAVE_SOON_S - ms_until(&ts, &a->saved_at);
 		if (wait_ms > 0) {
 			err = recorder__poll_events(a->rec, (int)wait_ms, on_event, a);
 			if (err < 0 && err != -EINTR) {
@@ -608,7 +624,7 @@ static int loop(struct agent *a, unsigned interval)
 		} else if (due(&ts, &next_read)) {
 			fold_live(a);
 			later(&next_read, read_every, &ts);
-		} else if (a->save_soon) {
+		} else if (a->save_soon && ms_until(&ts, &a->saved_at) >= 1000 * SAVE_SOON_S) {
 			/* a new container: its attribution must survive a SIGKILL */
 			write_profiles(a);
 			save(a);

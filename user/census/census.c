@@ -212,20 +212,35 @@ int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_im
 
 size_t census__prune(struct sc_census *c)
 {
+	struct sc_image *gone = NULL;
 	size_t dropped = 0;
 
+	/* one pass to mark the images a live cgroup points to: the prune stays linear */
+	for (size_t i = 0; i < c->n_images; i++)
+		c->images[i]->mark = false;
+	for (size_t k = 0; k < c->n_live; k++)
+		c->live[k]->img->mark = true;
 	for (size_t i = 0; i < c->n_images;) {
 		struct sc_image *img = c->images[i];
-		bool live = false;
 
-		for (size_t k = 0; k < c->n_live && !live; k++)
-			live = c->live[k]->img == img;
-		if (!img->unknown || img->calls.n || img->n_denied || img->incomplete || live) {
+		if (!img->unknown || img->mark || img == gone || !strcmp(img->key, SC_UNKNOWN_GONE)) {
 			i++;
 			continue;
 		}
-		c->images[i] = c->images[--c->n_images];
-		image_free(img);
+		/* what it did stays, in one entry for all such cgroups: the state stays bounded */
+		if (img->calls.n || img->n_denied || img->incomplete) {
+			if (!gone && !(gone = census__image(c, SC_UNKNOWN_GONE, true)))
+				return dropped;
+			gone->ctrs_total++;
+			if (img->incomplete)
+				image__set_incomplete(gone, img->incomplete);
+			/* moves the last image into i, or fails with nothing moved */
+			if (census__merge_image(c, img, gone))
+				return dropped;	/* out of memory: kept as it is, tried again next tick */
+		} else {
+			c->images[i] = c->images[--c->n_images];
+			image_free(img);
+		}
 		dropped++;
 	}
 	return dropped;

@@ -18,6 +18,8 @@
 #define SC_STATE_FORMAT		"syscensus-state"
 #define SC_STATE_VERSION	1
 #define SC_UNKNOWN_PREFIX	"unknown/"	/* key of a cgroup no runtime claims: unknown/<cgroup id> */
+/* where the unknown/<cgroup id> entries of cgroups that are gone end up, together */
+#define SC_UNKNOWN_GONE		SC_UNKNOWN_PREFIX "gone"
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
 
@@ -85,6 +87,7 @@ struct sc_image {
 	struct sc_denial *denied;
 	size_t n_denied, cap_denied;
 	char *written;		/* the profile last written, to write only changes (not saved) */
+	bool mark;		/* census__prune()'s: a live cgroup is of this image */
 	size_t written_len;
 };
 
@@ -105,6 +108,10 @@ struct sc_health {
 	uint64_t table_full, events_lost, untracked, denied_lost;
 	bool denials;		/* denial tracking attached */
 	char pin_dir[256];
+	/* the programs' own time, from the kernel's BPF statistics (when kernel.bpf_stats_enabled=1) */
+	bool stats_enabled;
+	uint64_t enter_ns, enter_runs;	/* sys_enter: the counting */
+	uint64_t deny_ns, deny_runs;	/* sys_exit: denials */
 };
 
 struct sc_census {
@@ -138,9 +145,10 @@ struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint3
 int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);
 
 /*
- * Forget unknown/<id> entries that made no call and whose cgroup is gone (or was never
- * counted): they would only grow the state on hosts with many transient cgroups.
- * Returns how many were dropped.
+ * unknown/<id> entries whose cgroup is gone: forgotten when they made no call, else
+ * merged into SC_UNKNOWN_GONE (their calls, denials and gaps kept together; its
+ * containers_total counts them). Without this the state would grow with every
+ * transient cgroup of the host. Returns how many were dropped or merged.
  */
 size_t census__prune(struct sc_census *c);
 

@@ -56,6 +56,12 @@ static cJSON *health_json(const struct sc_census *c)
 	add_u64(h, "denied_lost", c->health.denied_lost);
 	cJSON_AddBoolToObject(h, "denials", c->health.denials);
 	cJSON_AddStringToObject(h, "pin_dir", c->health.pin_dir);
+	/* the kernel's BPF statistics of the programs (kernel.bpf_stats_enabled) */
+	cJSON_AddBoolToObject(h, "stats_enabled", c->health.stats_enabled);
+	add_u64(h, "enter_run_ns", c->health.enter_ns);
+	add_u64(h, "enter_runs", c->health.enter_runs);
+	add_u64(h, "deny_run_ns", c->health.deny_ns);
+	add_u64(h, "deny_runs", c->health.deny_runs);
 	return h;
 }
 
@@ -400,9 +406,14 @@ static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 	if ((err = get_u64(ld, x, "table_full", UINT64_MAX, &c->health.table_full)) ||
 	    (err = get_u64(ld, x, "events_lost", UINT64_MAX, &c->health.events_lost)) ||
 	    (err = get_u64(ld, x, "untracked", UINT64_MAX, &c->health.untracked)) ||
-	    (err = get_u64(ld, x, "denied_lost", UINT64_MAX, &c->health.denied_lost)))
+	    (err = get_u64(ld, x, "denied_lost", UINT64_MAX, &c->health.denied_lost)) ||
+	    (err = get_u64(ld, x, "enter_run_ns", UINT64_MAX, &c->health.enter_ns)) ||
+	    (err = get_u64(ld, x, "enter_runs", UINT64_MAX, &c->health.enter_runs)) ||
+	    (err = get_u64(ld, x, "deny_run_ns", UINT64_MAX, &c->health.deny_ns)) ||
+	    (err = get_u64(ld, x, "deny_runs", UINT64_MAX, &c->health.deny_runs)))
 		return err;
 	c->health.denials = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "denials"));
+	c->health.stats_enabled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "stats_enabled"));
 	return 0;
 }
 

@@ -108,6 +108,11 @@ static cJSON *recorder_json(const struct sc_census *c)
 	cJSON_AddItemToObject(rec, "untracked", json_u64_node(c->health.untracked));
 	cJSON_AddBoolToObject(rec, "denials", c->health.denials);
 	cJSON_AddItemToObject(rec, "denied_lost", json_u64_node(c->health.denied_lost));
+	cJSON_AddBoolToObject(rec, "stats_enabled", c->health.stats_enabled);
+	cJSON_AddItemToObject(rec, "enter_run_ns", json_u64_node(c->health.enter_ns));
+	cJSON_AddItemToObject(rec, "enter_runs", json_u64_node(c->health.enter_runs));
+	cJSON_AddItemToObject(rec, "deny_run_ns", json_u64_node(c->health.deny_ns));
+	cJSON_AddItemToObject(rec, "deny_runs", json_u64_node(c->health.deny_runs));
 	return rec;
 }
 
@@ -328,6 +333,24 @@ static void print_unknown(const struct sc_census *c)
 	}
 }
 
+/* The recorder's own cost, as the kernel timed it. */
+static void print_cost(const struct sc_census *c)
+{
+	const struct sc_health *h = &c->health;
+
+	if (!h->enter_runs) {
+		printf("recorder cost: not measured (sysctl kernel.bpf_stats_enabled=1 makes the kernel time "
+		       "its programs)\n");
+		return;
+	}
+	printf("recorder cost: %.1f ns per syscall over %llu syscalls (kernel BPF statistics%s)",
+	       (double)h->enter_ns / h->enter_runs, (unsigned long long)h->enter_runs,
+	       h->stats_enabled ? "" : ", now off: the figure is from while they were on");
+	if (h->deny_runs)
+		printf("; denials: %.1f ns per syscall exit", (double)h->deny_ns / h->deny_runs);
+	printf("\n");
+}
+
 void status__print(const struct sc_census *c, const struct sc_status_src *src)
 {
 	char t[32];
@@ -339,6 +362,7 @@ void status__print(const struct sc_census *c, const struct sc_status_src *src)
 	       "%llu events lost\n", c->health.attach[0] ? c->health.attach : "?", c->n_live,
 	       c->health.capacity, (unsigned long long)(c->health.table_full + c->health.untracked),
 	       (unsigned long long)c->health.events_lost);
+	print_cost(c);
 	print_images(c);
 	print_denials(c);
 	print_unknown(c);

@@ -77,6 +77,11 @@ static int write_outputs(const struct sc_recording *r, const char *output, const
 		return 0;
 	rep = generate__report(&r->tally);
 	cmdv = rep ? cJSON_CreateStringArray((const char *const *)cmd, n_cmd) : NULL;
+	/* calls of syscalls without a counter of their own: their counts above are lower bounds */
+	if (rep && !cJSON_AddItemToObject(rep, "uncounted", json_u64_node(r->uncounted))) {
+		cJSON_Delete(cmdv);
+		cmdv = NULL;
+	}
 	if (!cmdv || !cJSON_AddItemToObject(rep, "command", cmdv)) {
 		cJSON_Delete(cmdv);
 		cJSON_Delete(rep);

@@ -340,24 +340,6 @@ static void child_exec(const struct sc_git *g, const char *cwd, const char **arg
 	_exit(127);
 }
 
-/* Append @n bytes to @b (NULs included: git config -z), keeping it NUL-terminated. */
-static int buf_add(struct sc_buf *b, const char *p, size_t n)
-{
-	char *d;
-
-	if (b->oom)
-		return -ENOMEM;
-	d = sc_grow(b->data, &b->cap, b->len + n, 1, 256);
-	if (!d) {
-		b->oom = true;
-		return -ENOMEM;
-	}
-	b->data = d;
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
-	b->data[b->len] = '\0';
-	return 0;
-}
 
 /*
  * Read a child's stdout @fd[0] and stderr @fd[1] until both are closed (git may fill either)
@@ -396,7 +378,7 @@ static int drain(const int fd[2], struct sc_buf *const b[2])
 				ret = -EFBIG;
 				continue;
 			}
-			if (buf_add(b[i], buf, n) && !ret)
+			if (sc_buf_add(b[i], buf, n) && !ret)
 				ret = -ENOMEM;
 		}
 	}

@@ -202,28 +202,30 @@ static void write_string(struct sc_buf *b, const char *s)
 {
 	char esc[8];
 
-	sc_buf_puts(b, "\"");
-	for (; *s; s++) {
-		unsigned char c = *s;
+	sc_buf_add(b, "\"", 1);
+	while (*s) {
+		/* a run that needs no escape, in one copy (state files are mostly such runs) */
+		size_t n = 0;
 
-		switch (c) {
-		case '"': sc_buf_puts(b, "\\\""); break;
-		case '\\': sc_buf_puts(b, "\\\\"); break;
-		case '\n': sc_buf_puts(b, "\\n"); break;
-		case '\t': sc_buf_puts(b, "\\t"); break;
-		case '\r': sc_buf_puts(b, "\\r"); break;
+		while (s[n] && s[n] != '"' && s[n] != '\\' && (unsigned char)s[n] >= 0x20)
+			n++;
+		sc_buf_add(b, s, n);
+		s += n;
+		if (!*s)
+			break;
+		switch (*s) {
+		case '"': sc_buf_add(b, "\\\"", 2); break;
+		case '\\': sc_buf_add(b, "\\\\", 2); break;
+		case '\n': sc_buf_add(b, "\\n", 2); break;
+		case '\t': sc_buf_add(b, "\\t", 2); break;
+		case '\r': sc_buf_add(b, "\\r", 2); break;
 		default:
-			if (c < 0x20) {
-				snprintf(esc, sizeof(esc), "\\u%04x", c);
-				sc_buf_puts(b, esc);
-			} else {
-				esc[0] = c;
-				esc[1] = '\0';
-				sc_buf_puts(b, esc);
-			}
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned char)*s);
+			sc_buf_add(b, esc, 6);
 		}
+		s++;
 	}
-	sc_buf_puts(b, "\"");
+	sc_buf_add(b, "\"", 1);
 }
 
 static void indent(struct sc_buf *b, int level)

@@ -278,15 +278,20 @@ static void buf_reserve(struct sc_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void sc_buf_puts(struct sc_buf *b, const char *s)
+int sc_buf_add(struct sc_buf *b, const char *p, size_t n)
 {
-	size_t n = strlen(s);
-
 	buf_reserve(b, n);
 	if (b->oom)
-		return;
-	memcpy(b->data + b->len, s, n + 1);
+		return -ENOMEM;
+	memcpy(b->data + b->len, p, n);
 	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+void sc_buf_puts(struct sc_buf *b, const char *s)
+{
+	sc_buf_add(b, s, strlen(s));
 }
 
 void sc_buf_printf(struct sc_buf *b, const char *fmt, ...)

@@ -74,6 +74,8 @@ struct sc_buf {
 	size_t len, cap;
 	bool oom;
 };
+/* Append @n bytes (NULs included), keeping the buffer NUL-terminated. 0 or -ENOMEM (.oom set). */
+int sc_buf_add(struct sc_buf *b, const char *p, size_t n);
 void sc_buf_puts(struct sc_buf *b, const char *s);
 void sc_buf_printf(struct sc_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sc_buf_free(struct sc_buf *b);

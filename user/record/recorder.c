@@ -38,6 +38,7 @@ static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "li
 					 "link_deny", "link_kill" };
 
 struct sc_recorder {
+	char pin_dir[PATH_MAX];		/* "" when not pinned */
 	struct recorder_bpf *skel;	/* NULL when adopted */
 	struct bpf_link *link, *link_mkdir, *link_rmdir, *link_deny, *link_kill;
 	enum sc_attach mode;
@@ -311,6 +312,7 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	r->bss_mapped = true;
 	r->mode = mode;
 	r->adopted = true;
+	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
 	if (pin_path(p, sizeof(p), dir, pin_links[4]) == 0 && access(p, F_OK) == 0)
 		r->denials = true;
 	return 0;
@@ -439,6 +441,8 @@ static int start_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 		recorder__unpin(o->pin_dir);
 		return err;
 	}
+	if (o->pin_dir)
+		snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", o->pin_dir);
 	return 0;
 }
 
@@ -790,4 +794,61 @@ int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb,
 	r->cb = cb;
 	r->cb_ctx = ctx;
 	return ring_buffer__poll(r->rb, timeout_ms);
+}
+
+/* The program behind the pinned link @name of @r's pin directory, as an fd (or -errno). */
+static int pinned_prog_fd(const struct sc_recorder *r, const char *name)
+{
+	struct bpf_link_info info = {};
+	uint32_t len = sizeof(info);
+	char p[PATH_MAX];
+	int lfd, fd;
+
+	if (pin_path(p, sizeof(p), r->pin_dir, name))
+		return -ENAMETOOLONG;
+	lfd = bpf_obj_get(p);
+	if (lfd < 0)
+		return -errno;
+	fd = bpf_obj_get_info_by_fd(lfd, &info, &len) ? -errno : bpf_prog_get_fd_by_id(info.prog_id);
+	if (fd < 0 && fd != -errno)
+		fd = -errno;
+	close(lfd);
+	return fd;
+}
+
+static void prog_stats(int fd, struct sc_prog_cost *c)
+{
+	struct bpf_prog_info info = {};
+	uint32_t len = sizeof(info);
+
+	if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		c->run_ns = info.run_time_ns;
+		c->runs = info.run_cnt;
+	}
+}
+
+int recorder__cost(const struct sc_recorder *r, struct sc_prog_cost *enter, struct sc_prog_cost *deny)
+{
+	char *on = sc_read_file("/proc/sys/kernel/bpf_stats_enabled", 64, NULL);
+	bool enabled = on && on[0] == '1';
+	int fd;
+
+	free(on);
+	memset(enter, 0, sizeof(*enter));
+	memset(deny, 0, sizeof(*deny));
+	if (r->skel) {
+		prog_stats(bpf_program__fd(enter_prog((struct sc_recorder *)r)), enter);
+		if (r->denials)
+			prog_stats(bpf_program__fd(r->skel->progs.sc_deny_exit_btf), deny);
+	} else if (r->pin_dir[0]) {
+		if ((fd = pinned_prog_fd(r, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1])) >= 0) {
+			prog_stats(fd, enter);
+			close(fd);
+		}
+		if (r->denials && (fd = pinned_prog_fd(r, pin_links[4])) >= 0) {
+			prog_stats(fd, deny);
+			close(fd);
+		}
+	}
+	return enabled ? 0 : -ENODATA;
 }

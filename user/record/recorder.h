@@ -125,6 +125,20 @@ struct sc_map_mem {
 uint64_t recorder__map_memlock(int fd);
 /* Fills @m[SC_RECORDER_MAPS]; returns the total bytes. */
 uint64_t recorder__memory(const struct sc_recorder *r, struct sc_map_mem *m);
+/*
+ * The recorder's own cost as the kernel measures it (BPF run-time statistics: the
+ * sysctl kernel.bpf_stats_enabled=1 makes the kernel time every program run).
+ */
+struct sc_prog_cost {
+	uint64_t run_ns;	/* total time in the program */
+	uint64_t runs;		/* runs timed */
+};
+/*
+ * The sys_enter program's (@enter) and, with denials, the sys_exit one's (@deny).
+ * Returns 0, or -ENODATA when the statistics are off (the figures are what was timed
+ * while they were on).
+ */
+int recorder__cost(const struct sc_recorder *r, struct sc_prog_cost *enter, struct sc_prog_cost *deny);
 /* Possible CPUs, as the per-CPU maps are sized. */
 int recorder__ncpus(const struct sc_recorder *r);
 /* True when the programs were already running, pinned, and this process adopted them. */
