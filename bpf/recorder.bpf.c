@@ -52,30 +52,6 @@ const volatile __u32 claim_containers = 0;
  * rodata: the verifier removes the branches it makes, at 0 they cost nothing.
  */
 const volatile __u32 bench_stage = 0;
-/* the parts of the path, and the least a program can do, measured apart (bench/micro.c) */
-#define SC_STAGE_MEMO		1	/* the memo: task -> slot */
-#define SC_STAGE_KEY		2	/* + the key (phase, ABI, number) */
-#define SC_STAGE_PROBE		3	/* + the probe of the key table */
-#define SC_STAGE_NO_MEMO	4	/* the whole path without the memo: walk to the id, probe the table */
-#define SC_STAGE_LEAST_NR	5	/* the least: compare nr and return */
-#define SC_STAGE_LEAST_LOAD	6	/* ... one load from a map, no helper */
-#define SC_STAGE_LEAST_TASK	7	/* ... one helper call: the current task */
-
-
-__u64 sc_bench_word = 0;	/* what SC_STAGE_LEAST_LOAD reads */
-
-/* The least programs: what any program that reads memory or calls a helper pays here. */
-static __always_inline int sc_bench_least(long nr)
-{
-	__u64 v = nr;
-
-	if (bench_stage == SC_STAGE_LEAST_LOAD)
-		v = *(volatile __u64 *)&sc_bench_word;
-	else if (bench_stage == SC_STAGE_LEAST_TASK)
-		v = (__u64)bpf_get_current_task_btf();
-	barrier_var(v);
-	return 0;
-}
 
 /* Bumped by every change to the table (here and from userspace through mmap). */
 __u64 sc_epoch = 0;
@@ -125,6 +101,35 @@ struct {
 
 /* denials the map had no room for */
 __u64 sc_denied_lost = 0;
+
+/* the parts of the path, and the least a program can do, measured apart (bench/micro.c) */
+#define SC_STAGE_MEMO		1	/* the memo: task -> slot */
+#define SC_STAGE_KEY		2	/* + the key (phase, ABI, number) */
+#define SC_STAGE_PROBE		3	/* + the probe of the key table */
+#define SC_STAGE_NO_MEMO	4	/* the whole path without the memo: walk to the id, probe the table */
+#define SC_STAGE_LEAST_NR	5	/* the least: compare nr and return */
+#define SC_STAGE_LEAST_LOAD	6	/* ... one load from a map, no helper */
+#define SC_STAGE_LEAST_TASK	7	/* ... one helper call: the current task */
+#define SC_STAGE_LEAST_PCPU	8	/* ... one lookup in a per-CPU array (the memo) */
+
+
+__u64 sc_bench_word = 0;	/* what SC_STAGE_LEAST_LOAD reads */
+
+/* The least programs: what any program that reads memory or calls a helper pays here. */
+static __always_inline int sc_bench_least(long nr)
+{
+	__u32 zero = 0;
+	__u64 v = nr;
+
+	if (bench_stage == SC_STAGE_LEAST_LOAD)
+		v = *(volatile __u64 *)&sc_bench_word;
+	else if (bench_stage == SC_STAGE_LEAST_TASK)
+		v = (__u64)bpf_get_current_task_btf();
+	else if (bench_stage == SC_STAGE_LEAST_PCPU)
+		v = (__u64)bpf_map_lookup_elem(&sc_cache, &zero);
+	barrier_var(v);
+	return 0;
+}
 
 /* Slot of @cgid, or SC_SLOT_NONE when it is not tracked. */
 static __always_inline __u32 sc_find(__u64 cgid)

@@ -18,8 +18,8 @@ enum sc_bench_rec {
 	SC_BENCH_REC_RAW,	/* raw_tp fallback */
 	SC_BENCH_REC_MANY,	/* tp_btf with SC_BENCH_MANY cgroups tracked */
 	SC_BENCH_REC_DENY,	/* tp_btf + denials */
-	SC_BENCH_REC_STAGE1,	/* tp_btf stopped after a part of the path, or doing the least (bench_stage 1..7) */
-	SC_BENCH_REC_STAGE7 = SC_BENCH_REC_STAGE1 + 6,
+	SC_BENCH_REC_STAGE1,	/* tp_btf stopped after a part of the path, or doing the least (bench_stage 1..8) */
+	SC_BENCH_REC_STAGE8 = SC_BENCH_REC_STAGE1 + 7,
 	SC_BENCH_NREC,
 };
 #define SC_BENCH_NREF	SC_REFS	/* by enum sc_ref */

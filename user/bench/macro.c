@@ -25,11 +25,13 @@
 
 #define MACRO_RUNS	16	/* at most, per configuration */
 #define MACRO_SECS	3	/* of wrk per configuration and run: a fixed time, not requests */
-#define MACRO_NCFG	4
+#define MACRO_NCFG	5
 
+/* the last one only where denial tracking loads */
 static const char *const mname[MACRO_NCFG] = {
 	"nothing attached", "empty tp_btf program (floor)",
-	"syscensus recorder (the agent's programs)", "syscensus recorder + --denials",
+	"syscensus recorder (the agent's programs)", "previous design: 64-bit per-CPU counters",
+	"syscensus recorder + --denials",
 };
 
 struct macro {
@@ -156,7 +158,10 @@ static int wrk_run(const struct macro *m, const char *home, int secs, struct wrk
 	return err;
 }
 
-/* Configuration @k attached: 0 nothing, 1 the empty program, 2 the recorder, 3 with denials. */
+/*
+ * Configuration @k attached: 0 nothing, 1 the empty program, 2 the recorder, 3 the
+ * previous design, 4 the recorder with denials.
+ */
 static int macro_attach(struct sc_bench *b, int k)
 {
 	if (k == 1)
@@ -164,6 +169,8 @@ static int macro_attach(struct sc_bench *b, int k)
 	if (k == 2)
 		return recorder__attach(b->rec[SC_BENCH_REC_BTF]);
 	if (k == 3)
+		return b->ref[SC_REF_PREVIOUS] ? refprog__attach(b->ref[SC_REF_PREVIOUS]) : -ENOENT;
+	if (k == 4)
 		return recorder__attach(b->rec[SC_BENCH_REC_DENY]);
 	return 0;
 }
@@ -172,6 +179,8 @@ static void macro_detach(struct sc_bench *b)
 {
 	refprog__detach(b->ref[SC_REF_EMPTY_BTF]);
 	recorder__detach(b->rec[SC_BENCH_REC_BTF]);
+	if (b->ref[SC_REF_PREVIOUS])
+		refprog__detach(b->ref[SC_REF_PREVIOUS]);
 	recorder__detach(b->rec[SC_BENCH_REC_DENY]);
 }
 
@@ -286,8 +295,8 @@ static void macro_print(struct macro_samples *s, int mk, unsigned long mruns, in
 		printf("%s: CPU/request beyond the empty program's, %% of the empty program's "
 		       "CPU/request: %.2f [%.2f, %.2f]%s; added CPU / the empty program's added "
 		       "CPU: %.2f [%.2f, %.2f] (%lu runs with a positive floor)\n",
-		       k == 2 ? "recorder" : "recorder + --denials", q.med, q.q1, q.q3,
-		       k == 2 ? " (target: within 2%)" : "", a.med, a.q1, a.q3, a.m);
+		       k == 2 ? "recorder" : k == 3 ? "previous design" : "recorder + --denials", q.med, q.q1,
+		       q.q3, k == 2 ? " (target: within 2%)" : "", a.med, a.q1, a.q3, a.m);
 	}
 }
 

@@ -21,7 +21,7 @@
 #define TOOL_RUNS 7	/* external tools take seconds to start: measured in the first runs only */
 
 enum cfg {
-	NONE, FLOOR_BTF, REC_BTF, REC_MANY, PREV_BTF, STAGE1, STAGE2, STAGE3, STAGE4, STAGE5, STAGE6, STAGE7, REF_CGS, FLOOR_RAW, REC_RAW,
+	NONE, FLOOR_BTF, REC_BTF, REC_MANY, PREV_BTF, STAGE1, STAGE2, STAGE3, STAGE4, STAGE5, STAGE6, STAGE7, STAGE8, REF_CGS, FLOOR_RAW, REC_RAW,
 	REC_DENY,
 	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
@@ -30,7 +30,7 @@ enum cfg {
 /* what is attached for a configuration */
 enum att {
 	AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REF_PREV, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY,
-	AT_REC_DENY, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 7
+	AT_REC_DENY, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
 };
 
 #define SELF		SC_BENCH_SELF
@@ -60,6 +60,7 @@ static const struct {
 	[STAGE5] = { "least: compare nr, nothing else", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 4, SELF },
 	[STAGE6] = { "least: one load from a map, no helper", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 5, SELF },
 	[STAGE7] = { "least: one helper call (the current task)", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 6, SELF },
+	[STAGE8] = { "least: one per-CPU map lookup", NONE, FLOOR_BTF, 1, AT_REC_STAGE1 + 7, SELF },
 	[REF_CGS] = { "not taken: counters in cgroup local storage", NONE, FLOOR_BTF, 1, AT_REF_CGS,
 		      SELF },
 	[FLOOR_RAW] = { "empty raw_tp program (fallback floor)", NONE, FLOOR_RAW, 1, AT_FLOOR_RAW,
