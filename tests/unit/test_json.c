@@ -76,8 +76,40 @@ static void limits(void)
 	cJSON_Delete(d);
 }
 
+/* What Go's encoding/json (Docker, runc, podman) reads differently is refused, said. */
+static void as_the_runtimes(void)
+{
+	static const struct {
+		const char *name, *text, *want;
+	} refused[] = {
+		/* "valid, ERRNO(1)" for cJSON's first value, allow-all for Docker's last one */
+		{ "json: duplicate top-level key refused",
+		  "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[]}",
+		  "duplicate key \"defaultAction\"" },
+		{ "json: duplicate key in a rule refused, with its path",
+		  "{\"syscalls\":[{\"names\":[\"read\"]},{\"action\":\"SCMP_ACT_ALLOW\",\"action\":\"SCMP_ACT_ERRNO\"}]}",
+		  "syscalls[1]: duplicate key \"action\"" },
+		{ "json: byte-order mark refused", "\xef\xbb\xbf{\"defaultAction\":\"SCMP_ACT_ERRNO\"}",
+		  "byte-order mark" },
+	};
+	char err[512];
+	cJSON *d;
+
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		err[0] = '\0';
+		d = json_parse(refused[i].text, strlen(refused[i].text), err, sizeof(err));
+		ASSERT_MSG(!d && strstr(err, refused[i].want), refused[i].name, "got %s \"%s\", expected an error with \"%s\"",
+			   d ? "a document and" : "", err, refused[i].want);
+		cJSON_Delete(d);
+	}
+	d = json_parse("{\"a\":{\"x\":1},\"b\":{\"x\":2}}", 25, err, sizeof(err));
+	ASSERT_MSG(d != NULL, "json: one key in two objects is no duplicate", "%s", err);
+	cJSON_Delete(d);
+}
+
 void test_json(void)
 {
 	numbers();
 	limits();
+	as_the_runtimes();
 }

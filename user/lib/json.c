@@ -99,9 +99,83 @@ static int attach_numbers(cJSON *item, struct scan *sc, size_t *k)
 	return 0;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	return strcmp((*(const cJSON *const *)a)->string, (*(const cJSON *const *)b)->string);
+}
+
+/* The first key of object @o that appears twice, or NULL. -ENOMEM when it cannot tell. */
+static int object_duplicate(const cJSON *o, const char **dup)
+{
+	size_t n = 0, i = 0;
+	const cJSON **v;
+	const cJSON *c;
+
+	*dup = NULL;
+	for (c = o->child; c; c = c->next)
+		n++;
+	if (n < 2)
+		return 0;
+	if (!(v = malloc(n * sizeof(*v))))
+		return -ENOMEM;
+	for (c = o->child; c; c = c->next)
+		v[i++] = c;
+	qsort(v, n, sizeof(*v), cmp_key);
+	for (i = 1; i < n && !*dup; i++)
+		if (!strcmp(v[i]->string, v[i - 1]->string))
+			*dup = v[i]->string;
+	free(v);
+	return 0;
+}
+
+/*
+ * A key twice in one object: cJSON keeps the first value, Go's encoding/json (Docker,
+ * runc, podman) the last, so the two readers would see different documents. Depth-first;
+ * nesting is bounded by the parse. Returns true with "PATH: duplicate key" in @err.
+ */
+static bool duplicate_in(const cJSON *it, char *path, size_t plen, size_t used, char *err, size_t errlen)
+{
+	const char *dup;
+	size_t idx = 0;
+
+	for (; it; it = it->next, idx++) {
+		size_t n = used;
+
+		if (it->string)
+			n += snprintf(path + used, used < plen ? plen - used : 0, "%s%s", used ? "." : "", it->string);
+		else
+			n += snprintf(path + used, used < plen ? plen - used : 0, "[%zu]", idx);
+		if (n >= plen)
+			n = plen - 1;
+		if (cJSON_IsObject(it) && !object_duplicate(it, &dup) && dup) {
+			snprintf(err, errlen, "%s%sduplicate key \"%.80s\" (Docker and runc would take its last "
+				 "value, this reader its first)", path, n ? ": " : "", dup);
+			return true;
+		}
+		if (it->child && duplicate_in(it->child, path, plen, n, err, errlen))
+			return true;
+		path[used] = '\0';
+	}
+	return false;
+}
+
+bool json_duplicate_key(const cJSON *root, char *err, size_t errlen)
+{
+	char path[256] = "";
+	const char *dup;
+
+	if (cJSON_IsObject(root) && !object_duplicate(root, &dup) && dup) {
+		snprintf(err, errlen, "duplicate key \"%.80s\" (Docker and runc would take its last value, this "
+			 "reader its first)", dup);
+		return true;
+	}
+	return root && root->child && duplicate_in(root->child, path, sizeof(path), 0, err, errlen);
+}
+
 cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
 {
 	struct scan sc = {};
+	char sub[512];
 	cJSON *root = NULL;
 	const char *end = NULL;
 	size_t bad = 0, k = 0;
@@ -115,6 +189,11 @@ cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
 		goto out;
 	} else if (ret) {
 		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	/* Go's encoding/json (Docker, runc, podman) refuses a byte-order mark: so do we */
+	if (len >= 3 && !memcmp(text, "\xef\xbb\xbf", 3)) {
+		snprintf(err, errlen, "line 1, column 1: a UTF-8 byte-order mark, which Docker, runc and podman refuse");
 		goto out;
 	}
 	if (memchr(text, '\0', len)) {
@@ -138,6 +217,12 @@ cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
 	if (end && end < text + len) {
 		offset_to_linecol(text, end - text, &line, &col);
 		snprintf(err, errlen, "line %d, column %d: unexpected data after the JSON value", line, col);
+		cJSON_Delete(root);
+		root = NULL;
+		goto out;
+	}
+	if (json_duplicate_key(root, sub, sizeof(sub))) {
+		snprintf(err, errlen, "%s", sub);
 		cJSON_Delete(root);
 		root = NULL;
 		goto out;

@@ -2,6 +2,7 @@
 #ifndef SC_JSON_H
 #define SC_JSON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cjson/cJSON.h>
@@ -18,6 +19,12 @@
  * On error returns NULL and writes "line L, column C: reason" into @err.
  */
 cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen);
+
+/*
+ * Whether an object of @root has a key twice (json_parse refuses such documents: readers
+ * disagree on which value counts). True with the path and the key in @err.
+ */
+bool json_duplicate_key(const cJSON *root, char *err, size_t errlen);
 
 /* Read and parse a file of at most SC_JSON_MAX_SIZE bytes; @err gets "FILE: reason". */
 cJSON *json_parse_file(const char *path, char *err, size_t errlen);

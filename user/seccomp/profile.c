@@ -155,6 +155,9 @@ static int get_action(struct pctx *pc, const cJSON *v, const char *path, const c
 			break;
 	if (i == ARRAY_SIZE(actions))
 		return fail(pc, path, "unknown action \"%s\"", v->valuestring);
+	if (actions[i].action == SCMP_ACT_NOTIFY)
+		warn(pc, path, "SCMP_ACT_NOTIFY hands the call to a listener (listenerPath, a seccomp agent); "
+			       "with none, as under syscensus exec, the call fails with ENOSYS");
 	if (errno_ret && !cJSON_IsNull(errno_ret)) {
 		if (actions[i].kind == ACT_PLAIN)
 			return fail(pc, errno_path, "only valid with SCMP_ACT_ERRNO or SCMP_ACT_TRACE, not %s",
