@@ -64,10 +64,21 @@ static int write_outputs(const struct sc_recording *r, const char *output, const
 	struct sc_unnamed *un = NULL;
 	size_t n_un = 0;
 	cJSON *doc = generate__profile(&r->tally, &un, &n_un), *rep, *cmdv;
+	char note[160];
 
 	if (!doc) {
 		sc_err("out of memory");
 		return -ENOMEM;
+	}
+	if (r->interrupted) {
+		snprintf(note, sizeof(note), "syscensus: INCOMPLETE: recorded until %s stopped the processes %s left "
+			 "behind", strsignal(r->interrupted), cmd[0]);
+		if (!cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note))) {
+			cJSON_Delete(doc);
+			free(un);
+			sc_err("out of memory");
+			return -ENOMEM;
+		}
 	}
 	warn_unnamed(un, n_un);
 	free(un);
@@ -128,6 +139,9 @@ int cmd_record(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	/* before the command runs and does what it does: its output must have somewhere to go */
+	if (sc_check_output(output, "-o") || (report && sc_check_output(report, "--report")))
+		return SC_EXIT_USAGE;
 	if (!(r = malloc(sizeof(*r)))) {
 		sc_err("out of memory");
 		return SC_EXIT_FAIL;
@@ -156,6 +170,8 @@ int cmd_record(int argc, char **argv)
 		argv[optind], strcmp(output, "-") ? "; profile written to " : "", strcmp(output, "-") ? output : "");
 	ret = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : WIFSIGNALED(r->status) ? 128 + WTERMSIG(r->status)
 										  : SC_EXIT_FAIL;
+	if (r->interrupted)
+		ret = 128 + r->interrupted;	/* as a shell reports a command stopped by that signal */
 	free(r);
 	return ret;
 }

@@ -425,3 +425,38 @@ int sc_set_signals(void (*fn)(int), const int *sigs)
 			return -errno;
 	return 0;
 }
+
+int sc_check_output(const char *path, const char *what)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	struct stat st;
+
+	if (!strcmp(path, "-"))
+		return 0;
+	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+		if (!realpath(path, real)) {
+			sc_err("%s %s: a symlink to %s", what, path, errno == ENOENT ? "nothing" : strerror(errno));
+			return -ENOENT;
+		}
+		path = real;
+	}
+	if (stat(path, &st) == 0) {
+		if (S_ISDIR(st.st_mode)) {
+			sc_err("%s %s: a directory; give a file name", what, path);
+			return -EISDIR;
+		}
+		if (!S_ISREG(st.st_mode))
+			return 0;	/* /dev/null, a FIFO: written into */
+	}
+	if ((size_t)snprintf(dir, sizeof(dir), "%s", path) >= sizeof(dir)) {
+		sc_err("%s %s: path too long", what, path);
+		return -ENAMETOOLONG;
+	}
+	if (access(dirname(dir), W_OK) < 0) {
+		int err = errno;
+
+		sc_err("%s %s: %s %s", what, path, err == ENOENT ? "no directory" : "cannot write in", dir);
+		return -err;
+	}
+	return 0;
+}

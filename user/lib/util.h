@@ -62,6 +62,13 @@ int sc_cmp_str(const void *a, const void *b);
  */
 int sc_set_signals(void (*fn)(int), const int *sigs);
 
+/*
+ * Whether sc_write_file_atomic(@path) can work, checked before any work is done: "-",
+ * or a path whose directory exists and is writable, that is not a directory, and not
+ * a symlink that leads nowhere. Returns 0, or -errno after saying what is wrong.
+ */
+int sc_check_output(const char *path, const char *what);
+
 /* Unix time @t as "2026-11-28T10:29:51Z" (UTC), or "-" for 0. */
 void sc_fmt_time(int64_t t, char *buf, size_t len);
 

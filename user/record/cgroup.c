@@ -74,6 +74,22 @@ int cgroup__id(const char *path, uint64_t *id)
 	return 0;
 }
 
+int cgroup__kill(const char *path)
+{
+	char file[PATH_MAX];
+	int fd, ret = 0;
+
+	if (snprintf(file, sizeof(file), "%s/cgroup.kill", path) >= (int)sizeof(file))
+		return -ENAMETOOLONG;
+	fd = open(file, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, "1", 1) != 1)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
 int cgroup__populated(const char *path)
 {
 	char file[PATH_MAX], *text, *p;
@@ -103,7 +119,7 @@ static int events_populated(int fd)
 	return p ? p[10] == '1' : -EINVAL;
 }
 
-int cgroup__wait_empty(const char *path, unsigned every_ms, void (*every)(void *), void *ctx)
+int cgroup__wait_empty(const char *path, unsigned every_ms, int (*every)(void *), void *ctx)
 {
 	struct timespec last, now;
 	char file[PATH_MAX];
@@ -131,13 +147,23 @@ int cgroup__wait_empty(const char *path, unsigned every_ms, void (*every)(void *
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (every && (now.tv_sec - last.tv_sec) * 1000 + (now.tv_nsec - last.tv_nsec) / 1000000 >= every_ms) {
-			every(ctx);
+			if (every(ctx)) {
+				ret = -EINTR;
+				break;
+			}
 			last = now;
 		}
 		/* cgroup.events raises POLLPRI on change; the timeout covers missed edges */
-		if (poll(&pfd, 1, 500) < 0 && errno != EINTR) {
-			ret = -errno;
-			break;
+		if (poll(&pfd, 1, 500) < 0) {
+			if (errno != EINTR) {
+				ret = -errno;
+				break;
+			}
+			/* a signal: ask at once whether to stop */
+			if (every && every(ctx)) {
+				ret = -EINTR;
+				break;
+			}
 		}
 	}
 	close(pfd.fd);

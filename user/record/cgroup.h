@@ -31,8 +31,12 @@ int cgroup__populated(const char *path);
 
 /*
  * Wait until the cgroup is empty, reaping any child that exits meanwhile, and call
- * @every (may be NULL) about every @every_ms meanwhile. Returns 0 or -errno.
+ * @every (may be NULL) about every @every_ms meanwhile and after a signal; when it
+ * returns nonzero, stop waiting. Returns 0, -EINTR (@every said stop) or -errno.
  */
-int cgroup__wait_empty(const char *path, unsigned every_ms, void (*every)(void *), void *ctx);
+int cgroup__wait_empty(const char *path, unsigned every_ms, int (*every)(void *), void *ctx);
+
+/* SIGKILL every process of the cgroup and below it (cgroup.kill, Linux >= 5.14). 0 or -errno. */
+int cgroup__kill(const char *path);
 
 #endif

@@ -39,15 +39,23 @@ struct session {
 	struct sc_slot_counts *raw;
 	struct sc_slot_counts *total[SC_RECORD_SLOTS];	/* running totals per slot (32-bit wrap) */
 	unsigned read_every_ms;
+	int interrupted;	/* the signal that stopped the wait for leftovers */
+	struct sigaction saved[NSIG];	/* the dispositions before ours, restored after */
+	bool caught;
 	int errpipe[2];		/* the child's execve errno, if it fails */
 };
 
 static volatile pid_t child_pid;
+/* a signal that came once the command had exited, while processes it left ran on */
+static volatile sig_atomic_t stop_signal;
 
+/* The command gets the signal as it would without us; once it is gone, we stop. */
 static void forward_signal(int sig)
 {
 	if (child_pid > 0)
 		kill(child_pid, sig);
+	else
+		stop_signal = sig;
 }
 
 /* nftw callback: remove the cgroups below the root of the walk, deepest first */
@@ -133,9 +141,17 @@ static int fold_slots(struct session *s)
 	return 0;
 }
 
-static void fold_tick(void *ctx)
+/* While the command's leftovers run: fold now and then; on a signal, kill them and stop. */
+static int fold_tick(void *ctx)
 {
-	fold_slots(ctx);
+	struct session *s = ctx;
+
+	if (stop_signal) {
+		s->interrupted = stop_signal;
+		return 1;
+	}
+	fold_slots(s);
+	return 0;
 }
 
 /* Wait for @pid, folding the counters meanwhile. 0 or -errno (said). */
@@ -188,6 +204,51 @@ static pid_t spawn_in_cgroup(struct session *s, const char *path, char **argv)
 /* Start the command and wait for it, then for the last task of its cgroup. 0, 127 or -errno. */
 static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT, 0 };
 
+/*
+ * Forward the signals the command would get, except those the caller ignores: an
+ * ignored signal stays ignored across execve, so leaving it alone starts the command
+ * exactly as it would start without syscensus (nohup, env --ignore-signal). A handled
+ * one is reset to its default by execve, as it would be.
+ */
+static int catch_forwarded(struct session *s)
+{
+	struct sigaction sa = { .sa_handler = forward_signal };
+
+	sigemptyset(&sa.sa_mask);
+	for (const int *sig = forwarded; *sig; sig++) {
+		if (sigaction(*sig, NULL, &s->saved[*sig]) < 0)
+			return -errno;
+		if (s->saved[*sig].sa_handler != SIG_IGN && sigaction(*sig, &sa, NULL) < 0)
+			return -errno;
+		s->caught = true;
+	}
+	return 0;
+}
+
+static void restore_forwarded(struct session *s)
+{
+	if (!s->caught)
+		return;
+	for (const int *sig = forwarded; *sig; sig++)
+		if (s->saved[*sig].sa_handler != SIG_IGN)
+			sigaction(*sig, &s->saved[*sig], NULL);
+}
+
+/*
+ * A signal while the processes the command left behind ran on: they are killed (what
+ * they did until then is in the recording), and the recording is said to be cut.
+ */
+static int stop_leftovers(struct session *s)
+{
+	int err = cgroup__kill(s->cg);
+
+	sc_warn("%s: the command had exited; the processes it left behind were %s; the profile holds "
+		"what they did until then", strsignal(s->interrupted), err ? "left running (no cgroup.kill)" : "killed");
+	if (!err && cgroup__wait_empty(s->cg, 0, NULL, NULL) < 0)
+		sc_warn("cannot tell whether %s is empty", s->cg);
+	return 0;
+}
+
 static int run_command(struct session *s, const char *path, char **argv, int *status)
 {
 	ssize_t r;
@@ -197,7 +258,7 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	/* descendants that daemonize are re-parented to us, and reaped */
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		sc_debug("PR_SET_CHILD_SUBREAPER: %s", strerror(errno));
-	if (pipe2(s->errpipe, O_CLOEXEC) < 0 || sc_set_signals(forward_signal, forwarded)) {
+	if (pipe2(s->errpipe, O_CLOEXEC) < 0 || catch_forwarded(s)) {
 		sc_err("cannot prepare to run %s: %s", argv[0], strerror(errno));
 		return -errno;
 	}
@@ -223,6 +284,8 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 		return err;
 	child_pid = 0;
 	err = cgroup__wait_empty(s->cg, s->read_every_ms, fold_tick, s);
+	if (err == -EINTR)
+		return stop_leftovers(s);
 	if (err < 0)
 		sc_warn("cannot tell whether %s is empty (%s): the recording may miss its last calls", s->cg,
 			strerror(-err));
@@ -252,7 +315,7 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 
 static void end_session(struct session *s)
 {
-	sc_set_signals(SIG_DFL, forwarded);
+	restore_forwarded(s);
 	recorder__destroy(s->rec);
 	for (int i = 0; i < 2; i++)
 		if (s->errpipe[i] >= 0)
@@ -296,6 +359,7 @@ int record__run(enum sc_attach attach, char **argv, struct sc_recording *out)
 	}
 	if (!ret)
 		ret = sum_slots(&s, out);
+	out->interrupted = s.interrupted;
 	end_session(&s);
 	free(path);
 	return ret;

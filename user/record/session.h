@@ -17,6 +17,7 @@ struct sc_recording {
 	unsigned subcgroups;	/* cgroups created below the command's own, recorded too */
 	uint64_t table_full;	/* ... that found no free slot: their calls are missing */
 	uint64_t uncounted;	/* calls of syscalls that had no counter of their own (counted once each) */
+	int interrupted;	/* a signal stopped the wait for the command's leftovers: the profile is cut */
 };
 
 /*
