@@ -96,8 +96,8 @@ struct sc_cgroup_ent {
  * found no room. 32 bits and never reset while the slot is live: userspace sums them
  * over the CPUs modulo 2^32, which is the total modulo 2^32 whatever each CPU's
  * counter wrapped, and folds the difference with what it folded before (exact while a
- * cgroup makes fewer than 2^32 calls of one key between two reads; the agent reads
- * often enough, see agent.c). No per-CPU counter is ever written by userspace except
+ * cgroup makes fewer than 2^32 calls of one key between two reads; the agent and record
+ * read at least twice as often as that needs, see sc_read_interval_max()). No per-CPU counter is ever written by userspace except
  * to zero a slot that no program can reach.
  */
 struct sc_counts {

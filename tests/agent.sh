@@ -95,6 +95,7 @@ agent_cleanup() {
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-deny" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-cap" >/dev/null 2>&1
+	"$SC" unload --pin-dir "$PIN-race" >/dev/null 2>&1
 	podman rm -af -t 0 >/dev/null 2>&1
 	[ -n "${CGT:-}" ] && find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 	true
@@ -367,6 +368,39 @@ print(" ".join(ours))' 2>&1)
 	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 }
 
+# Containers created while the agent walks the hierarchy are all tracked: none taken for gone
+# because the walk passed their directory before they appeared and their event came later.
+t_agent_walk_race() {
+	local S=$T/ag8 mnt out
+	mkdir -p "$S"
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	CGT=$mnt/syscensus-test-race-$$
+	mkdir -p "$CGT/bulk" "$CGT/a" "$CGT/b"
+	# a hierarchy large enough that the walk takes a while
+	python3 -c 'import os, sys
+for i in range(2000): os.mkdir("%s/bulk/x%d" % (sys.argv[1], i))' "$CGT"
+	# 300 containers at once: more than the default capacity sized from an idle host (256)
+	"$SC" agent --state-dir "$S" --pin-dir "$PIN-race" --interval 1 --capacity 1024 >"$S.log" 2>&1 &
+	AGENT_PID=$!
+	python3 -c 'import os, sys, time
+for i in range(300):
+    os.mkdir("%s/%s/libpod-%064x" % (sys.argv[1], "ab"[i % 2], 0xace000 + i)); time.sleep(0.003)' "$CGT"
+	sleep 3
+	agent_stop_ok agent_walk_race_sigterm_exit_0 "$S.log"
+	"$SC" unload --pin-dir "$PIN-race" >/dev/null 2>&1
+	out=$(python3 -c 'import json, os, sys
+st = json.load(open(sys.argv[1] + "/state.json")); live = {l.get("path") for l in st["live"]}
+dirs = ["/%s/libpod-%064x" % ("ab"[i % 2], 0xace000 + i) for i in range(300)]
+print(sum(1 for d in dirs if not any(p and p.endswith(d) for p in live)))' "$S" 2>&1)
+	[ "$out" = 0 ] && pass agent_walk_race_tracks_every_container ||
+		fail agent_walk_race_tracks_every_container "got $out of 300 live container cgroups not tracked, expected 0"
+	python3 -c 'import os, sys
+for d in ("a", "b"):
+    for x in os.listdir("%s/%s" % (sys.argv[1], d)): os.rmdir("%s/%s/%s" % (sys.argv[1], d, x))
+for i in range(2000): os.rmdir("%s/bulk/x%d" % (sys.argv[1], i))' "$CGT"
+	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
+}
+
 # A state file from another version is refused, named, and left untouched.
 t_agent_state_version() {
 	local S=$T/ag6 rc
@@ -450,6 +484,7 @@ t_agent() {
 	t_agent_runtimes_and_names
 	t_agent_capacity
 	t_agent_slots_and_cost
+	t_agent_walk_race
 	t_agent_state_version
 	agent_cleanup
 }

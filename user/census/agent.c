@@ -159,6 +159,8 @@ static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, c
 
 	if (!l)
 		sc_err("out of memory: cgroup %s is counted but cannot be attributed", path);
+	else
+		l->seen = true;	/* known to exist now: a reconcile in progress must not retire it */
 	return l;
 }
 
@@ -208,6 +210,14 @@ static void retire(struct agent *a, struct sc_live *l)
 
 	retry_attribution(a, l);
 	recorder__drain_denials(a->rec, on_denial, a);	/* while we still know the cgroup */
+	/* the slot must still be this cgroup's: never release or fold another's */
+	if (recorder__slot_cgid(a->rec, l->slot) != l->cgid) {
+		sc_warn("slot %u no longer holds cgroup %s: its last calls since the previous read are not known",
+			l->slot, l->path);
+		census__drop_live(&a->c, l);
+		a->save_soon = true;
+		return;
+	}
 	err = recorder__release(a->rec, l->slot, a->buf);
 	if (err) {
 		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
@@ -220,6 +230,14 @@ static void retire(struct agent *a, struct sc_live *l)
 	a->save_soon = true;
 }
 
+/* Whether the cgroup of id @cgid no longer exists (its kernfs handle is stale). */
+static bool cgroup_gone(struct agent *a, uint64_t cgid)
+{
+	char rel[PATH_MAX];
+
+	return cgroup__path_of(a->mnt, cgid, rel, sizeof(rel)) == -ENOENT;
+}
+
 static int on_event(void *ctx, const struct sc_event *e)
 {
 	struct agent *a = ctx;
@@ -228,10 +246,15 @@ static int on_event(void *ctx, const struct sc_event *e)
 	bool in_slot = e->slot != SC_SLOT_NONE && recorder__slot_cgid(a->rec, e->slot) == e->cgid;
 
 	if (e->kind == SC_EV_MKDIR && !l) {
+		uint32_t slot;
+
 		if (e->slot == SC_SLOT_NONE)
 			untracked(a, e->cgid, path);
 		else if (in_slot)
 			add_live(a, e->cgid, e->slot, path);
+		/* its slot was given back before the event was read: a slot of its own again */
+		else if (!cgroup_gone(a, e->cgid) && !recorder__track(a->rec, e->cgid, &slot))
+			add_live(a, e->cgid, slot, path);
 	} else if (e->kind == SC_EV_RMDIR) {
 		/*
 		 * A cgroup we did not know, still in its slot: created and (for us) announced
@@ -279,32 +302,66 @@ static void on_cgroup(void *ctx, const char *abs, const char *rel)
  * about (created while events were lost, or before the agent), retire the ones that
  * are gone, and keep counts of table entries that belong to no known cgroup.
  */
+
+/*
+ * A slot no live cgroup of the census holds: a cgroup claimed at creation whose event
+ * is still to be read (or was lost), or one gone before we heard of it. The first is
+ * tracked where it is, by the path its id leads to; the second is retired, keeping
+ * what it did.
+ */
+static void adopt_slot(struct agent *a, uint32_t s, uint64_t cgid)
+{
+	char rel[PATH_MAX];
+	struct sc_live *l;
+	int err = cgroup__path_of(a->mnt, cgid, rel, sizeof(rel));
+
+	if (err == 0) {
+		if ((l = add_live(a, cgid, s, rel)))
+			l->seen = true;
+	} else if (err == -ENOENT) {
+		if ((l = add_live(a, cgid, s, "(removed before it could be resolved)")))
+			retire(a, l);
+	} else {
+		sc_debug("slot %u: cannot tell whether cgroup %llu exists (%s): left for the next walk", s,
+			 (unsigned long long)cgid, strerror(-err));
+	}
+}
+
+/*
+ * Make the census agree with cgroupfs and the table: track cgroups nobody told us
+ * about (created while events were lost, or before the agent), retire the ones that
+ * are gone, and keep counts of table entries that belong to no known cgroup.
+ */
 static void reconcile(struct agent *a)
 {
 	uint32_t cap = recorder__capacity(a->rec);
+	int walk;
 
 	for (size_t i = 0; i < a->c.n_live; i++)
 		a->c.live[i]->seen = false;
 	a->c.health.untracked = 0;
-	cgroup__walk(a->mnt, WALK_MAX_CGROUPS, on_cgroup, a);
+	walk = cgroup__walk(a->mnt, WALK_MAX_CGROUPS, on_cgroup, a, NULL);
+	/* the cgroups created during the walk: their events first */
+	recorder__poll_events(a->rec, 0, on_event, a);
 	for (size_t i = 0; i < a->c.n_live;) {
 		struct sc_live *l = a->c.live[i];
 
-		if (l->seen) {
+		/* not seen by an incomplete walk proves nothing: retired only when gone for sure */
+		if (l->seen || (walk && !cgroup_gone(a, l->cgid))) {
 			i++;
 			continue;
 		}
 		sc_debug("cgroup %s is gone", l->path);
 		retire(a, l);	/* swaps the last entry into i */
 	}
+	if (walk)
+		sc_warn("the walk of %s was incomplete (a directory could not be read): cgroups not seen are "
+			"kept until a walk sees them gone", a->mnt);
 	for (uint32_t s = 0; s < cap; s++) {
 		uint64_t cgid = recorder__slot_cgid(a->rec, s);
-		struct sc_live *l;
 
-		/* claimed at creation, gone before we heard of it: keep what it did */
-		if (cgid && !census__live(&a->c, cgid) &&
-		    (l = add_live(a, cgid, s, "(removed before it could be resolved)")))
-			retire(a, l);
+		if (cgid && !census__live(&a->c, cgid))
+			adopt_slot(a, s, cgid);
 	}
 }
 
@@ -512,7 +569,7 @@ static unsigned host_capacity(struct agent *a)
 {
 	unsigned n = 0;
 
-	cgroup__walk(a->mnt, WALK_MAX_CGROUPS, count_container, &n);
+	cgroup__walk(a->mnt, WALK_MAX_CGROUPS, count_container, &n, NULL);	/* a count: incomplete is fine */
 	a->containers_at_start = n;
 	return n * 4 > SC_AGENT_MIN_CAPACITY ? n * 4 : SC_AGENT_MIN_CAPACITY;
 }
@@ -583,8 +640,9 @@ static long ms_until(const struct timespec *t, const struct timespec *now)
 
 /*
  * Events and ticks until a signal. Between ticks the counters are also read as often
- * as their 32-bit width needs (sc_read_interval_max(): every 10 s at most on a few
- * CPUs, every 1.7 s on 128), so that a long --interval loses nothing to wrap.
+ * as their 32-bit width needs (sc_read_interval_max(): 107 s on 2 CPUs, 1.7 s on 128;
+ * the interval, 10 s by default, when it is shorter), so that a long --interval loses
+ * nothing to wrap.
  * 0, or -errno when events cannot be read.
  */
 static int loop(struct agent *a, unsigned interval)

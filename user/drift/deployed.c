@@ -119,7 +119,8 @@ int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct
 		sc_err("no cgroup v2 hierarchy: cannot find running containers");
 		return -ENOENT;
 	}
-	cgroup__walk(mnt, 1u << 20, on_cgroup, &w);
+	if (cgroup__walk(mnt, 1u << 20, on_cgroup, &w, NULL))
+		sc_warn("some cgroups under %s could not be read: running containers may be missing", mnt);
 	if (w.err) {
 		sc_err("out of memory listing the running containers");
 		return w.err;

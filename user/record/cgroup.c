@@ -173,6 +173,7 @@ int cgroup__wait_empty(const char *path, unsigned every_ms, int (*every)(void *)
 struct walk {
 	size_t mnt_len;
 	unsigned max, visited;
+	bool incomplete;	/* a directory could not be read, or a bound was reached */
 	sc_cgroup_fn fn;
 	void *ctx;
 };
@@ -182,19 +183,28 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 	struct dirent *de;
 	DIR *d;
 
-	if (depth > 32 || w->visited >= w->max)
+	if (depth > 32 || w->visited >= w->max) {
+		w->incomplete = true;
 		return;
+	}
 	w->visited++;
 	w->fn(w->ctx, path, path[w->mnt_len] ? path + w->mnt_len : "/");
 	d = opendir(path);
-	if (!d)
+	if (!d) {
+		/* removed since it was listed: nothing is below it; anything else: we cannot tell */
+		if (errno != ENOENT)
+			w->incomplete = true;
 		return;
+	}
 	while ((de = readdir(d))) {
 		size_t n = strlen(de->d_name);
 
-		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    len + 1 + n >= PATH_MAX)
+		if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
+		if (len + 1 + n >= PATH_MAX) {
+			w->incomplete = true;
+			continue;
+		}
 		path[len] = '/';
 		memcpy(path + len + 1, de->d_name, n + 1);
 		walk_dir(w, path, len + 1 + n, depth + 1);
@@ -203,14 +213,51 @@ static void walk_dir(struct walk *w, char *path, size_t len, int depth)
 	closedir(d);
 }
 
-unsigned cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx)
+int cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx, unsigned *visited)
 {
 	struct walk w = { .mnt_len = strlen(mnt), .max = max, .fn = fn, .ctx = ctx };
 	char path[PATH_MAX];
 
+	if (visited)
+		*visited = 0;
 	if (w.mnt_len >= sizeof(path))
-		return 0;
+		return -ENAMETOOLONG;
 	memcpy(path, mnt, w.mnt_len + 1);
 	walk_dir(&w, path, w.mnt_len, 0);
-	return w.visited;
+	if (visited)
+		*visited = w.visited;
+	return w.incomplete ? -EIO : 0;
+}
+
+int cgroup__path_of(const char *mnt, uint64_t cgid, char *rel, size_t len)
+{
+	struct {
+		struct file_handle fh;
+		uint64_t id;
+	} h = { .fh.handle_bytes = sizeof(uint64_t), .fh.handle_type = 0xfe /* FILEID_KERNFS */, .id = cgid };
+	char link[64], abs[PATH_MAX];
+	int mfd, fd, ret = 0;
+	ssize_t n;
+	size_t ml = strlen(mnt);
+
+	mfd = open(mnt, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (mfd < 0)
+		return -errno;
+	fd = open_by_handle_at(mfd, &h.fh, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		ret = errno == ESTALE || errno == ENOENT ? -ENOENT : -errno;
+	close(mfd);
+	if (fd < 0)
+		return ret;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, abs, sizeof(abs) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	abs[n] = '\0';
+	if (strncmp(abs, mnt, ml) || (abs[ml] && abs[ml] != '/'))
+		return -EXDEV;	/* not below the mount we were given */
+	if ((size_t)snprintf(rel, len, "%s", abs[ml] ? abs + ml : "/") >= len)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -19,9 +19,18 @@ typedef void (*sc_cgroup_fn)(void *ctx, const char *abs, const char *rel);
 
 /*
  * Visit the cgroup v2 hierarchy mounted at @mnt, depth first: at most 32 levels and
- * @max cgroups (the rest is skipped). Returns how many were visited.
+ * @max cgroups (the rest is skipped). @visited (may be NULL) gets how many were
+ * visited. Returns 0, or -EIO when the walk is incomplete (a directory that exists
+ * could not be read, or a bound was reached): a cgroup not visited then may exist.
  */
-unsigned cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx);
+int cgroup__walk(const char *mnt, unsigned max, sc_cgroup_fn fn, void *ctx, unsigned *visited);
+
+/*
+ * The path below @mnt of the cgroup whose id is @cgid, if it still exists (its kernfs
+ * file handle). Returns 0, -ENOENT when it is gone, or -errno (-EPERM without
+ * CAP_DAC_READ_SEARCH: the caller cannot tell).
+ */
+int cgroup__path_of(const char *mnt, uint64_t cgid, char *rel, size_t len);
 
 /* Id of a cgroup v2 directory, as bpf_get_current_cgroup_id() reports it. */
 int cgroup__id(const char *path, uint64_t *id);

@@ -662,7 +662,7 @@ uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot)
 int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c)
 {
 	const struct sc_cgroup_ent *ent;
-	uint32_t sum[SC_SLOT_KEYS + 1] = {};
+	uint32_t sum[SC_SLOT_KEYS + 1] = {}, keys[SC_SLOT_KEYS];
 
 	if (slot >= r->capacity)
 		return -EINVAL;
@@ -681,13 +681,27 @@ int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *
 	for (int w = 0; w < SC_NKEYS / 64; w++)
 		c->untabled[w] = __atomic_load_n(&ent->seen[w], __ATOMIC_ACQUIRE);
 	for (int i = 0; i < SC_SLOT_KEYS; i++) {
-		uint32_t k = __atomic_load_n(&ent->keys[i], __ATOMIC_ACQUIRE);
-
-		if (!k || k > SC_NKEYS)
+		keys[i] = __atomic_load_n(&ent->keys[i], __ATOMIC_ACQUIRE);
+		if (!keys[i] || keys[i] > SC_NKEYS)
 			continue;
-		(&c->n[0][0][0])[k - 1] = sum[i];	/* the key is the flat index of n */
-		c->untabled[(k - 1) / 64] &= ~(1ULL << ((k - 1) % 64));
+		(&c->n[0][0][0])[keys[i] - 1] = sum[i];	/* the key is the flat index of n */
+		c->untabled[(keys[i] - 1) / 64] &= ~(1ULL << ((keys[i] - 1) % 64));
 	}
+	/*
+	 * A key seen but not in the table is one without a counter only if its probe
+	 * sequence is full, as the program decided; with a free entry in it, the program
+	 * has set the bit and not yet claimed the entry: it is counted at the next read.
+	 */
+	for (int w = 0; w < SC_NKEYS / 64; w++)
+		for (uint64_t bits = c->untabled[w]; bits; bits &= bits - 1) {
+			uint32_t key = w * 64 + __builtin_ctzll(bits), h = sc_key_home(key);
+
+			for (int p = 0; p < SC_KEY_PROBES; p++)
+				if (!keys[(h + p) % SC_SLOT_KEYS]) {
+					c->untabled[w] &= ~(1ULL << (key % 64));
+					break;
+				}
+		}
 	c->uncounted = sum[SC_SLOT_KEYS];
 	return 0;
 }

@@ -69,23 +69,21 @@ static inline bool slot_counts__untabled(const struct sc_slot_counts *c, int pha
 }
 
 /*
- * Calls since the value @folded, given a read @cur of the same counter. The sums are
- * exact modulo 2^32, so the difference is the true one while fewer than 2^31 calls of
- * one key happen between two reads (readers keep to that: see the agent's and
- * record's read intervals). A "negative" difference is a counter that restarted from
- * zero (a slot reloaded under a saved state): what it holds is new.
+ * Calls since the value @folded, given a read @cur of the same counter: the sums are
+ * exact modulo 2^32, so the difference is the true one while fewer than 2^32 calls of
+ * one key happen between two reads (readers keep far below that: see
+ * sc_read_interval_max()). A slot's counters never restart while it is live: a
+ * recorder loaded anew makes the agent drop the live cgroups it had saved.
  */
 static inline uint64_t sc_counter_delta(uint64_t cur, uint64_t folded)
 {
-	uint32_t d = (uint32_t)cur - (uint32_t)folded;
-
-	return d < (1u << 31) ? d : (uint32_t)cur;
+	return (uint32_t)((uint32_t)cur - (uint32_t)folded);
 }
 
 /*
- * How often a reader must read for sc_counter_delta() to stay exact: 2^31 calls of one
- * key of one cgroup at 10 million calls per second on every one of @ncpus CPUs, in
- * seconds (at least 1).
+ * How often a reader reads, so that sc_counter_delta() stays exact with room to spare:
+ * 2^31 calls (half the window) of one key of one cgroup at 10 million calls per second
+ * on every one of @ncpus CPUs, in seconds (at least 1).
  */
 static inline unsigned sc_read_interval_max(int ncpus)
 {
