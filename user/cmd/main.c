@@ -42,8 +42,8 @@ static const struct {
 	  "commit the observed syscalls into a profile repository on a branch, write the PR body" },
 	{ "unload", cmd_unload, "[--pin-dir DIR]",
 	  "remove the agent's pinned recorder (counting stops)" },
-	{ "bench", cmd_bench, "[-n CALLS] [-r RUNS] [--no-tools] [--macro] [--agent-cost SEC]",
-	  "the recorder's cost per syscall against an empty BPF program, syscount, bpftrace" },
+	{ "bench", cmd_bench, "[-n CALLS] [-r RUNS] [--no-tools] [--macro] [--agent-cost SEC] [--churn SEC]",
+	  "the recorder's cost per syscall and its memory, against an empty BPF program and the peers" },
 };
 
 static void usage(FILE *f)

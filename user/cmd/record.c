@@ -165,6 +165,8 @@ int cmd_record(int argc, char **argv)
 		free(r);
 		return SC_EXIT_FAIL;
 	}
+	if (WIFSIGNALED(r->status))
+		sc_info("%s was killed by signal %d (%s)", argv[optind], WTERMSIG(r->status), strsignal(WTERMSIG(r->status)));
 	generate__totals(&r->tally, &distinct, &calls);
 	sc_info("recorded %llu calls of %u distinct syscalls from %s%s%s", (unsigned long long)calls, distinct,
 		argv[optind], strcmp(output, "-") ? "; profile written to " : "", strcmp(output, "-") ? output : "");

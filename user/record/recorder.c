@@ -715,9 +715,16 @@ int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *
 static void grace_period(void)
 {
 	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	static bool said;
 
-	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0)
+	if (syscall(__NR_membarrier, MEMBARRIER_CMD_GLOBAL, 0, 0) < 0) {
+		/* EINVAL on nohz_full kernels: a pause is then all there is, not a grace period */
+		if (!said)
+			sc_debug("membarrier(MEMBARRIER_CMD_GLOBAL): %s; pausing 20 ms before zeroing a slot",
+				 strerror(errno));
+		said = true;
 		nanosleep(&pause, NULL);
+	}
 }
 
 int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
