@@ -67,6 +67,32 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, ap);
 }
 
+/*
+ * -v, -vv and --verbose after the command's name too (syscensus record -v -- CMD): taken
+ * out of the command's own arguments, before "--" only, so that CMD's are left alone.
+ */
+static void take_verbose(int *argc, char **argv)
+{
+	int w = 1;
+
+	for (int r = 1; r < *argc; r++) {
+		const char *a = argv[r];
+
+		if (!strcmp(a, "--")) {
+			while (r < *argc)
+				argv[w++] = argv[r++];
+			break;
+		}
+		if (!strcmp(a, "--verbose") || (a[0] == '-' && a[1] == 'v' && strspn(a + 1, "v") == strlen(a + 1))) {
+			sc_verbose += a[1] == '-' ? 1 : (int)strlen(a + 1);
+			continue;
+		}
+		argv[w++] = argv[r];
+	}
+	*argc = w;
+	argv[w] = NULL;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -110,6 +136,7 @@ int main(int argc, char **argv)
 		argv += optind;
 		argc -= optind;
 		optind = 0;
+		take_verbose(&argc, argv);
 		ret = commands[i].fn(argc, argv);
 		syscalls_cleanup();
 		return ret;

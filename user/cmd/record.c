@@ -4,7 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <limits.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include "cmd/cmds.h"
@@ -20,7 +22,9 @@ static void usage(FILE *f)
 		"Usage: syscensus record [OPTIONS] -- CMD [ARG...]\n"
 		"Run CMD in its own cgroup, record the syscalls of CMD and of every thread and\n"
 		"child it starts, until the last one exits, and write a Docker/OCI seccomp profile.\n\n"
-		"  -o, --output FILE   profile destination (default: stdout); replaced atomically\n"
+		"  -o, --output FILE   profile destination, replaced atomically; - for stdout (default:\n"
+		"                      CMD.json in this directory, never replaced: the profile cannot mix\n"
+		"                      with what CMD itself prints)\n"
 		"      --report FILE   also write counts per ABI and syscall as JSON\n"
 		"      --attach MODE   auto (default), tp_btf or raw_tp\n"
 		"  -h, --help          this text\n\n"
@@ -102,6 +106,25 @@ static int write_outputs(const struct sc_recording *r, const char *output, const
 	return write_doc(rep, report) ? -EIO : 0;
 }
 
+/*
+ * Without -o: CMD.json here (the command's base name), so that the profile never mixes
+ * with what the command prints on stdout; an existing file is not replaced. NULL, said.
+ */
+static const char *default_output(const char *cmd, char *buf, size_t len)
+{
+	const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+
+	if (!*base || *base == '.' || (size_t)snprintf(buf, len, "%s.json", base) >= len) {
+		sc_err("record: give -o FILE: no file name can be made from \"%s\"", cmd);
+		return NULL;
+	}
+	if (access(buf, F_OK) == 0) {
+		sc_err("record: %s exists: give -o %s to replace it, or -o another file", buf, buf);
+		return NULL;
+	}
+	return buf;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,7 +135,8 @@ int cmd_record(int argc, char **argv)
 		{},
 	};
 	enum sc_attach attach = SC_ATTACH_AUTO;
-	const char *output = "-", *report = NULL;
+	const char *output = NULL, *report = NULL;
+	char default_out[PATH_MAX];
 	struct sc_recording *r;
 	unsigned distinct;
 	uint64_t calls;
@@ -139,6 +163,8 @@ int cmd_record(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	if (!output && !(output = default_output(argv[optind], default_out, sizeof(default_out))))
+		return SC_EXIT_USAGE;
 	/* before the command runs and does what it does: its output must have somewhere to go */
 	if (sc_check_output(output, "-o") || (report && sc_check_output(report, "--report")))
 		return SC_EXIT_USAGE;

@@ -48,9 +48,16 @@ static int prescan(const char *t, size_t len, struct scan *sc, size_t *bad_off)
 		char c = t[i];
 
 		if (c == '"') {
-			for (i++; i < len && t[i] != '"'; i++)
-				if (t[i] == '\\')
-					i++;
+			for (i++; i < len && t[i] != '"'; i++) {
+				if (t[i] != '\\')
+					continue;
+				/* cJSON would end the C string there: "rea\u0000d" would read as "rea" */
+				if (i + 5 < len && !memcmp(t + i, "\\u0000", 6)) {
+					*bad_off = i;
+					return -EILSEQ;
+				}
+				i++;
+			}
 			i++;
 		} else if (c == '{' || c == '[') {
 			if (++depth > SC_JSON_MAX_DEPTH) {
@@ -182,7 +189,12 @@ cJSON *json_parse(const char *text, size_t len, char *err, size_t errlen)
 	int line, col, ret;
 
 	ret = prescan(text, len, &sc, &bad);
-	if (ret == -ELOOP) {
+	if (ret == -EILSEQ) {
+		offset_to_linecol(text, bad, &line, &col);
+		snprintf(err, errlen, "line %d, column %d: \\u0000 in a string (a NUL character: no name or "
+			 "path holds one)", line, col);
+		goto out;
+	} else if (ret == -ELOOP) {
 		offset_to_linecol(text, bad, &line, &col);
 		snprintf(err, errlen, "line %d, column %d: nesting deeper than %d levels",
 			 line, col, SC_JSON_MAX_DEPTH);
@@ -244,7 +256,8 @@ cJSON *json_parse_file(const char *path, char *err, size_t errlen)
 	char *text;
 	cJSON *root;
 
-	text = sc_read_file(path, SC_JSON_MAX_SIZE, &len);
+	/* "-": standard input (a pipe: sc_read_file reads to the end) */
+	text = sc_read_file(strcmp(path, "-") ? path : "/dev/stdin", SC_JSON_MAX_SIZE, &len);
 	if (!text) {
 		if (errno == EFBIG)
 			snprintf(err, errlen, "%s: file larger than %u MiB", path, SC_JSON_MAX_SIZE >> 20);
