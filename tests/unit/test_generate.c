@@ -67,6 +67,43 @@ static void ia32(struct sc_tally *t)
 	sc_buf_free(&a);
 }
 
+/* Companion calls: a clone brings futex and sched_yield, epoll_ctl the epoll waits; nothing else does */
+static void companions(struct sc_tally *t)
+{
+	struct sc_unnamed *un = NULL;
+	struct sc_buf a = {}, b = {};
+	size_t n_un = 0;
+	const char *first;
+	cJSON *d;
+
+	memset(t, 0, sizeof(*t));
+	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "read")] = 1;
+	d = generate__profile(t, &un, &n_un);
+	json_write(&a, d);
+	free(un);
+	cJSON_Delete(d);
+	ASSERT_MSG(!strstr(a.data, "\"futex\"") && !strstr(a.data, "\"epoll_wait\"") && !strstr(a.data, "\"nanosleep\""),
+		   "generate: no companion without its trigger", "%s", a.data);
+	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "clone3")] = 1;
+	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "epoll_ctl")] = 2;
+	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "epoll_wait")] = 2;
+	d = generate__profile(t, &un, &n_un);
+	json_write(&b, d);
+	free(un);
+	cJSON_Delete(d);
+	ASSERT_MSG(strstr(b.data, "\"futex\"") && strstr(b.data, "\"sched_yield\"") && strstr(b.data, "\"epoll_pwait\"") &&
+		   strstr(b.data, "\"epoll_pwait2\"") && !strstr(b.data, "\"nanosleep\""),
+		   "generate: clone3 adds futex and sched_yield, epoll_ctl the epoll waits", "%s", b.data);
+	first = strstr(b.data, "\"epoll_wait\"");
+	ASSERT_MSG(first && !strstr(first + 1, "\"epoll_wait\""),
+		   "generate: a companion already seen is listed once", "%s", b.data);
+	ASSERT_MSG(generate__is_companion(t, SC_ABI_NATIVE, "futex") && !generate__is_companion(t, SC_ABI_NATIVE, "read") &&
+		   !generate__is_companion(t, SC_ABI_NATIVE, "nanosleep"),
+		   "generate: companions known as such (drift does not call them unused)", "futex/read/nanosleep");
+	sc_buf_free(&a);
+	sc_buf_free(&b);
+}
+
 void test_generate(void)
 {
 	struct sc_tally *t = calloc(1, sizeof(*t));
@@ -75,5 +112,6 @@ void test_generate(void)
 		return;
 	native(t);
 	ia32(t);
+	companions(t);
 	free(t);
 }

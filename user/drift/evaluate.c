@@ -92,9 +92,10 @@ static int add_finding(struct sc_eval *ev, enum sc_finding_kind kind, const char
 }
 
 /* One syscall of one ABI: observed @count times (0: never) and what the filter answers. */
-static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_arch *arch, int nr,
-		 uint64_t count)
+static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_arch *arch, int abi, int nr,
+		 const struct sc_tally *t)
 {
+	uint64_t count = t->n[abi][nr];
 	const char *name = syscall_name(arch->token, nr);
 	struct sc_verdict v;
 	struct sc_buf b = {};
@@ -112,7 +113,8 @@ static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_
 		}
 		return add_finding(ev, SC_CONDITIONAL, name, arch->docker, count, v.ret, b.data);
 	}
-	if (!count && v.kind == SC_V_ALLOW && !sc_is_always_allowed(name))
+	/* what every generated profile allows, or allows with what was seen, is not "unused" */
+	if (!count && v.kind == SC_V_ALLOW && !sc_is_always_allowed(name) && !generate__is_companion(t, abi, name))
 		return add_finding(ev, SC_UNUSED, name, arch->docker, 0, v.ret, NULL);
 	return 0;
 }
@@ -137,7 +139,7 @@ static int judge_all(struct sc_eval *ev, const struct sc_filter *f, const struct
 		if (!arch || (a != SC_ABI_NATIVE && !abi_used(t, a)))
 			continue;
 		for (int nr = 0; nr < SC_NR_OVERFLOW && !err; nr++)
-			err = judge(ev, f, arch, nr, t->n[a][nr]);
+			err = judge(ev, f, arch, a, nr, t);
 	}
 	return err;
 }

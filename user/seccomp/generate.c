@@ -12,6 +12,62 @@ const char *const sc_always_allowed[] = {
 	"execve", "exit", "exit_group", "rt_sigreturn", "sigreturn", "restart_syscall", NULL,
 };
 
+const struct sc_companion sc_companions[] = {
+	{ { "clone", "clone3", "fork", "vfork" }, { "futex", "sched_yield" },
+	  "tasks that share memory wait for each other (futex) and yield (sched_yield) only when they "
+	  "happen to contend: a run without contention shows neither" },
+	{ { "epoll_ctl" }, { "epoll_wait", "epoll_pwait", "epoll_pwait2" },
+	  "a program that registered with an epoll set waits on it with whichever call its library or "
+	  "runtime picks (glibc epoll_wait, Go's netpoller epoll_pwait), maybe not during the recording" },
+	{ { "nanosleep", "clock_nanosleep" }, { "nanosleep", "clock_nanosleep" },
+	  "the same sleep is either call, by library and version (glibc >= 2.31 clock_nanosleep, Go nanosleep)" },
+	{ { NULL } },
+};
+
+static bool in_names(const char *const *names, size_t from, size_t to, const char *name)
+{
+	for (size_t i = from; i < to; i++)
+		if (!strcmp(names[i], name))
+			return true;
+	return false;
+}
+
+/* The companions of what names[from..n) holds, on @arch, appended; returns the new count. */
+static size_t add_companions(const char **names, size_t from, size_t n, const struct sc_arch *arch)
+{
+	size_t end = n;
+
+	for (const struct sc_companion *c = sc_companions; c->seen[0]; c++) {
+		bool hit = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(c->seen) && c->seen[i] && !hit; i++)
+			hit = in_names(names, from, end, c->seen[i]);
+		for (size_t i = 0; hit && i < ARRAY_SIZE(c->add) && c->add[i]; i++)
+			if (syscall_nr(arch->token, c->add[i]) >= 0 && !in_names(names, from, n, c->add[i]))
+				names[n++] = c->add[i];
+	}
+	return n;
+}
+
+bool generate__is_companion(const struct sc_tally *t, int abi, const char *name)
+{
+	const struct sc_arch *arch = arch_of_abi(abi);
+
+	for (const struct sc_companion *c = sc_companions; arch && c->seen[0]; c++) {
+		bool adds = false;
+
+		for (size_t i = 0; i < ARRAY_SIZE(c->add) && c->add[i] && !adds; i++)
+			adds = !strcmp(c->add[i], name);
+		for (size_t i = 0; adds && i < ARRAY_SIZE(c->seen) && c->seen[i]; i++) {
+			int nr = syscall_nr(arch->token, c->seen[i]);
+
+			if (nr >= 0 && nr < SC_NR_PER_ABI && t->n[abi][nr])
+				return true;
+		}
+	}
+	return false;
+}
+
 bool sc_is_always_allowed(const char *name)
 {
 	for (size_t i = 0; sc_always_allowed[i]; i++)
@@ -48,7 +104,8 @@ static int cmp_str(const void *a, const void *b)
 static const char **allowed_names(const struct sc_tally *t, size_t *count, struct sc_unnamed **un,
 				  size_t *n_un)
 {
-	size_t cap = SC_NR_ABIS * (SC_NR_PER_ABI + ARRAY_SIZE(sc_always_allowed)), n = 0, k = 0;
+	size_t cap = SC_NR_ABIS * (SC_NR_PER_ABI + ARRAY_SIZE(sc_always_allowed) + 4 * ARRAY_SIZE(sc_companions)),
+	       n = 0, k = 0;
 	const char **names = calloc(cap, sizeof(*names));
 	struct sc_unnamed *u = calloc(SC_NR_ABIS * SC_NR_PER_ABI, sizeof(*u));
 
@@ -59,6 +116,7 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 	}
 	for (int a = 0; a < SC_NR_ABIS; a++) {
 		const struct sc_arch *arch = arch_of_abi(a);
+		size_t from = n;
 
 		if (!abi_seen(t, a))
 			continue;
@@ -73,6 +131,8 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 			else
 				u[k++] = (struct sc_unnamed){ a, nr == SC_NR_OVERFLOW ? -1 : nr, t->n[a][nr] };
 		}
+		if (arch)
+			n = add_companions(names, from, n, arch);
 		for (size_t i = 0; arch && sc_always_allowed[i]; i++)
 			if (syscall_nr(arch->token, sc_always_allowed[i]) >= 0)
 				names[n++] = sc_always_allowed[i];
@@ -194,5 +254,20 @@ cJSON *generate__report(const struct sc_tally *t)
 	always = cJSON_AddArrayToObject(doc, "alwaysAllowed");
 	for (size_t i = 0; always && sc_always_allowed[i]; i++)
 		cJSON_AddItemToArray(always, cJSON_CreateString(sc_always_allowed[i]));
+	/* the companion rules: what a profile gets when it shows their trigger (README) */
+	always = cJSON_AddArrayToObject(doc, "companions");
+	for (const struct sc_companion *co = sc_companions; always && co->seen[0]; co++) {
+		cJSON *o = cJSON_CreateObject(), *s, *ad;
+
+		if (!o || !cJSON_AddItemToArray(always, o))
+			break;
+		s = cJSON_AddArrayToObject(o, "whenSeen");
+		ad = cJSON_AddArrayToObject(o, "added");
+		for (size_t i = 0; s && i < ARRAY_SIZE(co->seen) && co->seen[i]; i++)
+			cJSON_AddItemToArray(s, cJSON_CreateString(co->seen[i]));
+		for (size_t i = 0; ad && i < ARRAY_SIZE(co->add) && co->add[i]; i++)
+			cJSON_AddItemToArray(ad, cJSON_CreateString(co->add[i]));
+		cJSON_AddStringToObject(o, "why", co->why);
+	}
 	return doc;
 }

@@ -17,6 +17,21 @@
  *  - restart_syscall: issued by the kernel itself to resume an interrupted sleep.
  */
 extern const char *const sc_always_allowed[];
+
+/*
+ * Companion calls: a profile that shows a call of @seen also allows the calls of @add,
+ * which a program makes or not by timing, library or runtime version, not by what it
+ * does (documented in the README, listed in record's report). The table ends with an
+ * entry whose seen[0] is NULL.
+ */
+struct sc_companion {
+	const char *seen[4];
+	const char *add[4];
+	const char *why;
+};
+extern const struct sc_companion sc_companions[];
+/* Whether @name of ABI @abi is in a profile of @t only as a companion of what @t shows. */
+bool generate__is_companion(const struct sc_tally *t, int abi, const char *name);
 bool sc_is_always_allowed(const char *name);
 
 /* A syscall number observed that no table can name (or >= SC_NR_OVERFLOW). */
