@@ -401,6 +401,47 @@ static int opt_string(struct pctx *pc, const cJSON *r, const char *key, const ch
 	return fail(pc, sub, "%s", what);
 }
 
+/* The errno a name such as "ENOSYS" stands for, or 0. */
+static int errno_by_name(const char *name)
+{
+	static const struct { const char *alias; int e; } aliases[] = {
+		{ "EWOULDBLOCK", EWOULDBLOCK }, { "EDEADLOCK", EDEADLOCK }, { "ENOTSUP", ENOTSUP },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(aliases); i++)
+		if (!strcmp(name, aliases[i].alias))
+			return aliases[i].e;
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+
+		if (n && !strcmp(n, name))
+			return e;
+	}
+	return 0;
+}
+
+/*
+ * podman's "errno"/"defaultErrno" strings: runc, crun and containers/common read the
+ * numbers (errnoRet, defaultErrnoRet) only, so the string never changes what the call
+ * returns. Said when it names no errno, or another errno than the one returned.
+ */
+static void check_errno_name(struct pctx *pc, const cJSON *f, const char *path, const char *num_key,
+			     uint32_t action)
+{
+	int e;
+
+	if (!cJSON_IsString(f) || (action & ~0xffffU) != SCMP_ACT_ERRNO(0))
+		return;
+	e = errno_by_name(f->valuestring);
+	if (!e)
+		warn(pc, path, "\"%s\" is no errno name (runtimes ignore this field: the call returns %s, %u)",
+		     f->valuestring, strerrorname_np(action & 0xffff) ?: "?", action & 0xffff);
+	else if ((uint32_t)e != (action & 0xffff))
+		warn(pc, path, "\"%s\" is not what the call returns: runtimes read %s only, and it returns %s "
+		     "(%u); set \"%s\": %d to return %s", f->valuestring, num_key,
+		     strerrorname_np(action & 0xffff) ?: "?", action & 0xffff, num_key, e, f->valuestring);
+}
+
 static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, unsigned idx,
 		      uint32_t default_errno)
 {
@@ -434,6 +475,8 @@ static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, uns
 	if (filter_applies(pc, cJSON_GetObjectItemCaseSensitive(r, "excludes"), sub, false, &exc))
 		return -EINVAL;
 	rule->active = inc && exc;
+	snprintf(sub, sizeof(sub), "%s.errno", path);
+	check_errno_name(pc, cJSON_GetObjectItemCaseSensitive(r, "errno"), sub, "errnoRet", rule->action);
 	return 0;
 }
 
@@ -602,6 +645,8 @@ static int parse_profile(struct pctx *pc, struct sc_profile *p)
 		return fail(pc, "defaultAction", "missing");
 	if (get_action(pc, f, "defaultAction", NULL, NULL, default_errno, &p->default_action))
 		return -EINVAL;
+	check_errno_name(pc, cJSON_GetObjectItemCaseSensitive(doc, "defaultErrno"), "defaultErrno", "defaultErrnoRet",
+			 p->default_action);
 	if (parse_arches(pc, p) || parse_flags(pc, p) || parse_rules(pc, p, default_errno))
 		return -EINVAL;
 	return 0;
