@@ -209,8 +209,25 @@ out:
 	free(big);
 }
 
+/* runc: a rule's ERRNO without errnoRet returns EPERM, not defaultErrnoRet */
+static void test_rule_errno_default(void)
+{
+	struct sc_eval_ctx ctx = test_ctx_amd64(~0ULL);
+	char err[1024] = "";
+	struct sc_profile *p = test_profile_text(
+		"{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":38,\"syscalls\":[{\"names\":[\"getpid\"],"
+		"\"action\":\"SCMP_ACT_ERRNO\"}]}", SC_UNKNOWN_FAIL, &ctx, err, sizeof(err));
+
+	ASSERT_MSG(p && p->n_rules == 1 && p->default_action == SCMP_ACT_ERRNO(38) &&
+		   p->rules[0].action == SCMP_ACT_ERRNO(EPERM),
+		   "profile: a rule's ERRNO without errnoRet is EPERM (runc), the default keeps defaultErrnoRet",
+		   "%s default %#x, rule %#x", err, p ? p->default_action : 0, p && p->n_rules ? p->rules[0].action : 0);
+	profile__free(p);
+}
+
 void test_profile(void)
 {
+	test_rule_errno_default();
 	test_rejects();
 	test_semantics();
 	test_real_world();

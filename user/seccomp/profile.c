@@ -165,7 +165,7 @@ static int get_action(struct pctx *pc, const cJSON *v, const char *path, const c
 		if (get_errno(pc, errno_ret, errno_path, &e))
 			return -EINVAL;
 	} else {
-		/* runc: EPERM unless the profile says otherwise */
+		/* runc: EPERM unless errnoRet (or, for the default action, defaultErrnoRet) says otherwise */
 		e = actions[i].kind == ACT_WITH_ERRNO ? default_errno : EPERM;
 	}
 	*out = actions[i].kind == ACT_PLAIN ? actions[i].action : actions[i].action | e;
@@ -442,8 +442,7 @@ static void check_errno_name(struct pctx *pc, const cJSON *f, const char *path, 
 		     strerrorname_np(action & 0xffff) ?: "?", action & 0xffff, num_key, e, f->valuestring);
 }
 
-static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, unsigned idx,
-		      uint32_t default_errno)
+static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, unsigned idx)
 {
 	struct sc_rule *rule = &p->rules[idx];
 	char path[64], sub[128], epath[128];
@@ -462,7 +461,8 @@ static int parse_rule(struct pctx *pc, struct sc_profile *p, const cJSON *r, uns
 	if (!f)
 		return fail(pc, sub, "missing");
 	snprintf(epath, sizeof(epath), "%s.errnoRet", path);
-	if (get_action(pc, f, sub, cJSON_GetObjectItemCaseSensitive(r, "errnoRet"), epath, default_errno,
+	/* runc (getAction): a rule's ERRNO without errnoRet is EPERM, whatever defaultErrnoRet says */
+	if (get_action(pc, f, sub, cJSON_GetObjectItemCaseSensitive(r, "errnoRet"), epath, EPERM,
 		       &rule->action) ||
 	    opt_string(pc, r, "errno", path, "expected a string such as \"EPERM\"") ||
 	    opt_string(pc, r, "comment", path, "expected a string") ||
@@ -605,7 +605,7 @@ static int parse_flags(struct pctx *pc, struct sc_profile *p)
 	return 0;
 }
 
-static int parse_rules(struct pctx *pc, struct sc_profile *p, uint32_t default_errno)
+static int parse_rules(struct pctx *pc, struct sc_profile *p)
 {
 	const cJSON *f = cJSON_GetObjectItemCaseSensitive(p->doc, "syscalls"), *c;
 	size_t i = 0;
@@ -619,7 +619,7 @@ static int parse_rules(struct pctx *pc, struct sc_profile *p, uint32_t default_e
 		return fail(pc, "", "out of memory");
 	cJSON_ArrayForEach(c, f) {
 		p->n_rules = i + 1;	/* so that profile__free() sees it */
-		if (parse_rule(pc, p, c, i, default_errno))
+		if (parse_rule(pc, p, c, i))
 			return -EINVAL;
 		i++;
 	}
@@ -647,7 +647,7 @@ static int parse_profile(struct pctx *pc, struct sc_profile *p)
 		return -EINVAL;
 	check_errno_name(pc, cJSON_GetObjectItemCaseSensitive(doc, "defaultErrno"), "defaultErrno", "defaultErrnoRet",
 			 p->default_action);
-	if (parse_arches(pc, p) || parse_flags(pc, p) || parse_rules(pc, p, default_errno))
+	if (parse_arches(pc, p) || parse_flags(pc, p) || parse_rules(pc, p))
 		return -EINVAL;
 	return 0;
 }
