@@ -109,6 +109,26 @@ static int read_prior(const char *path, struct sc_tally *prior)
 	return 0;
 }
 
+/* --append: @path's names into a new *@prior; *@one_run when there is no such file yet. 0 or -1 (said). */
+static int load_prior(const char *path, struct sc_tally **prior, bool *one_run)
+{
+	int ret;
+
+	if (!(*prior = calloc(1, sizeof(**prior)))) {
+		sc_err("out of memory");
+		return -1;
+	}
+	if ((ret = read_prior(path, *prior)) < 0) {
+		free(*prior);
+		*prior = NULL;
+		return -1;
+	}
+	if (ret > 0)
+		sc_debug("%s does not exist yet: --append creates it", path);
+	*one_run = ret > 0;
+	return 0;
+}
+
 /* @doc (taken) written to @path. 0 or -errno (said). */
 static int write_doc(cJSON *doc, const char *path)
 {
@@ -202,6 +222,21 @@ static const char *default_output(const char *cmd, bool append, char *buf, size_
 	return buf;
 }
 
+/* What the recording could not do, said before the profile is written. */
+static void say_recording(const struct sc_recording *r, const char *cmd)
+{
+	if (r->subcgroups)
+		sc_debug("%u cgroups created below the command's were recorded too", r->subcgroups);
+	if (r->table_full)
+		sc_warn("%llu cgroups created by %s below its own found no free slot in the recorder's table "
+			"(%d slots): their calls are missing from the profile", (unsigned long long)r->table_full,
+			cmd, SC_RECORD_SLOTS);
+	if (r->uncounted)
+		sc_warn("%s made more distinct syscalls in one cgroup than the recorder counts one by one (%d): "
+			"%llu calls of the others were counted together, so the report's counts of those are lower "
+			"bounds (the profile is complete)", cmd, SC_SLOT_KEYS, (unsigned long long)r->uncounted);
+}
+
 int cmd_record(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -255,20 +290,9 @@ int cmd_record(int argc, char **argv)
 	/* before the command runs and does what it does: its output must have somewhere to go */
 	if (sc_check_output(output, "-o") || (report && sc_check_output(report, "--report")))
 		return SC_EXIT_USAGE;
-	if (append) {
-		/* read before the run: a profile that cannot be added to is said before CMD runs */
-		if (!(prior = calloc(1, sizeof(*prior)))) {
-			sc_err("out of memory");
-			return SC_EXIT_FAIL;
-		}
-		if ((ret = read_prior(output, prior)) < 0) {
-			free(prior);
-			return SC_EXIT_FAIL;
-		}
-		if (ret > 0)
-			sc_debug("%s does not exist yet: --append creates it", output);
-		one_run = ret > 0;
-	}
+	/* read before the run: a profile that cannot be added to is said before CMD runs */
+	if (append && load_prior(output, &prior, &one_run))
+		return SC_EXIT_FAIL;
 	if (!(r = malloc(sizeof(*r)))) {
 		free(prior);
 		sc_err("out of memory");
@@ -282,16 +306,7 @@ int cmd_record(int argc, char **argv)
 		free(prior);
 		return ret == 127 ? 127 : SC_EXIT_FAIL;
 	}
-	if (r->subcgroups)
-		sc_debug("%u cgroups created below the command's were recorded too", r->subcgroups);
-	if (r->table_full)
-		sc_warn("%llu cgroups created by %s below its own found no free slot in the recorder's table "
-			"(%d slots): their calls are missing from the profile", (unsigned long long)r->table_full,
-			argv[optind], SC_RECORD_SLOTS);
-	if (r->uncounted)
-		sc_warn("%s made more distinct syscalls in one cgroup than the recorder counts one by one (%d): "
-			"%llu calls of the others were counted together, so the report's counts of those are lower "
-			"bounds (the profile is complete)", argv[optind], SC_SLOT_KEYS, (unsigned long long)r->uncounted);
+	say_recording(r, argv[optind]);
 	if (write_outputs(r, prior, output, report, &argv[optind], argc - optind)) {
 		free(r);
 		free(prior);
