@@ -33,16 +33,18 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Table capacity - 1 (capacity is a power of two); set between open and load. */
 const volatile __u32 slot_mask = 0;
 /*
- * Which new cgroups the mkdir program claims: all of them (0, the agent), or only the
+ * Which new cgroups the mkdir program claims: all of them (0, the agent), or the
  * descendants of cgroup watch_root, whose depth is watch_root_level (record: the
- * cgroups the recorded command creates below its own).
+ * cgroups the recorded command creates below its own), and with claim_containers
+ * the containers' besides.
  */
 const volatile __u64 watch_root = 0;
 const volatile __u32 watch_root_level = 0;
 /*
- * Agent: only cgroups that can hold a container take a slot: those named like a
- * container's (runtime__container_id() in userspace reads the same names) and those
- * below one. System slices, pod-level cgroups and conmon scopes do not.
+ * Only cgroups that can hold a container take a slot (agent; with watch_root, record
+ * of a command that starts containers): those named like a container's
+ * (runtime__container_id() in userspace reads the same names) and those below one.
+ * System slices, pod-level cgroups and conmon scopes do not.
  */
 const volatile __u32 claim_containers = 0;
 /*
@@ -465,26 +467,32 @@ static __always_inline bool sc_in_container(struct cgroup *cgrp)
 /* Descendants deeper than this below watch_root are not followed. */
 #define SC_WATCH_DEPTH 32
 
-/* Whether @cgrp is below watch_root; CO-RE reads: cgroup creation is not a hot path. */
-/*
- * Whether the mkdir/rmdir programs look at @cgrp: below watch_root (record), or in a
- * container (agent). CO-RE reads: cgroup creation is not a hot path.
- */
-static __always_inline bool sc_watched(struct cgroup *cgrp)
+/* Whether @cgrp is watch_root or below it. */
+static __always_inline bool sc_below_root(struct cgroup *cgrp)
 {
 	struct cgroup *c = cgrp;
 	int i;
 
-	if (claim_containers && !sc_in_container(cgrp))
-		return false;
-	if (!watch_root)
-		return true;
 	for (i = 0; i < SC_WATCH_DEPTH && c; i++) {
 		if (BPF_CORE_READ(c, level) <= (int)watch_root_level)
 			return BPF_CORE_READ(c, level) == (int)watch_root_level && BPF_CORE_READ(c, kn, id) == watch_root;
 		c = sc_parent(c);
 	}
 	return false;
+}
+
+/*
+ * Whether the mkdir/rmdir programs look at @cgrp: below watch_root (record), or in a
+ * container (agent; record of a command that starts containers), or, with neither
+ * set, every cgroup. CO-RE reads: cgroup creation is not a hot path.
+ */
+static __always_inline bool sc_watched(struct cgroup *cgrp)
+{
+	if (watch_root && sc_below_root(cgrp))
+		return true;
+	if (claim_containers)
+		return sc_in_container(cgrp);
+	return !watch_root;
 }
 
 static __always_inline void sc_on_mkdir(__u64 cgid, __u32 level, const char *path)

@@ -589,7 +589,7 @@ static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 	if (!ro.capacity)
 		ro.capacity = host_capacity(a);
 	ro.watch_cgroups = true;
-	ro.containers_only = true;
+	ro.claim_containers = true;
 	a->rec = recorder__open(&ro);
 	if (!a->rec)
 		return -errno;

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <sys/wait.h>
 
+#include "census/runtime.h"
 #include "cmd/cmds.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -27,15 +28,27 @@ static void usage(FILE *f)
 		"Usage: syscensus record [OPTIONS] -- CMD [ARG...]\n"
 		"Run CMD in its own cgroup, record the syscalls of CMD and of every thread and\n"
 		"child it starts, until the last one exits, and write a Docker/OCI seccomp profile.\n\n"
+		"When CMD is docker, podman or nerdctl (or with --containers), the profile is the\n"
+		"container's: the containers started while CMD runs are recorded from their creation,\n"
+		"whoever creates their cgroups, until they exit; what the container's process does under\n"
+		"the engine's filter goes into it, as the agent does (all of it for an unconfined one).\n"
+		"One container: its profile goes to the output; several: to OUTPUT's name with .ID12\n"
+		"before .json, one each. Containers started on the host meanwhile are taken as CMD's.\n\n"
 		"  -o, --output FILE   profile destination, replaced atomically; - for stdout (default:\n"
 		"                      CMD.json in this directory, never replaced: the profile cannot mix\n"
 		"                      with what CMD itself prints)\n"
 		"  -a, --append        add this run to the profile already in the output file (made by\n"
 		"                      record): it then allows what any of the runs made; created if absent\n"
 		"      --report FILE   also write counts per ABI and syscall as JSON (this run's)\n"
+		"      --containers    record the containers CMD starts, whatever CMD is called\n"
+		SC_RUNTIME_ROOTS_HELP
+		"                      (where the containers' images are named)\n"
 		"      --attach MODE   auto (default), tp_btf or raw_tp\n"
+		"  -v, -vv             say more (global options, also accepted here)\n"
 		"  -h, --help          this text\n\n"
-		"Exit status: CMD's own (128+N if killed by signal N); 1 if recording failed.\n");
+		"Exit status: CMD's own (128+N if killed by signal N, or if a signal N stopped the recording\n"
+		"of what CMD left running); 1 if recording failed or a profile could not be written;\n"
+		"2 for a usage error; 127 if CMD cannot be run.\n");
 }
 
 /* Numbers a Docker profile cannot name: said, since the profile cannot allow them. */
@@ -143,63 +156,293 @@ static int write_doc(cJSON *doc, const char *path)
 	return err;
 }
 
-/* @prior (--append, or NULL) takes this run's counts: the profile of every run. */
-static int write_outputs(const struct sc_recording *r, struct sc_tally *prior, const char *output,
-			 const char *report, char **cmd, int n_cmd)
+/* @prior (--append, or NULL) takes this run's counts @t: the profile of every run. */
+static void add_prior(struct sc_tally *prior, const struct sc_tally *t, const char *output)
+{
+	unsigned had = 0, fresh = 0;
+
+	for (int a = 0; a < SC_NR_ABIS; a++)
+		for (int nr = 0; nr < SC_NR_PER_ABI; nr++) {
+			had += prior->n[a][nr] != 0;
+			fresh += !prior->n[a][nr] && t->n[a][nr];
+			prior->n[a][nr] += t->n[a][nr];
+		}
+	if (had)
+		sc_info("--append: %u syscalls of this run were new to the %u that %s allowed", fresh, had, output);
+}
+
+/* The profile allowing @t (with @prior's, if any) written to @output, with @note (may be NULL). 0 or -1. */
+static int write_profile(const struct sc_tally *t, struct sc_tally *prior, const char *output, const char *note)
 {
 	struct sc_unnamed *un = NULL;
 	size_t n_un = 0;
-	cJSON *doc, *rep, *cmdv;
+	cJSON *doc;
 
-	if (prior) {
-		unsigned had = 0, fresh = 0;
-
-		for (int a = 0; a < SC_NR_ABIS; a++)
-			for (int nr = 0; nr < SC_NR_PER_ABI; nr++) {
-				had += prior->n[a][nr] != 0;
-				fresh += !prior->n[a][nr] && r->tally.n[a][nr];
-				prior->n[a][nr] += r->tally.n[a][nr];
-			}
-		if (had)
-			sc_info("--append: %u syscalls of this run were new to the %u that %s allowed", fresh, had, output);
-	}
-	doc = generate__profile(prior ? prior : &r->tally, &un, &n_un);
-	char note[160];
-
-	if (!doc) {
+	if (prior)
+		add_prior(prior, t, output);
+	doc = generate__profile(prior ? prior : t, &un, &n_un);
+	if (!doc || (note && !cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note)))) {
+		cJSON_Delete(doc);
+		free(un);
 		sc_err("out of memory");
-		return -ENOMEM;
-	}
-	if (r->interrupted) {
-		snprintf(note, sizeof(note), "syscensus: INCOMPLETE: recorded until %s stopped the processes %s left "
-			 "behind", strsignal(r->interrupted), cmd[0]);
-		if (!cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note))) {
-			cJSON_Delete(doc);
-			free(un);
-			sc_err("out of memory");
-			return -ENOMEM;
-		}
+		return -1;
 	}
 	warn_unnamed(un, n_un);
 	free(un);
-	if (write_doc(doc, output))
-		return -EIO;
-	if (!report)
-		return 0;
-	rep = generate__report(&r->tally);
-	cmdv = rep ? cJSON_CreateStringArray((const char *const *)cmd, n_cmd) : NULL;
-	/* calls of syscalls without a counter of their own: their counts above are lower bounds */
-	if (rep && !cJSON_AddItemToObject(rep, "uncounted", json_u64_node(r->uncounted))) {
-		cJSON_Delete(cmdv);
-		cmdv = NULL;
+	return write_doc(doc, output) ? -1 : 0;
+}
+
+/* The containers a recording followed: who each cgroup is, asked while it exists. */
+struct seen {
+	uint64_t cgid;
+	char id[SC_CTR_ID_LEN + 1];
+	const char *layout;		/* NULL: the cgroup's path names no container */
+	struct sc_container_info ci;	/* with known */
+	bool known;
+};
+
+struct containers {
+	const struct sc_runtime_roots *roots;
+	struct seen v[SC_RECORD_SLOTS];	/* one per slot at most */
+	size_t n;
+};
+
+/* record__run's on_container: > 0 while the runtime's state does not name the container yet. */
+static int on_container(void *ctx, uint64_t cgid, const char *path)
+{
+	struct containers *cs = ctx;
+	struct seen *e = NULL;
+
+	for (size_t i = 0; i < cs->n && !e; i++)
+		if (cs->v[i].cgid == cgid)
+			e = &cs->v[i];
+	if (!e) {
+		if (cs->n == SC_RECORD_SLOTS)
+			return 0;
+		e = &cs->v[cs->n++];
+		e->cgid = cgid;
+		e->layout = runtime__container_id(path, e->id);
 	}
-	if (!cmdv || !cJSON_AddItemToObject(rep, "command", cmdv)) {
-		cJSON_Delete(cmdv);
+	if (!e->layout || e->known)
+		return 0;
+	if (runtime__resolve(cs->roots, e->id, &e->ci))
+		return 1;
+	e->known = true;
+	sc_debug("cgroup %s: container %.12s of image %s (%s)", path, e->id, e->ci.image, e->ci.source);
+	return 0;
+}
+
+static struct seen *seen_of(struct containers *cs, uint64_t cgid)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].cgid == cgid && cs->v[i].layout)
+			return &cs->v[i];
+	return NULL;
+}
+
+static void containers_free(struct containers *cs)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->v[i].known)
+			container_info__free(&cs->v[i].ci);
+}
+
+/* One container's profile: the cgroups of one container id (the container's and those below it). */
+struct ctr_profile {
+	const struct seen *who;		/* NULL: a cgroup no container id was read from */
+	const char *path;		/* its first cgroup */
+	bool confined;			/* some call was made under the engine's filter */
+	struct sc_tally tally;
+	char file[PATH_MAX];
+};
+
+/* The recording's container cgroups grouped per container, with what goes into each profile. */
+static struct ctr_profile *group_containers(const struct sc_recording *r, struct containers *cs, size_t *n)
+{
+	struct ctr_profile *v = calloc(r->n_ctrs ? r->n_ctrs : 1, sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < r->n_ctrs; i++) {
+		const struct seen *who = seen_of(cs, r->ctrs[i].cgid);
+		size_t k = 0;
+
+		while (k < *n && !(who && v[k].who && !strcmp(v[k].who->id, who->id)))
+			k++;
+		if (k == *n) {
+			v[k].who = who;
+			v[k].path = r->ctrs[i].path;
+			(*n)++;
+		}
+		v[k].confined |= slot_counts__filtered(r->ctrs[i].counts);
+	}
+	/* a confined container's profile is what ran under its filter, not the runtime's setup */
+	for (size_t i = 0; i < r->n_ctrs; i++) {
+		const struct seen *who = seen_of(cs, r->ctrs[i].cgid);
+
+		for (size_t k = 0; k < *n; k++) {
+			if (who ? !v[k].who || strcmp(v[k].who->id, who->id) : v[k].path != r->ctrs[i].path)
+				continue;
+			if (v[k].confined)
+				slot_counts__sum_phase(r->ctrs[i].counts, SC_FILTERED, &v[k].tally);
+			else
+				slot_counts__sum_phases(r->ctrs[i].counts, &v[k].tally);
+			break;
+		}
+	}
+	return v;
+}
+
+/* Several containers: OUTPUT's name with .ID12 before .json (stdout: ID12.json here). */
+static void container_file(const char *output, const struct ctr_profile *c, size_t i, char *buf, size_t len)
+{
+	char tag[32];
+	size_t n = strlen(output);
+
+	if (c->who)
+		snprintf(tag, sizeof(tag), "%.12s", c->who->id);
+	else
+		snprintf(tag, sizeof(tag), "container%zu", i + 1);
+	if (!strcmp(output, "-"))
+		snprintf(buf, len, "%s.json", tag);
+	else if (n > 5 && !strcmp(output + n - 5, ".json"))
+		snprintf(buf, len, "%.*s.%s.json", (int)(n - 5), output, tag);
+	else
+		snprintf(buf, len, "%s.%s.json", output, tag);
+}
+
+/* What a container's profile comes from, said. */
+static void say_container(const struct ctr_profile *c)
+{
+	const struct seen *w = c->who;
+	const char *name = w && w->known && w->ci.name ? w->ci.name : NULL;
+
+	if (name && name[0] == '/')
+		name++;		/* Docker keeps its names with a leading '/' */
+	if (w && w->known)
+		sc_info("container %.12s%s%s%s of image %s (%s, %s): profile written to %s", w->id, name ? " (" : "",
+			name ? name : "", name ? ")" : "", w->ci.image, c->confined ? "what ran under the engine's filter"
+			: "unconfined: everything it did", w->ci.source, c->file);
+	else
+		sc_warn("cgroup %s: %s%.12s, but no runtime state under the roots given names %s (see "
+			"--storage-root, --docker-root, --bundle-root); its profile is written to %s", c->path,
+			w ? "container " : "no container id in its name", w ? w->id : "", w ? "it" : "its image", c->file);
+}
+
+struct record_opts {
+	const char *output, *report;
+	bool append, one_run, containers;
+	struct sc_tally *prior;
+	struct sc_runtime_roots roots;
+	char **cmd;
+	int n_cmd;
+};
+
+/* One container's part of the report. NULL: out of memory. */
+static cJSON *container_report(const struct ctr_profile *c)
+{
+	const struct seen *w = c->who;
+	cJSON *o = generate__report(&c->tally);
+	bool ok = o && json_add(o, "cgroup", cJSON_CreateString(c->path)) &&
+		  json_add(o, "profile", cJSON_CreateString(c->file)) &&
+		  json_add(o, "confined", cJSON_CreateBool(c->confined)) &&
+		  (!w || json_add(o, "id", cJSON_CreateString(w->id))) &&
+		  (!w || !w->known || json_add(o, "image", cJSON_CreateString(w->ci.image))) &&
+		  (!w || !w->known || !w->ci.image_id || json_add(o, "image_id", cJSON_CreateString(w->ci.image_id))) &&
+		  (!w || !w->known || !w->ci.name || json_add(o, "name", cJSON_CreateString(w->ci.name)));
+
+	if (!ok) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* The report: CMD's own counts, and each container's. -1 (said) or 0. */
+static int write_report(const struct sc_recording *r, const struct record_opts *o, const struct ctr_profile *cp,
+			size_t n_cp)
+{
+	cJSON *rep = generate__report(&r->tally), *arr = NULL;
+	bool ok = json_add(rep, "command", cJSON_CreateStringArray((const char *const *)o->cmd, o->n_cmd)) &&
+		  /* calls of syscalls without a counter of their own: their counts above are lower bounds */
+		  json_add(rep, "uncounted", json_u64_node(r->uncounted));
+
+	if (ok && o->containers)
+		ok = json_add(rep, "containers", arr = cJSON_CreateArray());
+	for (size_t i = 0; ok && arr && i < n_cp; i++) {
+		cJSON *c = container_report(&cp[i]);
+
+		ok = c && cJSON_AddItemToArray(arr, c);
+		if (!ok)
+			cJSON_Delete(c);
+	}
+	if (!ok) {
 		cJSON_Delete(rep);
 		sc_err("out of memory");
-		return -ENOMEM;
+		return -1;
 	}
-	return write_doc(rep, report) ? -EIO : 0;
+	return write_doc(rep, o->report) ? -1 : 0;
+}
+
+/* The containers' profiles. 0, or -1 when one could not be written (said). */
+static int write_containers(const struct sc_recording *r, struct record_opts *o, const char *note,
+			    struct ctr_profile *cp, size_t n)
+{
+	int ret = 0;
+
+	if (!n) {
+		sc_err("record: no container was started while %s ran: no profile written", o->cmd[0]);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct sc_tally *prior = n == 1 ? o->prior : NULL;
+		bool one_run;
+
+		if (n == 1)
+			snprintf(cp[i].file, sizeof(cp[i].file), "%s", o->output);
+		else
+			container_file(o->output, &cp[i], i, cp[i].file, sizeof(cp[i].file));
+		if (n > 1 && o->append && load_prior(cp[i].file, &prior, &one_run)) {
+			ret = -1;
+			continue;
+		}
+		if (write_profile(&cp[i].tally, prior, cp[i].file, note))
+			ret = -1;
+		else
+			say_container(&cp[i]);
+		if (n > 1)
+			free(prior);
+	}
+	if (r->events_lost)
+		sc_warn("%llu cgroup events were lost: a container's calls may be counted as %s's",
+			(unsigned long long)r->events_lost, o->cmd[0]);
+	return ret;
+}
+
+/* The profile (CMD's, or its containers') and the report. 0 or -1 (said). */
+static int write_outputs(const struct sc_recording *r, struct record_opts *o, struct containers *cs)
+{
+	struct ctr_profile *cp = NULL;
+	size_t n_cp = 0;
+	char note[200], *np = NULL;
+	int ret;
+
+	if (r->interrupted || r->ctrs_running) {
+		snprintf(note, sizeof(note), "syscensus: INCOMPLETE: recorded until %s stopped %s", strsignal(r->interrupted),
+			 r->ctrs_running ? "the wait for the containers, still running" : "the processes CMD left behind");
+		np = note;
+	}
+	if (!o->containers)
+		ret = write_profile(&r->tally, o->prior, o->output, np);
+	else if (!(cp = group_containers(r, cs, &n_cp)))
+		ret = -1;
+	else
+		ret = write_containers(r, o, np, cp, n_cp);
+	if (!ret && o->report)
+		ret = write_report(r, o, cp, n_cp);
+	free(cp);
+	return ret;
 }
 
 /*
@@ -223,54 +466,72 @@ static const char *default_output(const char *cmd, bool append, char *buf, size_
 }
 
 /* What the recording could not do, said before the profile is written. */
-static void say_recording(const struct sc_recording *r, const char *cmd)
+static void say_recording(const struct sc_recording *r, const struct record_opts *o)
 {
+	const char *who = o->containers ? "a container" : o->cmd[0];
+	uint64_t uncounted = o->containers ? 0 : r->uncounted;
+
+	for (size_t i = 0; o->containers && i < r->n_ctrs; i++)
+		uncounted += r->ctrs[i].counts->uncounted;
 	if (r->subcgroups)
 		sc_debug("%u cgroups created below the command's were recorded too", r->subcgroups);
 	if (r->table_full)
-		sc_warn("%llu cgroups created by %s below its own found no free slot in the recorder's table "
-			"(%d slots): their calls are missing from the profile", (unsigned long long)r->table_full,
-			cmd, SC_RECORD_SLOTS);
-	if (r->uncounted)
+		sc_warn("%llu cgroups created by %s found no free slot in the recorder's table (%d slots): their "
+			"calls are missing from the profile", (unsigned long long)r->table_full, o->cmd[0], SC_RECORD_SLOTS);
+	if (uncounted && o->report)
 		sc_warn("%s made more distinct syscalls in one cgroup than the recorder counts one by one (%d): "
 			"%llu calls of the others were counted together, so the report's counts of those are lower "
-			"bounds (the profile is complete)", cmd, SC_SLOT_KEYS, (unsigned long long)r->uncounted);
+			"bounds (the profile is complete)", who, SC_SLOT_KEYS, (unsigned long long)uncounted);
 }
 
-int cmd_record(int argc, char **argv)
+/* Engines whose `run` starts a container: record follows the containers by default. */
+static bool is_engine(const char *cmd)
+{
+	static const char *const engines[] = { "docker", "podman", "nerdctl", NULL };
+	const char *base = strrchr(cmd, '/') ? strrchr(cmd, '/') + 1 : cmd;
+
+	for (const char *const *e = engines; *e; e++)
+		if (!strcmp(base, *e))
+			return true;
+	return false;
+}
+
+/* The options, checked as far as they can be before CMD runs. 0, or an exit status. */
+static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_attach *attach, char *defout,
+			 size_t len)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "append", no_argument, NULL, 'a' },
 		{ "report", required_argument, NULL, 'R' },
 		{ "attach", required_argument, NULL, 'A' },
+		{ "containers", no_argument, NULL, 'C' },
+		{ "storage-root", required_argument, NULL, 'S' },
+		{ "docker-root", required_argument, NULL, 'S' },
+		{ "bundle-root", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	enum sc_attach attach = SC_ATTACH_AUTO;
-	const char *output = NULL, *report = NULL;
-	char default_out[PATH_MAX];
-	struct sc_tally *prior = NULL;
-	struct timespec t0, t1;
-	double secs;
-	struct sc_recording *r;
-	bool append = false, one_run = true;
-	unsigned distinct;
-	uint64_t calls;
-	int c, ret;
+	int c, idx;
 
-	while ((c = getopt_long(argc, argv, "+o:ah", opts, NULL)) != -1) {
+	runtime__roots_default(&o->roots);
+	while ((c = getopt_long(argc, argv, "+o:ah", opts, &idx)) != -1) {
 		switch (c) {
-		case 'o': output = optarg; break;
-		case 'a': append = true; break;
-		case 'R': report = optarg; break;
+		case 'o': o->output = optarg; break;
+		case 'a': o->append = true; break;
+		case 'R': o->report = optarg; break;
+		case 'C': o->containers = true; break;
+		case 'S':
+			if (runtime__roots_option(&o->roots, opts[idx].name, optarg))
+				return SC_EXIT_USAGE;
+			break;
 		case 'A':
-			if (recorder__parse_attach(optarg, &attach))
+			if (recorder__parse_attach(optarg, attach))
 				return SC_EXIT_USAGE;
 			break;
 		case 'h':
 			usage(stdout);
-			return SC_EXIT_OK;
+			return -1;
 		default:
 			usage(stderr);
 			return SC_EXIT_USAGE;
@@ -281,52 +542,87 @@ int cmd_record(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
-	if (append && output && !strcmp(output, "-")) {
+	o->cmd = &argv[optind];
+	o->n_cmd = argc - optind;
+	o->containers |= is_engine(o->cmd[0]);
+	if (o->append && o->output && !strcmp(o->output, "-")) {
 		sc_err("record: --append adds to a file: give -o FILE, not -");
 		return SC_EXIT_USAGE;
 	}
-	if (!output && !(output = default_output(argv[optind], append, default_out, sizeof(default_out))))
+	if (!o->output && !(o->output = default_output(o->cmd[0], o->append, defout, len)))
 		return SC_EXIT_USAGE;
 	/* before the command runs and does what it does: its output must have somewhere to go */
-	if (sc_check_output(output, "-o") || (report && sc_check_output(report, "--report")))
+	if (sc_check_output(o->output, "-o") || (o->report && sc_check_output(o->report, "--report")))
 		return SC_EXIT_USAGE;
 	/* read before the run: a profile that cannot be added to is said before CMD runs */
-	if (append && load_prior(output, &prior, &one_run))
+	if (o->append && load_prior(o->output, &o->prior, &o->one_run))
 		return SC_EXIT_FAIL;
-	if (!(r = malloc(sizeof(*r)))) {
-		free(prior);
-		sc_err("out of memory");
-		return SC_EXIT_FAIL;
-	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	ret = record__run(attach, &argv[optind], r);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (ret) {
-		free(r);
-		free(prior);
-		return ret == 127 ? 127 : SC_EXIT_FAIL;
-	}
-	say_recording(r, argv[optind]);
-	if (write_outputs(r, prior, output, report, &argv[optind], argc - optind)) {
-		free(r);
-		free(prior);
-		return SC_EXIT_FAIL;
-	}
-	free(prior);
-	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
-	if (one_run && secs < SHORT_RUN_S)
+	return 0;
+}
+
+/* What record says at the end, and its exit status: CMD's. */
+static int finish(const struct sc_recording *r, const struct record_opts *o, double secs)
+{
+	unsigned distinct;
+	uint64_t calls;
+	int ret;
+
+	if (o->one_run && secs < SHORT_RUN_S)
 		sc_warn("the profile rests on one run of %.1f s: calls %s makes only by timing or on other paths "
 			"(retries, fallbacks, another wait call) may be missing; add more runs with --append",
-			secs, argv[optind]);
+			secs, o->containers ? "a container" : o->cmd[0]);
 	if (WIFSIGNALED(r->status))
-		sc_info("%s was killed by signal %d (%s)", argv[optind], WTERMSIG(r->status), strsignal(WTERMSIG(r->status)));
+		sc_info("%s was killed by signal %d (%s)", o->cmd[0], WTERMSIG(r->status), strsignal(WTERMSIG(r->status)));
 	generate__totals(&r->tally, &distinct, &calls);
-	sc_info("recorded %llu calls of %u distinct syscalls from %s%s%s", (unsigned long long)calls, distinct,
-		argv[optind], strcmp(output, "-") ? "; profile written to " : "", strcmp(output, "-") ? output : "");
+	if (!o->containers)
+		sc_info("recorded %llu calls of %u distinct syscalls from %s%s%s", (unsigned long long)calls, distinct,
+			o->cmd[0], strcmp(o->output, "-") ? "; profile written to " : "",
+			strcmp(o->output, "-") ? o->output : "");
 	ret = WIFEXITED(r->status) ? WEXITSTATUS(r->status) : WIFSIGNALED(r->status) ? 128 + WTERMSIG(r->status)
 										  : SC_EXIT_FAIL;
 	if (r->interrupted)
 		ret = 128 + r->interrupted;	/* as a shell reports a command stopped by that signal */
-	free(r);
 	return ret;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_opts o = { .one_run = true };
+	struct sc_record_opts ro = { .attach = SC_ATTACH_AUTO, .on_container = on_container };
+	char default_out[PATH_MAX];
+	struct containers *cs = calloc(1, sizeof(*cs));
+	struct sc_recording *r = malloc(sizeof(*r));
+	struct timespec t0, t1;
+	int ret;
+
+	if (!cs || !r) {
+		sc_err("out of memory");
+		ret = SC_EXIT_FAIL;
+		goto out;
+	}
+	if ((ret = parse_options(argc, argv, &o, &ro.attach, default_out, sizeof(default_out))))
+		goto out;
+	cs->roots = &o.roots;
+	ro.containers = o.containers;
+	ro.ctx = cs;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ret = record__run(&ro, o.cmd, r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (ret) {
+		ret = ret == 127 ? 127 : SC_EXIT_FAIL;
+		goto out;
+	}
+	say_recording(r, &o);
+	if (write_outputs(r, &o, cs))
+		ret = SC_EXIT_FAIL;
+	else
+		ret = finish(r, &o, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	recording__free(r);
+out:
+	if (cs)
+		containers_free(cs);
+	free(cs);
+	free(r);
+	free(o.prior);
+	return ret < 0 ? SC_EXIT_OK : ret;
 }

@@ -402,3 +402,11 @@ int json_print(cJSON *doc)
 	sc_buf_free(&b);
 	return err;
 }
+
+bool json_add(cJSON *o, const char *key, cJSON *item)
+{
+	if (item && o && cJSON_AddItemToObject(o, key, item))
+		return true;
+	cJSON_Delete(item);
+	return false;
+}

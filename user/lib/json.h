@@ -46,4 +46,7 @@ int json_print(cJSON *doc);
 /* A number node whose text is the exact decimal @v. NULL on allocation failure. */
 cJSON *json_u64_node(uint64_t v);
 
+/* @item (may be NULL: a failed allocation) added to object @o as @key, or freed. False on failure. */
+bool json_add(cJSON *o, const char *key, cJSON *item);
+
 #endif

@@ -106,8 +106,7 @@ int cgroup__populated(const char *path)
 	return ret;
 }
 
-/* "populated 0|1" of an open cgroup.events, re-read from the start (which also re-arms POLLPRI). */
-static int events_populated(int fd)
+int cgroup__events_populated(int fd)
 {
 	char text[256], *p;
 	ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
@@ -142,7 +141,7 @@ int cgroup__wait_empty(const char *path, unsigned every_ms, int (*every)(void *)
 		 * the file is read again after a change, so reading another fd would leave
 		 * poll() returning at once, forever.
 		 */
-		ret = events_populated(pfd.fd);
+		ret = cgroup__events_populated(pfd.fd);
 		if (ret <= 0)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);

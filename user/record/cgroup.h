@@ -38,6 +38,9 @@ int cgroup__id(const char *path, uint64_t *id);
 /* Whether the cgroup has no live task left (cgroup.events "populated 0"). */
 int cgroup__populated(const char *path);
 
+/* "populated 0|1" of an open cgroup.events, re-read from the start (which also re-arms POLLPRI). */
+int cgroup__events_populated(int fd);
+
 /*
  * Wait until the cgroup is empty, reaping any child that exits meanwhile, and call
  * @every (may be NULL) about every @every_ms meanwhile and after a signal; when it

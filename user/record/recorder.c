@@ -97,7 +97,7 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	s->rodata->slot_mask = r->capacity - 1;
 	s->rodata->watch_root = o->watch_root;
 	s->rodata->watch_root_level = o->watch_root_level;
-	s->rodata->claim_containers = o->containers_only;
+	s->rodata->claim_containers = o->claim_containers;
 	s->rodata->bench_stage = o->bench_stage;
 	err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
@@ -770,13 +770,27 @@ void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts
 	total->uncounted += sc_counter_delta(cur->uncounted, total->uncounted);
 }
 
+void slot_counts__sum_phase(const struct sc_slot_counts *c, int phase, struct sc_tally *t)
+{
+	for (int a = 0; a < SC_NR_ABIS; a++)
+		for (int n = 0; n < SC_NR_PER_ABI; n++)
+			/* a key seen without a counter of its own ran at least once */
+			t->n[a][n] += c->n[phase][a][n] ? c->n[phase][a][n] : slot_counts__untabled(c, phase, a, n);
+}
+
 void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
 {
 	for (int p = 0; p < SC_PHASES; p++)
-		for (int a = 0; a < SC_NR_ABIS; a++)
-			for (int n = 0; n < SC_NR_PER_ABI; n++)
-				/* a key seen without a counter of its own ran at least once */
-				t->n[a][n] += c->n[p][a][n] ? c->n[p][a][n] : slot_counts__untabled(c, p, a, n);
+		slot_counts__sum_phase(c, p, t);
+}
+
+bool slot_counts__filtered(const struct sc_slot_counts *c)
+{
+	for (int a = 0; a < SC_NR_ABIS; a++)
+		for (int n = 0; n < SC_NR_PER_ABI; n++)
+			if (c->n[SC_FILTERED][a][n] || slot_counts__untabled(c, SC_FILTERED, a, n))
+				return true;
+	return false;
 }
 
 bool recorder__denials(const struct sc_recorder *r)
@@ -806,6 +820,11 @@ int recorder__drain_denials(struct sc_recorder *r, sc_denial_fn cb, void *ctx)
 		n++;
 	}
 	return n;
+}
+
+int recorder__events_fd(const struct sc_recorder *r)
+{
+	return r->rb ? ring_buffer__epoll_fd(r->rb) : -1;
 }
 
 int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx)

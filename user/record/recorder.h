@@ -27,7 +27,11 @@ struct sc_recorder_opts {
 	enum sc_attach attach;
 	bool watch_cgroups;	/* claim a slot for every new cgroup v2 and send events (agent) */
 	bool denials;		/* with watch_cgroups: record syscalls refused by seccomp filters */
-	bool containers_only;	/* with watch_cgroups: claim only cgroups named like a container's (agent) */
+	/*
+	 * With watch_cgroups: claim the cgroups named like a container's and those below one
+	 * (agent: only those; record: those besides the descendants of watch_root).
+	 */
+	bool claim_containers;
 	unsigned bench_stage;	/* benchmark only: stop the hot path after part 1, 2 or 3 (0: all) */
 	/*
 	 * With watch_cgroups: 0, every new cgroup (agent); or only the cgroups created below
@@ -169,6 +173,10 @@ void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts
  * a key without a counter of its own counts once (it ran at least once).
  */
 void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t);
+/* Phase @phase of @c added into @t, as above (a container's profile: SC_FILTERED). */
+void slot_counts__sum_phase(const struct sc_slot_counts *c, int phase, struct sc_tally *t);
+/* Whether @c holds a call made under a seccomp filter. */
+bool slot_counts__filtered(const struct sc_slot_counts *c);
 
 /*
  * Cgroup events (watch_cgroups): calls @cb for each pending event, waiting at most
@@ -176,6 +184,9 @@ void slot_counts__sum_phases(const struct sc_slot_counts *c, struct sc_tally *t)
  */
 typedef int (*sc_event_fn)(void *ctx, const struct sc_event *e);
 int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx);
+
+/* The fd to poll (POLLIN) for pending cgroup events; -1 without watch_cgroups. */
+int recorder__events_fd(const struct sc_recorder *r);
 
 /* Whether syscalls refused by seccomp filters are recorded (agent --denials, tp_btf). */
 bool recorder__denials(const struct sc_recorder *r);

@@ -6,6 +6,10 @@
  * Only the command is recorded: the cgroup is tracked before the child exists, and the
  * child is born inside it with clone3(CLONE_INTO_CGROUP) and calls execve() at once,
  * so the first recorded syscall is the command's own execve.
+ *
+ * With containers, the recorder also claims every container cgroup created meanwhile
+ * (the BPF side claims it at creation, before any task enters it); the cgroup events
+ * say which slot is whose, and each such slot is kept apart from the command's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/util.h"
@@ -29,8 +34,21 @@
 
 extern char **environ;
 
+/* Whose calls a slot holds. */
+enum slot_kind {
+	SLOT_COMMAND,		/* the command's cgroup or one below it (and any slot no event named) */
+	SLOT_CONTAINER,		/* a container's, created while the command or its leftovers ran */
+	SLOT_LATE,		/* a container's created after that: not the command's doing */
+};
+
+/* How often a container that the runtime's state does not name yet is looked up again. */
+#define RETRY_MS 100
+
 struct session {
+	const struct sc_record_opts *o;
+	char mnt[PATH_MAX];	/* the cgroup2 mount */
 	char cg[PATH_MAX];	/* the command's cgroup */
+	const char *cg_rel;	/* ... below the mount */
 	bool cg_made;
 	int cgfd;
 	uint64_t cgid;
@@ -43,6 +61,15 @@ struct session {
 	struct sigaction saved[NSIG];	/* the dispositions before ours, restored after */
 	bool caught;
 	int errpipe[2];		/* the child's execve errno, if it fails */
+	/* with containers */
+	int evfd;		/* the recorder's cgroup events */
+	bool taking;		/* new container cgroups are the command's: it or its leftovers run */
+	uint8_t kind[SC_RECORD_SLOTS];
+	char *path[SC_RECORD_SLOTS];	/* a container slot's cgroup, below the mount */
+	uint64_t slot_cgid[SC_RECORD_SLOTS];
+	bool pending[SC_RECORD_SLOTS];	/* on_container wants to be called again */
+	struct timespec folded, retried;
+	int err;		/* a read failed: said, the recording is void */
 };
 
 static volatile pid_t child_pid;
@@ -69,8 +96,8 @@ static int rmdir_below(const char *path, const struct stat *st, int type, struct
 /* The command's cgroup, right below the root of the cgroup v2 hierarchy. */
 static int make_cgroup(struct session *s)
 {
-	char mnt[PATH_MAX];
-	int err = cgroup__v2_mount(mnt, sizeof(mnt));
+	char *mnt = s->mnt;
+	int err = cgroup__v2_mount(mnt, sizeof(s->mnt));
 
 	if (err) {
 		sc_err("no cgroup v2 hierarchy in /proc/self/mountinfo (%s): record needs one, "
@@ -88,6 +115,7 @@ static int make_cgroup(struct session *s)
 		return err;
 	}
 	s->cg_made = true;
+	s->cg_rel = s->cg + strlen(mnt);
 	s->cgfd = open(s->cg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (s->cgfd < 0 || (err = cgroup__id(s->cg, &s->cgid)) < 0) {
 		err = s->cgfd < 0 ? -errno : err;
@@ -98,10 +126,11 @@ static int make_cgroup(struct session *s)
 }
 
 /* The recorder, following the cgroups created below the command's own. */
-static int start_recorder(struct session *s, enum sc_attach attach)
+static int start_recorder(struct session *s)
 {
-	struct sc_recorder_opts ro = { .capacity = SC_RECORD_SLOTS, .attach = attach, .watch_cgroups = true,
-				       .watch_root = s->cgid, .watch_root_level = 1 };
+	struct sc_recorder_opts ro = { .capacity = SC_RECORD_SLOTS, .attach = s->o->attach, .watch_cgroups = true,
+				       .watch_root = s->cgid, .watch_root_level = 1,
+				       .claim_containers = s->o->containers };
 	int err;
 
 	s->rec = recorder__open(&ro);
@@ -113,6 +142,8 @@ static int start_recorder(struct session *s, enum sc_attach attach)
 	}
 	sc_debug("recording cgroup %s (id %llu, slot %u) with %s", s->cg, (unsigned long long)s->cgid, s->slot,
 		 recorder__attach_name(s->rec));
+	s->evfd = s->o->containers ? recorder__events_fd(s->rec) : -1;
+	s->taking = s->o->containers;
 	return 0;
 }
 
@@ -141,41 +172,201 @@ static int fold_slots(struct session *s)
 	return 0;
 }
 
-/* While the command's leftovers run: fold now and then; on a signal, kill them and stop. */
-static int fold_tick(void *ctx)
+static long ms_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+/* Whether @rel (below the mount) is the command's cgroup or below it. */
+static bool in_command(const struct session *s, const char *rel)
+{
+	size_t n = strlen(s->cg_rel);
+
+	return !strncmp(rel, s->cg_rel, n) && (rel[n] == '/' || !rel[n]);
+}
+
+static void ask_container(struct session *s, uint32_t slot)
+{
+	s->pending[slot] = s->o->on_container &&
+			   s->o->on_container(s->o->ctx, s->slot_cgid[slot], s->path[slot]) > 0;
+}
+
+/* A container cgroup appeared: its slot is kept apart, and who it is asked while it exists. */
+static void container_made(struct session *s, const struct sc_event *e, const char *rel)
+{
+	char full[PATH_MAX];
+
+	if (e->slot == SC_SLOT_NONE || e->slot >= SC_RECORD_SLOTS)
+		return;		/* no room: counted in the recorder's table_full */
+	if (!s->taking) {
+		s->kind[e->slot] = SLOT_LATE;
+		return;
+	}
+	/* an event's path may be cut: the kernel's own is asked then */
+	if (strlen(rel) >= SC_EV_PATH_MAX - 1 && !cgroup__path_of(s->mnt, e->cgid, full, sizeof(full)))
+		rel = full;
+	free(s->path[e->slot]);
+	if (!(s->path[e->slot] = strdup(rel))) {
+		s->err = -ENOMEM;
+		return;
+	}
+	s->kind[e->slot] = SLOT_CONTAINER;
+	s->slot_cgid[e->slot] = e->cgid;
+	ask_container(s, e->slot);
+}
+
+static int on_event(void *ctx, const struct sc_event *e)
 {
 	struct session *s = ctx;
+	char rel[SC_EV_PATH_MAX];
 
-	if (stop_signal) {
-		s->interrupted = stop_signal;
-		return 1;
-	}
-	fold_slots(s);
+	snprintf(rel, sizeof(rel), "%.*s", (int)sizeof(e->path) - 1, e->path);
+	if (in_command(s, rel))
+		return 0;	/* below the command's own: counted with it */
+	if (e->kind == SC_EV_MKDIR)
+		container_made(s, e, rel);
+	else if (e->kind == SC_EV_RMDIR && e->slot < SC_RECORD_SLOTS && s->pending[e->slot])
+		ask_container(s, e->slot);	/* the last chance: the runtime may still have its state */
 	return 0;
+}
+
+/*
+ * One wait for @fd (-1: none) and the cgroup events, at most @timeout_ms; then what is
+ * due: the events handled, the counters folded, the pending containers asked again.
+ * Returns @fd's revents, or -errno.
+ */
+static int pump(struct session *s, int fd, short events, int timeout_ms)
+{
+	struct pollfd p[2] = { { .fd = fd, .events = events }, { .fd = s->evfd, .events = POLLIN } };
+	bool pending = false;
+	int err;
+
+	for (uint32_t i = 0; i < SC_RECORD_SLOTS; i++)
+		pending |= s->pending[i];
+	if (pending && timeout_ms > RETRY_MS)
+		timeout_ms = RETRY_MS;
+	if (poll(p, 2, timeout_ms) < 0 && errno != EINTR)
+		return -errno;
+	if (s->evfd >= 0 && (err = recorder__poll_events(s->rec, 0, on_event, s)) < 0 && err != -EINTR) {
+		sc_err("cannot read the cgroup events: %s", strerror(-err));
+		return err;
+	}
+	if (ms_since(&s->folded) >= (long)s->read_every_ms) {
+		if ((err = fold_slots(s)))
+			return err;
+		clock_gettime(CLOCK_MONOTONIC, &s->folded);
+	}
+	if (pending && ms_since(&s->retried) >= RETRY_MS) {
+		for (uint32_t i = 0; i < SC_RECORD_SLOTS; i++)
+			if (s->pending[i])
+				ask_container(s, i);
+		clock_gettime(CLOCK_MONOTONIC, &s->retried);
+	}
+	return s->err ? s->err : p[0].revents;
 }
 
 /* Wait for @pid, folding the counters meanwhile. 0 or -errno (said). */
 static int wait_child(struct session *s, pid_t pid, int *status)
 {
-	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0), err = 0;
 	pid_t r;
 
 	for (;;) {
-		r = waitpid(pid, status, fd >= 0 ? WNOHANG : 0);
+		r = waitpid(pid, status, WNOHANG);
 		if (r == pid)
 			break;
 		if (r < 0 && errno != EINTR) {
+			err = -errno;
 			sc_err("waitpid: %s", strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			return -errno;
+			break;
 		}
-		if (r == 0 && poll(&pfd, 1, s->read_every_ms) == 0)
-			fold_slots(s);
+		/* without a pidfd (Linux < 5.3), a short wait */
+		if ((err = pump(s, fd, POLLIN, fd >= 0 ? (int)s->read_every_ms : 100)) < 0)
+			break;
+		err = 0;
 	}
 	if (fd >= 0)
 		close(fd);
+	return err;
+}
+
+/*
+ * Wait until the command's cgroup is empty (its leftovers gone), reaping them (we are
+ * their subreaper). 0, -EINTR when a signal stopped the wait, or -errno.
+ */
+static int wait_leftovers(struct session *s)
+{
+	char file[PATH_MAX];
+	int fd, ret;
+
+	if ((size_t)snprintf(file, sizeof(file), "%s/cgroup.events", s->cg) >= sizeof(file))
+		return -ENAMETOOLONG;
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) < 0)
+		return -errno;
+	for (;;) {
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		/* read on the polled fd itself: that re-arms POLLPRI (kernfs) */
+		if ((ret = cgroup__events_populated(fd)) <= 0)
+			break;
+		if (stop_signal) {
+			s->interrupted = stop_signal;
+			ret = -EINTR;
+			break;
+		}
+		/* cgroup.events raises POLLPRI on change; the timeout covers missed edges */
+		if ((ret = pump(s, fd, POLLPRI, 500)) < 0)
+			break;
+	}
+	close(fd);
+	return ret < 0 ? ret : 0;
+}
+
+/* The container cgroups of the recording that still hold a task. */
+static unsigned containers_running(struct session *s)
+{
+	char path[PATH_MAX];
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < SC_RECORD_SLOTS; i++)
+		if (s->kind[i] == SLOT_CONTAINER && (size_t)snprintf(path, sizeof(path), "%s%s", s->mnt, s->path[i]) <
+		    sizeof(path) && cgroup__populated(path) > 0)
+			n++;
+	return n;
+}
+
+/*
+ * After the command: the containers it started run on (`docker run -d`, or an engine
+ * that returns before its container is gone): wait for them, or for a signal, which
+ * stops the wait but not them. 0 or -errno.
+ */
+static int wait_containers(struct session *s, struct sc_recording *out)
+{
+	unsigned n;
+	int err;
+
+	/* the events of what the command did, then the window closes */
+	if ((err = pump(s, -1, 0, 0)) < 0)
+		return err;
+	s->taking = false;
+	if (!(n = containers_running(s)))
+		return 0;
+	sc_info("waiting for the %u container%s started while the command ran to exit (a signal stops the "
+		"recording, not the container%s)", n, n == 1 ? "" : "s", n == 1 ? "" : "s");
+	while ((n = containers_running(s))) {
+		if (stop_signal) {
+			s->interrupted = stop_signal;
+			out->ctrs_running = n;
+			sc_warn("%s: stopped recording %u running container%s; the profile holds what %s did until now",
+				strsignal(stop_signal), n, n == 1 ? "" : "s", n == 1 ? "it" : "they");
+			return 0;
+		}
+		if ((err = pump(s, -1, 0, 200)) < 0)
+			return err;
+	}
 	return 0;
 }
 
@@ -283,16 +474,36 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	if ((err = wait_child(s, pid, status)))
 		return err;
 	child_pid = 0;
-	err = cgroup__wait_empty(s->cg, s->read_every_ms, fold_tick, s);
+	err = wait_leftovers(s);
 	if (err == -EINTR)
 		return stop_leftovers(s);
-	if (err < 0)
+	if (err < 0 && !s->err)
 		sc_warn("cannot tell whether %s is empty (%s): the recording may miss its last calls", s->cg,
 			strerror(-err));
+	return s->err;
+}
+
+/* A container slot's counts, handed to @out. 0 or -ENOMEM. */
+static int take_container(struct session *s, uint32_t slot, struct sc_recording *out)
+{
+	struct sc_record_cgroup *c;
+
+	if (!(c = realloc(out->ctrs, (out->n_ctrs + 1) * sizeof(*c))))
+		return -ENOMEM;
+	out->ctrs = c;
+	c = &out->ctrs[out->n_ctrs++];
+	c->cgid = s->slot_cgid[slot];
+	c->path = s->path[slot];
+	c->counts = s->total[slot];
+	s->path[slot] = NULL;
+	s->total[slot] = NULL;
 	return 0;
 }
 
-/* Every claimed slot is the command's cgroup or one created below it, even if removed since. */
+/*
+ * Every claimed slot is the command's cgroup or one created below it, even if removed
+ * since, or a container's the events named.
+ */
 static int sum_slots(struct session *s, struct sc_recording *out)
 {
 	struct sc_recorder_stats st;
@@ -301,8 +512,15 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 	if (err)
 		return err;
 	for (uint32_t slot = 0; slot < SC_RECORD_SLOTS; slot++) {
-		if (!s->total[slot])
+		if (!s->total[slot] || s->kind[slot] == SLOT_LATE)
 			continue;
+		if (s->kind[slot] == SLOT_CONTAINER) {
+			if (take_container(s, slot, out)) {
+				sc_err("out of memory");
+				return -ENOMEM;
+			}
+			continue;
+		}
 		slot_counts__sum_phases(s->total[slot], &out->tally);
 		out->uncounted += s->total[slot]->uncounted;
 		if (slot != s->slot)
@@ -310,7 +528,19 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 	}
 	recorder__stats(s->rec, &st);
 	out->table_full = st.table_full;
+	out->events_lost = st.events_lost;
 	return 0;
+}
+
+void recording__free(struct sc_recording *r)
+{
+	for (size_t i = 0; i < r->n_ctrs; i++) {
+		free(r->ctrs[i].path);
+		free(r->ctrs[i].counts);
+	}
+	free(r->ctrs);
+	r->ctrs = NULL;
+	r->n_ctrs = 0;
 }
 
 static void end_session(struct session *s)
@@ -332,13 +562,15 @@ static void end_session(struct session *s)
 			sc_warn("cannot remove cgroup %s: %s", s->cg, strerror(errno));
 	}
 	free(s->raw);
-	for (int i = 0; i < SC_RECORD_SLOTS; i++)
+	for (int i = 0; i < SC_RECORD_SLOTS; i++) {
 		free(s->total[i]);
+		free(s->path[i]);
+	}
 }
 
-int record__run(enum sc_attach attach, char **argv, struct sc_recording *out)
+int record__run(const struct sc_record_opts *o, char **argv, struct sc_recording *out)
 {
-	struct session s = { .cgfd = -1, .errpipe = { -1, -1 } };
+	struct session s = { .o = o, .cgfd = -1, .errpipe = { -1, -1 }, .evfd = -1 };
 	unsigned every;
 	char *path = sc_resolve_command(argv[0]);
 	int ret;
@@ -348,19 +580,25 @@ int record__run(enum sc_attach attach, char **argv, struct sc_recording *out)
 		sc_err("record: %s: %s", argv[0], strerror(errno));
 		return 127;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &s.folded);
+	s.retried = s.folded;
 	s.raw = malloc(sizeof(*s.raw));
 	if (!s.raw) {
 		sc_err("out of memory");
 		ret = -ENOMEM;
-	} else if (!(ret = make_cgroup(&s)) && !(ret = start_recorder(&s, attach))) {
+	} else if (!(ret = make_cgroup(&s)) && !(ret = start_recorder(&s))) {
 		every = sc_read_interval_max(recorder__ncpus(s.rec));
 		s.read_every_ms = (every > 10 ? 10 : every) * 1000;
 		ret = run_command(&s, path, argv, &out->status);
+		if (!ret && o->containers && !s.interrupted)
+			ret = wait_containers(&s, out);
 	}
 	if (!ret)
 		ret = sum_slots(&s, out);
 	out->interrupted = s.interrupted;
 	end_session(&s);
 	free(path);
+	if (ret)
+		recording__free(out);
 	return ret;
 }

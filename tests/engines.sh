@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# `record -- podman run` and `record -- docker run`, sourced by tests/run (root only): a real
+# podman + runc and a real Docker engine started here in a private place (no systemd), each
+# container's profile then enforced by the same engine with --security-opt seccomp=.
+
+DK=$T/docker		# the daemon's data root, exec root, socket, pid file and log
+DBB=syscensus-test-bb:1	# the busybox image, imported into Docker
+DOCKERD_PID=
+
+dk() { timeout 60 docker -H "unix://$DK/sock" "$@"; }
+
+# dockerd as shared/ENVIRONMENT.md describes: its own roots and socket, no iptables, no bridge
+docker_setup() {
+	command -v dockerd >/dev/null && command -v docker >/dev/null || return 1
+	mkdir -p "$DK/rootfs/bin" && cp "$(command -v busybox)" "$DK/rootfs/bin/busybox" || return 1
+	"$DK/rootfs/bin/busybox" --install -s "$DK/rootfs/bin" 2>/dev/null
+	# busybox --install links to its own path: the image's links must point inside it
+	for l in "$DK"/rootfs/bin/*; do [ -L "$l" ] && ln -sf busybox "$l"; done
+	dockerd --data-root "$DK/data" --exec-root "$DK/exec" --pidfile "$DK/pid" --host "unix://$DK/sock" \
+		--iptables=false --bridge=none >"$DK/log" 2>&1 &
+	DOCKERD_PID=$!
+	for _ in $(seq 100); do
+		dk version >/dev/null 2>&1 && break
+		kill -0 "$DOCKERD_PID" 2>/dev/null || return 1
+		sleep 0.2
+	done
+	tar -C "$DK/rootfs" -c . | dk import - "$DBB" >/dev/null
+}
+
+docker_cleanup() {
+	[ -n "$DOCKERD_PID" ] || return 0
+	dk rm -f $(dk ps -aq) >/dev/null 2>&1
+	kill "$DOCKERD_PID" 2>/dev/null
+	for _ in $(seq 100); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+	kill -9 "$DOCKERD_PID" 2>/dev/null
+	DOCKERD_PID=
+	# what a killed daemon may leave mounted under its roots
+	grep -o " $DK/[^ ]*" /proc/mounts | sort -r | xargs -r -n 1 umount -l 2>/dev/null
+	true
+}
+
+# $1 engine name, $2 profile, $3... the engine's command (before `run`'s image): the profile
+# starts the container again, with and without no-new-privileges, and it prints the same
+enforce_both_modes() {
+	local name=$1 p=$2 out rc nnp
+	shift 2
+	for nnp in "" "--security-opt=no-new-privileges"; do
+		out=$("$@" run --rm --network=none --security-opt "seccomp=$p" $nnp "$BB_IMG" sh -c "$W_BB" 2>&1); rc=$?
+		[ $rc = 0 ] && [[ $out == *bb-ok* ]] && pass "record_${name}_profile_starts_it${nnp:+_nnp}" ||
+			fail "record_${name}_profile_starts_it${nnp:+_nnp}" "exit $rc, expected 0 and bb-ok: $out"
+	done
+}
+
+# what the container's profile must not hold: what only the engine's client did (sockets to
+# its daemon or to conmon), and not more than the container can have made
+check_container_profile() {
+	local name=$1 p=$2 err=$3 n extra
+	n=$(names "$p" | wc -l)
+	extra=$(names "$p" | grep -xE 'socket|connect|bind|listen|accept4|epoll_create1' | tr '\n' ' ')
+	[ -z "$extra" ] && [ "$n" -gt 20 ] && [ "$n" -lt 90 ] && pass "record_${name}_container_profile" ||
+		fail "record_${name}_container_profile" "$n names (expected 20..90), client calls: '$extra'; $(cat "$err")"
+}
+
+t_record_podman_run() {
+	local p=$T/podman-run.json rc img
+	BB_IMG=$BB
+	"$SC" record -o "$p" --report "$T/podman-run.rep" -- podman run --rm --network=none "$BB" sh -c "$W_BB" \
+		>"$T/podman-run.out" 2>"$T/podman-run.err"; rc=$?
+	if [ $rc != 0 ] || ! grep -q bb-ok "$T/podman-run.out"; then
+		fail record_podman_run "exit $rc, expected 0 and the container's output: $(cat "$T/podman-run.out" "$T/podman-run.err")"
+		return
+	fi
+	pass record_podman_run
+	check_container_profile podman "$p" "$T/podman-run.err"
+	img=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["containers"]; print(len(c), c[0].get("image"), c[0]["confined"])' "$T/podman-run.rep")
+	[ "$img" = "1 $BB True" ] && grep -q "of image $BB" "$T/podman-run.err" && pass record_podman_run_attributed ||
+		fail record_podman_run_attributed "report says '$img', expected '1 $BB True'; $(cat "$T/podman-run.err")"
+	enforce_both_modes podman "$p" timeout 60 podman
+}
+
+t_record_docker_run() {
+	local p=$T/docker-run.json rc out cid
+	BB_IMG=$DBB
+	"$SC" record -o "$p" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" run --rm --network=none "$DBB" \
+		sh -c "$W_BB" >"$T/docker-run.out" 2>"$T/docker-run.err"; rc=$?
+	if [ $rc != 0 ] || ! grep -q bb-ok "$T/docker-run.out"; then
+		fail record_docker_run "exit $rc, expected 0 and the container's output: $(cat "$T/docker-run.out" "$T/docker-run.err")"
+		return
+	fi
+	pass record_docker_run
+	check_container_profile docker "$p" "$T/docker-run.err"
+	# Docker keeps container names with a leading '/': not in what is said
+	grep -q "of image $DBB" "$T/docker-run.err" && ! grep -q '(/' "$T/docker-run.err" && pass record_docker_run_attributed ||
+		fail record_docker_run_attributed "expected 'of image $DBB' and a name without '/': $(cat "$T/docker-run.err")"
+	enforce_both_modes docker "$p" dk
+
+	# docker run -d returns at once: record waits for the container, which sleeps, then exits
+	"$SC" record -o "$T/docker-d.json" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" run -d \
+		--network=none "$DBB" sh -c 'sleep 1; cat /etc/hostname' >"$T/docker-d.out" 2>"$T/docker-d.err"; rc=$?
+	out=$(names "$T/docker-d.json" 2>&1 | grep -xE 'sendfile|wait4|clone' | sort | tr '\n' ' ')
+	[ $rc = 0 ] && [ "$out" = "clone sendfile wait4 " ] && grep -q "waiting for the 1 container" "$T/docker-d.err" &&
+		pass record_docker_detached_waits || fail record_docker_detached_waits \
+		"exit $rc, calls after the client exited: '$out' (expected 'clone sendfile wait4 '); $(cat "$T/docker-d.err")"
+	dk rm -f "$(cat "$T/docker-d.out")" >/dev/null 2>&1
+
+	# a signal while waiting for a container: the recording stops, the container does not
+	"$SC" record -o "$T/docker-int.json" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" run -d \
+		--network=none "$DBB" sleep 30 >"$T/docker-int.out" 2>"$T/docker-int.err" &
+	local pid=$!
+	for _ in $(seq 50); do grep -q "waiting for" "$T/docker-int.err" && break; sleep 0.1; done
+	kill -TERM $pid; wait $pid; rc=$?	# not INT: a script's background jobs ignore it
+	cid=$(cat "$T/docker-int.out")
+	out=$(dk inspect -f '{{.State.Running}}' "$cid" 2>&1)
+	[ $rc = 143 ] && [ "$out" = true ] && grep -q INCOMPLETE "$T/docker-int.json" && pass record_docker_interrupted ||
+		fail record_docker_interrupted "exit $rc (expected 143), container running: $out (expected true), profile: $(head -c 200 "$T/docker-int.json"); $(cat "$T/docker-int.err")"
+	dk rm -f "$cid" >/dev/null 2>&1
+
+	# no --docker-root: the container is not named, and that is said; its profile is written all the same
+	"$SC" record -o "$T/docker-anon.json" -- docker -H "unix://$DK/sock" run --rm --network=none "$DBB" true \
+		>/dev/null 2>"$T/docker-anon.err"; rc=$?
+	[ $rc = 0 ] && grep -q "no runtime state under the roots given names it" "$T/docker-anon.err" &&
+		names "$T/docker-anon.json" | grep -qx execve && pass record_docker_unattributed_said ||
+		fail record_docker_unattributed_said "exit $rc: $(cat "$T/docker-anon.err")"
+}
+
+# --containers for a command that starts none: an error, no profile
+t_record_no_container() {
+	local out rc
+	out=$("$SC" record --containers -o "$T/none.json" -- true 2>&1); rc=$?
+	[ $rc = 1 ] && [[ $out == *"no container was started while true ran"* ]] && [ ! -e "$T/none.json" ] &&
+		pass record_containers_none_started || fail record_containers_none_started "exit $rc (expected 1): $out"
+}
+
+t_engines() {
+	trap 'docker_cleanup; agent_cleanup; rm -rf "$T"' EXIT
+	t_record_no_container
+	if podman_setup; then
+		t_record_podman_run
+	else
+		skip record_podman_run "podman, runc or busybox missing (bash .ci/deps installs them)"
+	fi
+	if docker_setup; then
+		t_record_docker_run
+	else
+		skip record_docker_run "dockerd did not start: $(tail -n 3 "$DK/log" 2>/dev/null)"
+	fi
+	docker_cleanup
+}
