@@ -25,6 +25,7 @@ static void usage(FILE *f)
 		"                      [--fail-on unused] [--caps default|all|none|CAP_X,CAP_Y...]\n"
 		"       syscensus diff --observed STATE-DIR --deployed [--storage-root DIR] [--docker-root DIR]\n"
 		"                      [--bundle-root DIR]... [--format ...]\n"
+		"       syscensus diff [--caps ...] [--format ...] A.json B.json\n"
 		"Evaluate what the agent observed for each image against PROFILES-DIR/<image>.json\n"
 		"(the agent's file names), as the kernel would apply each profile.\n"
 		"  --caps  capabilities includes/excludes.caps are evaluated with (default: Docker's\n"
@@ -34,12 +35,18 @@ static void usage(FILE *f)
 		"it has no filter), and its image's observed syscalls against that profile.\n"
 		SC_RUNTIME_ROOTS_HELP
 		"Syscalls the enforced filters refused (agent --denials) are listed as DENIED.\n"
-		"Exit status: 0 no breaking drift; 1 breaking drift or denials (or unused, with\n"
-		"--fail-on unused); 2 error.\n");
+		"A.json B.json: profile against profile, every syscall of every architecture either covers\n"
+		"put to both compiled filters: what A lets run and B refuses, the other way round, what one\n"
+		"allows only for some arguments, and what both refuse with different answers (EPERM or\n"
+		"ENOSYS decides whether a library falls back).\n"
+		"  --format  text (default), json or markdown\n\n"
+		"Exit status: 0 no breaking drift (A B: the two answer alike); 1 breaking drift or denials\n"
+		"(or unused, with --fail-on unused; A B: they differ); 2 error.\n");
 }
 
 struct diff_opts {
 	const char *observed, *against, *caps;
+	const char *a, *b;	/* profile against profile */
 	bool deployed, fail_unused;
 	enum sc_format fmt;
 	struct sc_runtime_roots roots;
@@ -92,9 +99,16 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 			return SC_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		sc_err("diff: unexpected argument \"%s\"", argv[optind]);
+	if (optind < argc && (argc - optind != 2 || o->observed || o->against || o->deployed)) {
+		sc_err(argc - optind == 2 ? "diff: two profiles or --observed, not both"
+					  : "diff: unexpected argument \"%s\" (two profiles, A.json B.json, are compared)",
+		       argv[optind]);
 		return SC_EXIT_USAGE;
+	}
+	if (optind < argc) {
+		o->a = argv[optind];
+		o->b = argv[optind + 1];
+		return 0;
 	}
 	if (!o->observed || !o->against == !o->deployed) {
 		sc_err(o->against && o->deployed ? "diff: --against and --deployed: one of them, not both"
@@ -103,6 +117,17 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 		return SC_EXIT_USAGE;
 	}
 	return 0;
+}
+
+static int diff_profiles(const struct diff_opts *o, const struct sc_eval_ctx *ctx)
+{
+	struct sc_comparison c;
+	int ret = 2;
+
+	if (drift__compare(&c, o->a, o->b, ctx) == 0)
+		ret = drift__render_comparison(&c, o->a, o->b, o->fmt) ? 2 : c.n ? SC_EXIT_FAIL : SC_EXIT_OK;
+	drift__comparison_free(&c);
+	return ret;
 }
 
 static int diff_against(struct sc_census *c, const struct diff_opts *o, const struct sc_eval_ctx *ctx)
@@ -158,6 +183,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (parse_caps(o.caps, &ctx.caps))
 		return SC_EXIT_USAGE;
+	if (o.a)
+		return diff_profiles(&o, &ctx);
 	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, o.observed) >= sizeof(state)) {
 		sc_err("--observed: path too long");
 		return SC_EXIT_USAGE;

@@ -18,6 +18,7 @@
 #include "census/census.h"
 #include "census/runtime.h"
 #include "seccomp/filename.h"
+#include "seccomp/filter.h"
 #include "seccomp/profile.h"
 
 enum sc_finding_kind {
@@ -111,5 +112,38 @@ int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct
 		    const struct sc_eval_ctx *ctx);
 void drift__deployment_free(struct sc_deployment *dep);
 int drift__render_deployed(const struct sc_deployment *dep, enum sc_format fmt);
+
+/* Profile against profile (`diff A B`): how the two filters answer a syscall differently. */
+enum sc_pchange_kind {
+	SC_ONLY_A,		/* A lets it run, B refuses it */
+	SC_ONLY_B,		/* B lets it run, A refuses it */
+	SC_COND,		/* one allows it for some arguments only, and the other not alike */
+	SC_ANSWER,		/* both refuse it, with different answers (EPERM, ENOSYS, kill...) */
+	SC_CHANGE_KINDS,
+};
+/* "only_a", "only_b", "conditional", "answer" */
+extern const char *const sc_pchange_names[SC_CHANGE_KINDS];
+
+struct sc_pchange {
+	enum sc_pchange_kind kind;
+	const char *arch;	/* "SCMP_ARCH_X86_64" */
+	const char *name;
+	struct sc_verdict a, b;
+};
+
+struct sc_comparison {
+	struct sc_profile *a, *b;
+	struct sc_pchange *v;
+	size_t n, cap;
+	unsigned count[SC_CHANGE_KINDS];
+};
+
+/*
+ * Compile @a and @b for @ctx and put every named syscall of every architecture either
+ * covers to both filters. 0, or -errno (said, naming the file).
+ */
+int drift__compare(struct sc_comparison *c, const char *a, const char *b, const struct sc_eval_ctx *ctx);
+void drift__comparison_free(struct sc_comparison *c);
+int drift__render_comparison(const struct sc_comparison *c, const char *a, const char *b, enum sc_format fmt);
 
 #endif
