@@ -40,6 +40,10 @@ static void usage(FILE *f)
 		"  -a, --append        add this run to the profile already in the output file (made by\n"
 		"                      record): it then allows what any of the runs made; created if absent\n"
 		"      --report FILE   also write counts per ABI and syscall as JSON (this run's)\n"
+		"      --format FMT    oci (default: Docker/OCI JSON), complain (the same with SCMP_ACT_LOG\n"
+		"                      as the default action: what it would refuse is logged and let run,\n"
+		"                      to roll a profile out) or systemd (a [Service] drop-in:\n"
+		"                      SystemCallFilter=, for a service outside containers)\n"
 		"      --containers    record the containers CMD starts, whatever CMD is called\n"
 		SC_RUNTIME_ROOTS_HELP
 		"                      (where the containers' images are named)\n"
@@ -91,7 +95,8 @@ static int read_prior(const char *path, struct sc_tally *prior)
 		sc_err("record --append: %s", err);
 		return -1;
 	}
-	if ((p->default_action & ~0xffffU) != SCMP_ACT_ERRNO(0)) {
+	/* ERRNO, or LOG: the --format complain variant */
+	if ((p->default_action & ~0xffffU) != SCMP_ACT_ERRNO(0) && p->default_action != SCMP_ACT_LOG) {
 		sc_err("record --append: %s: defaultAction: not an ERRNO default, so not a profile record wrote "
 		       "(use propose to update hand-written profiles)", path);
 		profile__free(p);
@@ -142,11 +147,11 @@ static int load_prior(const char *path, struct sc_tally **prior, bool *one_run)
 	return 0;
 }
 
-/* @doc (taken) written to @path. 0 or -errno (said). */
-static int write_doc(cJSON *doc, const char *path)
+/* @doc (taken) written to @path in @fmt. 0 or -errno (said). */
+static int write_as(cJSON *doc, const char *path, enum sc_profile_format fmt, const char *what)
 {
 	struct sc_buf b = {};
-	int err = json_render(doc, &b);
+	int err = generate__render(doc, fmt, what, &b);
 
 	if (err)
 		sc_err("out of memory");
@@ -154,6 +159,11 @@ static int write_doc(cJSON *doc, const char *path)
 		sc_err("cannot write %s: %s", path, strerror(-err));
 	sc_buf_free(&b);
 	return err;
+}
+
+static int write_doc(cJSON *doc, const char *path)
+{
+	return write_as(doc, path, SC_PF_OCI, NULL);
 }
 
 /* @prior (--append, or NULL) takes this run's counts @t: the profile of every run. */
@@ -171,8 +181,19 @@ static void add_prior(struct sc_tally *prior, const struct sc_tally *t, const ch
 		sc_info("--append: %u syscalls of this run were new to the %u that %s allowed", fresh, had, output);
 }
 
+struct record_opts {
+	const char *output, *report;
+	bool append, one_run, containers;
+	enum sc_profile_format format;
+	struct sc_tally *prior;
+	struct sc_runtime_roots roots;
+	char **cmd;
+	int n_cmd;
+};
+
 /* The profile allowing @t (with @prior's, if any) written to @output, with @note (may be NULL). 0 or -1. */
-static int write_profile(const struct sc_tally *t, struct sc_tally *prior, const char *output, const char *note)
+static int write_profile(const struct record_opts *o, const struct sc_tally *t, struct sc_tally *prior,
+			 const char *output, const char *note)
 {
 	struct sc_unnamed *un = NULL;
 	size_t n_un = 0;
@@ -189,7 +210,7 @@ static int write_profile(const struct sc_tally *t, struct sc_tally *prior, const
 	}
 	warn_unnamed(un, n_un);
 	free(un);
-	return write_doc(doc, output) ? -1 : 0;
+	return write_as(doc, output, o->format, o->cmd[0]) ? -1 : 0;
 }
 
 /* The containers a recording followed: who each cgroup is, asked while it exists. */
@@ -330,15 +351,6 @@ static void say_container(const struct ctr_profile *c)
 			w ? "container " : "no container id in its name", w ? w->id : "", w ? "it" : "its image", c->file);
 }
 
-struct record_opts {
-	const char *output, *report;
-	bool append, one_run, containers;
-	struct sc_tally *prior;
-	struct sc_runtime_roots roots;
-	char **cmd;
-	int n_cmd;
-};
-
 /* One container's part of the report. NULL: out of memory. */
 static cJSON *container_report(const struct ctr_profile *c)
 {
@@ -407,7 +419,7 @@ static int write_containers(const struct sc_recording *r, struct record_opts *o,
 			ret = -1;
 			continue;
 		}
-		if (write_profile(&cp[i].tally, prior, cp[i].file, note))
+		if (write_profile(o, &cp[i].tally, prior, cp[i].file, note))
 			ret = -1;
 		else
 			say_container(&cp[i]);
@@ -434,7 +446,7 @@ static int write_outputs(const struct sc_recording *r, struct record_opts *o, st
 		np = note;
 	}
 	if (!o->containers)
-		ret = write_profile(&r->tally, o->prior, o->output, np);
+		ret = write_profile(o, &r->tally, o->prior, o->output, np);
 	else if (!(cp = group_containers(r, cs, &n_cp)))
 		ret = -1;
 	else
@@ -506,6 +518,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 		{ "report", required_argument, NULL, 'R' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "containers", no_argument, NULL, 'C' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "storage-root", required_argument, NULL, 'S' },
 		{ "docker-root", required_argument, NULL, 'S' },
 		{ "bundle-root", required_argument, NULL, 'S' },
@@ -521,6 +534,10 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 		case 'a': o->append = true; break;
 		case 'R': o->report = optarg; break;
 		case 'C': o->containers = true; break;
+		case 'F':
+			if (generate__parse_format(optarg, &o->format))
+				return SC_EXIT_USAGE;
+			break;
 		case 'S':
 			if (runtime__roots_option(&o->roots, opts[idx].name, optarg))
 				return SC_EXIT_USAGE;
@@ -545,6 +562,10 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 	o->cmd = &argv[optind];
 	o->n_cmd = argc - optind;
 	o->containers |= is_engine(o->cmd[0]);
+	if (o->append && o->format == SC_PF_SYSTEMD) {
+		sc_err("record: --append reads a JSON profile: not with --format systemd");
+		return SC_EXIT_USAGE;
+	}
 	if (o->append && o->output && !strcmp(o->output, "-")) {
 		sc_err("record: --append adds to a file: give -o FILE, not -");
 		return SC_EXIT_USAGE;

@@ -17,6 +17,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <linux/sched.h>
+#include <linux/seccomp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,9 @@ enum slot_kind {
 	SLOT_CONTAINER,		/* a container's, created while the command or its leftovers ran */
 	SLOT_LATE,		/* a container's created after that: not the command's doing */
 };
+
+/* In the errno the child sends back: its filter, not its execve, failed. */
+#define CHILD_FILTER_FAILED 0x40000000
 
 /* How often a container that the runtime's state does not name yet is looked up again. */
 #define RETRY_MS 100
@@ -384,7 +388,16 @@ static pid_t spawn_in_cgroup(struct session *s, const char *path, char **argv)
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid != 0)
 		return pid;
-	/* child: nothing but execve, so the recording starts with the command */
+	/* child: nothing but its filter and execve, so the recording starts with the command */
+	if (s->o->filter) {
+		if ((s->o->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, s->o->filter) < 0) {
+			e = errno | CHILD_FILTER_FAILED;
+			if (write(s->errpipe[1], &e, sizeof(e)) < 0)
+				_exit(127);
+			_exit(127);
+		}
+	}
 	execve(path, argv, environ);
 	e = errno;
 	if (write(s->errpipe[1], &e, sizeof(e)) < 0)
@@ -466,6 +479,11 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	do
 		r = read(s->errpipe[0], &e, sizeof(e));
 	while (r < 0 && errno == EINTR);
+	if (r == sizeof(e) && (e & CHILD_FILTER_FAILED)) {
+		sc_err("cannot install the seccomp filter before running %s: %s", path, strerror(e & ~CHILD_FILTER_FAILED));
+		waitpid(pid, NULL, 0);
+		return 127;
+	}
 	if (r == sizeof(e)) {
 		sc_err("record: cannot execute %s: %s", path, strerror(e));
 		waitpid(pid, NULL, 0);
@@ -522,6 +540,7 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 			continue;
 		}
 		slot_counts__sum_phases(s->total[slot], &out->tally);
+		slot_counts__sum_phase(s->total[slot], SC_FILTERED, &out->filtered);
 		out->uncounted += s->total[slot]->uncounted;
 		if (slot != s->slot)
 			out->subcgroups++;

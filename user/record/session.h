@@ -7,6 +7,8 @@
 #ifndef SC_SESSION_H
 #define SC_SESSION_H
 
+#include <linux/filter.h>
+
 #include "record/recorder.h"
 
 /* slots: the command's cgroup, those created below it and the containers' */
@@ -21,6 +23,7 @@ struct sc_record_cgroup {
 
 struct sc_recording {
 	struct sc_tally tally;	/* both phases of CMD's cgroup and those below it: CMD is not a container */
+	struct sc_tally filtered; /* ... the calls made under a seccomp filter (with @filter: CMD's own) */
 	int status;		/* the command's wait status */
 	unsigned subcgroups;	/* cgroups created below the command's own, recorded too */
 	uint64_t table_full;	/* ... or containers' that found no free slot: their calls are missing */
@@ -44,12 +47,19 @@ struct sc_record_opts {
 	bool containers;
 	int (*on_container)(void *ctx, uint64_t cgid, const char *path);
 	void *ctx;
+	/*
+	 * A seccomp filter the command's process installs right before its execve (exec
+	 * --complain), with no_new_privs first if @no_new_privs; NULL: none.
+	 */
+	const struct sock_fprog *filter;
+	bool no_new_privs;
 };
 
 /*
  * Run @argv (argv[0] resolved like execvp) in its own cgroup and record it into @out
  * (free with recording__free). Returns 0 (the command ran; its status is in @out), 127
- * when it could not be executed, or -errno (said) when the recording could not be made.
+ * when it could not be executed (or its filter not installed: said), or -errno (said)
+ * when the recording could not be made.
  */
 int record__run(const struct sc_record_opts *o, char **argv, struct sc_recording *out);
 void recording__free(struct sc_recording *r);

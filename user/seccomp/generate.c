@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <seccomp.h>
@@ -192,6 +194,104 @@ fail:
 	*n_un = 0;
 	cJSON_Delete(doc);
 	return NULL;
+}
+
+int generate__parse_format(const char *s, enum sc_profile_format *out)
+{
+	static const char *const names[] = { [SC_PF_OCI] = "oci", [SC_PF_COMPLAIN] = "complain",
+					     [SC_PF_SYSTEMD] = "systemd" };
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum sc_profile_format)i;
+			return 0;
+		}
+	sc_err("--format: expected oci, complain or systemd, not \"%s\"", s);
+	return -EINVAL;
+}
+
+/*
+ * systemd.exec(5): an allow list; what it does not list gets SystemCallErrorNumber=
+ * (EPERM, as the OCI profile's defaultErrnoRet); SystemCallArchitectures= the ABIs seen.
+ * systemd itself also lets execve, exit, exit_group, getrlimit, rt_sigreturn, sigreturn
+ * and the time and sleep calls through.
+ */
+static void render_systemd(const cJSON *doc, const char *what, struct sc_buf *b)
+{
+	const cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "syscalls"), *rule, *x;
+	const cJSON *arches = cJSON_GetObjectItemCaseSensitive(doc, "architectures");
+	const cJSON *note = cJSON_GetObjectItemCaseSensitive(doc, "comment");
+	char safe[256];
+	size_t col;
+	bool first;
+
+	/* a command's name is anybody's: one line of printable text in the comment */
+	snprintf(safe, sizeof(safe), "%s", what);
+	for (char *c = safe; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
+	sc_buf_printf(b, "# syscensus: the syscalls %s made (systemd.exec(5), SystemCallFilter=)\n", safe);
+	if (cJSON_IsString(note))
+		sc_buf_printf(b, "# %s\n", note->valuestring);
+	sc_buf_puts(b, "[Service]\n");
+	cJSON_ArrayForEach(rule, rules) {
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(rule, "action");
+
+		if (!cJSON_IsString(act) || strcmp(act->valuestring, "SCMP_ACT_ALLOW") ||
+		    cJSON_GetObjectItemCaseSensitive(rule, "args"))
+			continue;
+		sc_buf_puts(b, "SystemCallFilter=");
+		col = 17;
+		first = true;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(rule, "names")) {
+			/* long lines folded with systemd's line continuation */
+			if (!first && col + 1 + strlen(x->valuestring) > 96) {
+				sc_buf_puts(b, " \\\n ");
+				col = 1;
+			} else if (!first) {
+				sc_buf_puts(b, " ");
+				col++;
+			}
+			sc_buf_puts(b, x->valuestring);
+			col += strlen(x->valuestring);
+			first = false;
+		}
+		sc_buf_puts(b, "\n");
+	}
+	sc_buf_puts(b, "SystemCallErrorNumber=EPERM\nSystemCallArchitectures=native");
+	cJSON_ArrayForEach(x, arches)
+		if (cJSON_IsString(x) && !strcmp(x->valuestring, "SCMP_ARCH_X86") && arch_native()->token != SCMP_ARCH_X86)
+			sc_buf_puts(b, " x86");
+	sc_buf_puts(b, "\n");
+}
+
+int generate__render(cJSON *doc, enum sc_profile_format fmt, const char *what, struct sc_buf *b)
+{
+	cJSON *def;
+
+	memset(b, 0, sizeof(*b));
+	if (!doc)
+		return -ENOMEM;
+	if (fmt == SC_PF_SYSTEMD) {
+		render_systemd(doc, what, b);
+		cJSON_Delete(doc);
+		if (b->oom) {
+			sc_buf_free(b);
+			return -ENOMEM;
+		}
+		return 0;
+	}
+	if (fmt == SC_PF_COMPLAIN) {
+		/* what the profile refuses is logged by the kernel and let run: a rollout's first step */
+		def = cJSON_CreateString("SCMP_ACT_LOG");
+		if (!def || !cJSON_ReplaceItemInObjectCaseSensitive(doc, "defaultAction", def)) {
+			cJSON_Delete(def);
+			cJSON_Delete(doc);
+			return -ENOMEM;
+		}
+		cJSON_DeleteItemFromObjectCaseSensitive(doc, "defaultErrnoRet");
+	}
+	return json_render(doc, b);
 }
 
 cJSON *generate__report(const struct sc_tally *t)

@@ -4,6 +4,7 @@
 #define SC_OBSERVED_H
 
 #include <cjson/cJSON.h>
+#include "lib/util.h"
 #include "record/recorder.h"
 
 /*
@@ -47,6 +48,20 @@ struct sc_unnamed {
  * returned in @un (malloc'd, @n_un entries) for the caller to report.
  */
 cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un);
+
+/* How a generated profile is written (record --format). */
+enum sc_profile_format {
+	SC_PF_OCI,		/* Docker/OCI JSON (default) */
+	SC_PF_COMPLAIN,		/* ... with SCMP_ACT_LOG as the default action: refusals logged, not made */
+	SC_PF_SYSTEMD,		/* a [Service] drop-in: SystemCallFilter=, SystemCallErrorNumber= */
+};
+/* "oci", "complain", "systemd". 0, or -EINVAL after saying what is accepted. */
+int generate__parse_format(const char *s, enum sc_profile_format *out);
+/*
+ * @doc (from generate__profile; taken) rendered in @fmt into @b, @what naming what it
+ * was learned from (for the drop-in's comment). 0, or -ENOMEM with @b freed.
+ */
+int generate__render(cJSON *doc, enum sc_profile_format fmt, const char *what, struct sc_buf *b);
 
 /* Counts per ABI and syscall, the unnamed numbers, what was added and why. */
 cJSON *generate__report(const struct sc_tally *t);
