@@ -72,10 +72,27 @@ static void warn_unnamed(const struct sc_unnamed *un, size_t n)
 	}
 }
 
+/* The ENOSYS rule record writes for the fallback calls not observed (generate.c). */
+static bool is_fallback_rule(const struct sc_rule *ru)
+{
+	if (ru->action != SCMP_ACT_ERRNO(ENOSYS) || ru->n_conds)
+		return false;
+	for (size_t k = 0; k < ru->n_names; k++) {
+		const struct sc_fallback *f = sc_fallbacks;
+
+		while (f->name && strcmp(f->name, ru->names[k]))
+			f++;
+		if (!f->name)
+			return false;
+	}
+	return true;
+}
+
 /*
  * --append: the names a profile made by record allows, as a tally of 1s (@prior), so that
- * the new profile allows them too. Only what record writes is accepted: default ERRNO and
- * unconditional ALLOW rules; anything else is a hand-written profile, for propose.
+ * the new profile allows them too. Only what record writes is accepted: default ERRNO (or
+ * LOG), unconditional ALLOW rules and the ENOSYS rule of fallback calls; anything else is
+ * a hand-written profile, for propose.
  * 0, 1 when @path does not exist (nothing to add), or -1 (said).
  */
 static int read_prior(const char *path, struct sc_tally *prior)
@@ -107,6 +124,8 @@ static int read_prior(const char *path, struct sc_tally *prior)
 	for (size_t i = 0; i < p->n_rules; i++) {
 		const struct sc_rule *ru = &p->rules[i];
 
+		if (is_fallback_rule(ru))
+			continue;	/* made anew from what the runs did not show */
 		if (ru->action != SCMP_ACT_ALLOW || ru->n_conds) {
 			sc_err("record --append: %s: syscalls[%u]: %s, so not a profile record wrote (use propose "
 			       "to update hand-written profiles)", path, ru->idx,

@@ -75,6 +75,35 @@ nomem:
 	return -ENOMEM;
 }
 
+/*
+ * The generated rule that answers ENOSYS for fallback calls never observed: a name now
+ * observed and allowed leaves it (a syscall in two rules is answered by whichever
+ * libseccomp added first), and the rule goes when it has no name left.
+ */
+static void leave_fallback_rule(cJSON *rules, const struct sc_change *c)
+{
+	cJSON *r, *next, *x, *xn;
+
+	for (r = rules ? rules->child : NULL; r; r = next) {
+		const cJSON *cm = cJSON_GetObjectItemCaseSensitive(r, "comment");
+		cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+
+		next = r->next;
+		if (!cJSON_IsString(cm) || strcmp(cm->valuestring, SC_FALLBACK_COMMENT) || !cJSON_IsArray(names))
+			continue;
+		for (x = names->child; x; x = xn) {
+			xn = x->next;
+			for (size_t i = 0; cJSON_IsString(x) && i < c->n_added; i++)
+				if (!strcmp(x->valuestring, c->added[i])) {
+					cJSON_Delete(cJSON_DetachItemViaPointer(names, x));
+					break;
+				}
+		}
+		if (!names->child)
+			cJSON_Delete(cJSON_DetachItemViaPointer(rules, r));
+	}
+}
+
 /* The added names into the first plain ALLOW rule of @rules, or a new one. 0 or -ENOMEM. */
 static int add_to_rules(cJSON *rules, const struct sc_change *c)
 {
@@ -94,6 +123,7 @@ static int add_to_rules(cJSON *rules, const struct sc_change *c)
 		    !cJSON_AddStringToObject(target, "comment", "observed by syscensus"))
 			return -ENOMEM;
 	}
+	leave_fallback_rule(rules, c);
 	names = cJSON_GetObjectItemCaseSensitive(target, "names");
 	for (size_t i = 0; i < c->n_added; i++)
 		if (!cJSON_AddItemToArray(names, cJSON_CreateString(c->added[i])))

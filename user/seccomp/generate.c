@@ -26,6 +26,35 @@ const struct sc_companion sc_companions[] = {
 	{ { NULL } },
 };
 
+/*
+ * Calls whose callers try them first and take an older path when, and only when, they
+ * fail with ENOSYS (README, "Fallback calls"). A profile that did not see one of them
+ * answers it ENOSYS, not EPERM: a run learned where the call was refused (Docker's
+ * default answers clone3 ENOSYS) or not made (another kernel, another library version)
+ * then still takes the older path it was learned with.
+ */
+const struct sc_fallback sc_fallbacks[] = {
+	{ "clone3", "glibc >= 2.34: pthread_create, posix_spawn and fork try clone3, then clone" },
+	{ "faccessat2", "glibc >= 2.33: faccessat and access with flags try faccessat2, then faccessat" },
+	{ "close_range", "glibc closefrom, Python and posix_spawn file actions: close_range, then close one by one" },
+	{ "openat2", "runc, crun and libpathrs: openat2 with RESOLVE_ flags, then openat and checks" },
+	{ "fchmodat2", "glibc >= 2.39: fchmodat with AT_SYMLINK_NOFOLLOW tries fchmodat2, then O_PATH" },
+	{ "epoll_pwait2", "libuv and event loops: epoll_pwait2 for ns timeouts, then epoll_pwait" },
+	{ "statx", "Rust std, coreutils (gnulib) and Go: statx, then fstatat" },
+	{ "copy_file_range", "coreutils cp, Go io.Copy: copy_file_range, then read and write" },
+	{ "pidfd_open", "Python subprocess, Go os/exec >= 1.23, systemd: pidfd_open, then pids and signals" },
+	{ "pidfd_send_signal", "the same callers: pidfd_send_signal, then kill" },
+	{ "mount_setattr", "runc and crun: the new mount API, then mount(2)" },
+	{ "open_tree", "runc and crun: the new mount API, then mount(2)" },
+	{ "move_mount", "runc and crun: the new mount API, then mount(2)" },
+	{ "fsopen", "runc and crun: the new mount API, then mount(2)" },
+	{ "fsconfig", "runc and crun: the new mount API, then mount(2)" },
+	{ "fsmount", "runc and crun: the new mount API, then mount(2)" },
+	{ "landlock_create_ruleset", "sandboxing libraries: Landlock when the kernel has it, else without" },
+	{ "io_uring_setup", "liburing users, tokio, Go runtimes: io_uring when the kernel has it, else epoll" },
+	{ NULL, NULL },
+};
+
 static bool in_names(const char *const *names, size_t from, size_t to, const char *name)
 {
 	for (size_t i = from; i < to; i++)
@@ -152,6 +181,42 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 	return names;
 }
 
+/*
+ * The rule answering ENOSYS for the fallback calls not in @allowed that an ABI of @t
+ * has (none: no rule). 0 or -ENOMEM.
+ */
+static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **allowed, size_t n_allowed)
+{
+	cJSON *rule = NULL, *names = NULL;
+
+	for (const struct sc_fallback *f = sc_fallbacks; f->name; f++) {
+		bool known = false;
+
+		for (int a = 0; a < SC_NR_ABIS && !known; a++) {
+			const struct sc_arch *arch = arch_of_abi(a);
+
+			known = arch && (a == SC_ABI_NATIVE || abi_seen(t, a)) && syscall_nr(arch->token, f->name) >= 0;
+		}
+		if (!known || in_names(allowed, 0, n_allowed, f->name))
+			continue;
+		if (!rule) {
+			if (!(rule = cJSON_CreateObject()) || !cJSON_AddItemToArray(rules, rule)) {
+				cJSON_Delete(rule);
+				return -ENOMEM;
+			}
+			if (!(names = cJSON_AddArrayToObject(rule, "names")))
+				return -ENOMEM;
+		}
+		if (!cJSON_AddItemToArray(names, cJSON_CreateString(f->name)))
+			return -ENOMEM;
+	}
+	if (rule && (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ERRNO") ||
+		     !cJSON_AddItemToObject(rule, "errnoRet", json_u64_node(ENOSYS)) ||
+		     !cJSON_AddStringToObject(rule, "comment", SC_FALLBACK_COMMENT)))
+		return -ENOMEM;
+	return 0;
+}
+
 cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un)
 {
 	cJSON *doc = cJSON_CreateObject(), *arches, *rules, *rule, *names;
@@ -183,7 +248,7 @@ cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(list[i]));
-	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW"))
+	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW") || add_fallbacks(rules, t, list, n))
 		goto fail;
 	free(list);
 	return doc;

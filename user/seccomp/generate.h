@@ -31,6 +31,18 @@ struct sc_companion {
 	const char *why;
 };
 extern const struct sc_companion sc_companions[];
+/*
+ * Calls a generated profile answers ENOSYS when they were not observed: their callers
+ * fall back on ENOSYS, and only on ENOSYS (README). Ends with a NULL name.
+ */
+struct sc_fallback {
+	const char *name;
+	const char *why;
+};
+extern const struct sc_fallback sc_fallbacks[];
+/* The comment that marks the generated ENOSYS rule (merge takes names out of it). */
+#define SC_FALLBACK_COMMENT "syscensus: not observed; its callers fall back on ENOSYS"
+
 /* Whether @name of ABI @abi is in a profile of @t only as a companion of what @t shows. */
 bool generate__is_companion(const struct sc_tally *t, int abi, const char *name);
 bool sc_is_always_allowed(const char *name);
