@@ -307,6 +307,9 @@ static void print_all(struct sc_micro *m)
 {
 	struct sc_quart q[4];
 
+	printf("ns/call: the median over the runs of each configuration alone. added: the median over the\n"
+	       "runs of (this configuration - the section's \"nothing attached\", same run), so it differs\n"
+	       "from the difference of the two ns/call medians by the runs' drift (a few ns here)\n");
 	printf("%-46s %8s %8s %21s %5s\n", "configuration", "ns/call", "added", "added/floor [q1, q3]",
 	       "runs");
 	for (int k = 0; k < NCFG; k++)

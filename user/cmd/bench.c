@@ -32,7 +32,9 @@ static void usage(void)
 	       "create a cgroup named like a podman container's (libpod_parent/libpod-<64 hex>),\n"
 	       "run a process of a known number of getppid() calls in it, remove it; report\n"
 	       "the agent's CPU and RSS at the start and end of the churn, and the calls its\n"
-	       "state file counted in those cgroups against the calls made. Needs --agent-cost.\n",
+	       "state file counted in those cgroups against the calls made. Needs --agent-cost.\n"
+	       "No figure is pass/fail. Exit status: 0 measured; 1 a configuration could not be\n"
+	       "measured (said); 2 usage error.\n",
 	       SC_BENCH_MANY, SC_BENCH_MANY);
 }
 

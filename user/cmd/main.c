@@ -26,18 +26,23 @@ static const struct {
 	const char *usage;
 	const char *summary;
 } commands[] = {
-	{ "record", cmd_record, "[-o FILE] [--report FILE] -- CMD [ARG...]",
-	  "run CMD in its own cgroup and write the seccomp profile of what it did" },
-	{ "exec", cmd_exec, "--profile FILE [--no-new-privs] -- CMD [ARG...]",
-	  "run CMD confined by a Docker/OCI seccomp profile" },
-	{ "check", cmd_check, "[--json] FILE...",
+	{ "record", cmd_record, "[-o FILE] [-a] [--report FILE] [--format oci|complain|systemd]\n"
+	  "          [--containers] [--attach auto|tp_btf|raw_tp] -- CMD [ARG...]",
+	  "run CMD in its own cgroup and write the seccomp profile of what it did\n"
+	  "          (of the container, for docker/podman/nerdctl run)" },
+	{ "exec", cmd_exec, "--profile FILE [--complain] [--no-new-privs] [--unknown-syscalls fail|warn]\n"
+	  "          -- CMD [ARG...]",
+	  "run CMD confined by a Docker/OCI seccomp profile (--complain: logged, and reported)" },
+	{ "check", cmd_check, "[--json] [--names] [--unknown-syscalls fail|warn] FILE...",
 	  "validate and compile profiles, print what they allow" },
-	{ "agent", cmd_agent, "[--state-dir DIR] [--profiles-dir DIR] [--interval SEC] ...",
+	{ "agent", cmd_agent, "[--state-dir DIR] [--profiles-dir DIR] [--interval SEC] [--denials]\n"
+	  "          [--attach auto|tp_btf|raw_tp] ...",
 	  "watch every container on the host and keep a seccomp profile per image" },
-	{ "status", cmd_status, "[--state-dir DIR] [--json]",
+	{ "status", cmd_status, "[--state-dir DIR] [--profiles-dir DIR] [--json]",
 	  "images and containers seen by the agent, their syscalls, recorder health" },
-	{ "diff", cmd_diff, "--observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]",
-	  "observed syscalls per image against committed profiles: breaking, conditional, unused" },
+	{ "diff", cmd_diff, "--observed STATE-DIR --against PROFILES-DIR | --deployed  [--format text|json|markdown]\n"
+	  "          or: diff A.json B.json",
+	  "observed syscalls per image against profiles (breaking, conditional, unused), or two profiles" },
 	{ "propose", cmd_propose, "--repo DIR --observed STATE-DIR [--push REMOTE] [--body-file F] ...",
 	  "commit the observed syscalls into a profile repository on a branch, write the PR body" },
 	{ "unload", cmd_unload, "[--pin-dir DIR]",
@@ -56,8 +61,15 @@ static void usage(FILE *f)
 		"  -v, --verbose  debug messages and libbpf's log\n"
 		"  -h, --help     this text; `syscensus COMMAND --help` for a command\n"
 		"  -V, --version  print the version\n"
-		"\nExit status: 0 success; 1 failure or finding (invalid profile, ...);\n"
-		"2 usage error; `record` and `exec` exit with CMD's own status.\n");
+		"\nCommon options of the commands:\n"
+		"  --attach MODE            how the recorder hooks raw_syscalls:sys_enter: auto (default:\n"
+		"                           tp_btf where it loads, else raw_tp), tp_btf or raw_tp\n"
+		"  --unknown-syscalls MODE  a syscall name no architecture knows: fail (default) or warn\n"
+		"                           and skip it, as runc does\n"
+		"\nrecord, exec and the agent load BPF programs or create cgroups: run them as root.\n"
+		"Installed by `make install`; in the source tree the binary is build/syscensus.\n"
+		"\nExit status: 0 success; 1 failure or finding (invalid profile, breaking drift, ...);\n"
+		"2 usage error; `record` and `exec` exit with CMD's own status (127: CMD cannot run).\n");
 }
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)

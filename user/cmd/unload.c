@@ -28,7 +28,10 @@ int cmd_unload(int argc, char **argv)
 			break;
 		case 'h':
 			printf("Usage: syscensus unload [--pin-dir DIR]\n"
-			       "Remove the agent's pinned recorder: counting stops once no agent holds it.\n");
+			       "Remove the agent's pinned recorder: counting stops once no agent holds it.\n\n"
+			       "  --pin-dir DIR  the agent's bpffs directory (default " SC_DEFAULT_PIN_DIR ")\n\n"
+			       "Exit status: 0 removed, or nothing was pinned; 1 the pins could not be removed;\n"
+			       "2 usage error.\n");
 			return SC_EXIT_OK;
 		default:
 			return SC_EXIT_USAGE;
