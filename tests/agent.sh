@@ -318,8 +318,8 @@ t_agent_capacity() {
 d=json.load(sys.stdin); r=d["recorder"]
 assert r["table_full"] + r["untracked"] > 0, r
 im={i["image"]: i for i in d["images"]}
-assert "table full" in im["late/image:1"]["incomplete"], im["late/image:1"]
-a=im["after/image:1"]
+assert "table full" in im["docker.io/late/image:1"]["incomplete"], im["docker.io/late/image:1"]
+a=im["docker.io/after/image:1"]
 assert "incomplete" not in a and "execve" in a["syscalls"]["SCMP_ARCH_X86_64"], a' 2>"$T/c.err" &&
 		grep -q "INCOMPLETE" "$T/cap.txt" && pass agent_capacity_exceeded_reported_slots_reused ||
 		fail agent_capacity_exceeded_reported_slots_reused "$(tail -3 "$T/c.err"; cat "$T/cap.txt")"

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* cgroup path -> container id (census/runtime.c), for every layout the agent knows. */
+#include <errno.h>
+
 #include "census/runtime.h"
 #include "lib/util.h"
 #include "test.h"
@@ -40,6 +42,43 @@ void test_runtime(void)
 		else
 			ASSERT_MSG(!rt, name, "%s: unexpected %s", path, rt);
 	}
+	/* image names as the engines name them */
+	static const struct {
+		const char *in, *out;	/* out NULL: not a reference, left alone */
+	} refs[] = {
+		{ "nginx", "docker.io/library/nginx:latest" },
+		{ "nginx:1.22", "docker.io/library/nginx:1.22" },
+		{ "docker.io/library/nginx:1.22", "docker.io/library/nginx:1.22" },
+		{ "me/app:1", "docker.io/me/app:1" },
+		{ "localhost/app:1", "localhost/app:1" },
+		{ "localhost:5000/app", "localhost:5000/app:latest" },
+		{ "quay.io/a/b-c__d.e:v1.2_3", "quay.io/a/b-c__d.e:v1.2_3" },
+		{ "registry:5000/ns/img@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		  "registry:5000/ns/img@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef" },
+		{ "UPPER/Case:1", NULL },
+		{ "../../../../tmp/x", NULL },
+		{ ".hidden", NULL },
+		{ "..", NULL },
+		{ "a//b", NULL },
+		{ "a/", NULL },
+		{ "a:", NULL },
+		{ "a___b", NULL },
+		{ "a:.tag", NULL },
+		{ "", NULL },
+	};
+	char norm[512];
+
+	for (size_t i = 0; i < ARRAY_SIZE(refs); i++) {
+		int err = runtime__normalize_image(refs[i].in, norm, sizeof(norm));
+
+		snprintf(name, sizeof(name), "normalize_image_%zu", i);
+		if (refs[i].out)
+			ASSERT_MSG(!err && !strcmp(norm, refs[i].out), name, "\"%s\": got %s, expected %s", refs[i].in,
+				   err ? "an error" : norm, refs[i].out);
+		else
+			ASSERT_MSG(err == -EINVAL, name, "\"%s\": got %s, expected -EINVAL", refs[i].in, err ? "another error" : norm);
+	}
+
 	/* the nested form: the innermost container id wins */
 	snprintf(path, sizeof(path), "/docker/%s/libpod-%.63s1", id, id);
 	ASSERT_MSG(runtime__container_id(path, got) && got[63] == '1', "container_id_innermost", "%s: got %s", path, got);

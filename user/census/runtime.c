@@ -137,7 +137,7 @@ struct cached_json {
 	cJSON *doc;
 };
 
-static struct cached_json containers_json, images_json;
+static struct cached_json containers_json;
 
 static const cJSON *load_cached(struct cached_json *c, const char *path)
 {
@@ -176,20 +176,18 @@ static const cJSON *load_cached(struct cached_json *c, const char *path)
 void runtime__cleanup(void)
 {
 	cJSON_Delete(containers_json.doc);
-	cJSON_Delete(images_json.doc);
 	memset(&containers_json, 0, sizeof(containers_json));
-	memset(&images_json, 0, sizeof(images_json));
 }
 
 /*
  * containers/storage: overlay-containers/containers.json is an array of
  * {"id", "names", "image" (image id), "metadata" (a JSON *string* holding
- * "image-name", "name")}; overlay-images/images.json gives the image's digest.
+ * "image-name", "name")}.
  */
 static int from_storage(const char *root, const char *id, struct sc_container_info *out)
 {
 	char path[PATH_MAX], err[256];
-	const cJSON *doc, *ent, *img;
+	const cJSON *doc, *ent;
 	cJSON *meta = NULL;
 
 	if ((size_t)snprintf(path, sizeof(path), "%s/overlay-containers/containers.json", root) >= sizeof(path))
@@ -213,21 +211,14 @@ static int from_storage(const char *root, const char *id, struct sc_container_in
 		out->image_id = dup_str(ent, "image");
 		cJSON_Delete(meta);
 		out->source = "containers-storage";
-		/* a digest is more useful than a local id when the image came from a registry */
-		if (out->image_id &&
-		    (size_t)snprintf(path, sizeof(path), "%s/overlay-images/images.json", root) < sizeof(path) &&
-		    (doc = load_cached(&images_json, path)) && cJSON_IsArray(doc)) {
-			cJSON_ArrayForEach(img, doc) {
-				const cJSON *iid = cJSON_GetObjectItemCaseSensitive(img, "id");
-				char *dg;
+		/* the image's id as Docker records it: sha256:<config digest>, the same kind for every runtime */
+		if (out->image_id && is_id(out->image_id, strlen(out->image_id))) {
+			char *full = malloc(7 + SC_CTR_ID_LEN + 1);
 
-				if (!cJSON_IsString(iid) || strcmp(iid->valuestring, out->image_id))
-					continue;
-				if ((dg = dup_str(img, "digest"))) {
-					free(out->image_id);
-					out->image_id = dg;
-				}
-				break;
+			if (full) {
+				snprintf(full, 7 + SC_CTR_ID_LEN + 1, "sha256:%s", out->image_id);
+				free(out->image_id);
+				out->image_id = full;
 			}
 		}
 		return 0;
@@ -235,7 +226,131 @@ static int from_storage(const char *root, const char *id, struct sc_container_in
 	return -ENOENT;
 }
 
-/* Docker: containers/<id>/config.v2.json: {"Image": "sha256:...", "Name", "Config": {"Image": name}} */
+/* A path component of a reference: [a-z0-9]+ joined by '.', '_', "__" or runs of '-'. */
+static bool ref_component(const char *s, size_t n)
+{
+	size_t i = 0, run, sep;
+
+	for (;;) {
+		for (run = 0; i + run < n && ((s[i + run] >= 'a' && s[i + run] <= 'z') ||
+					      (s[i + run] >= '0' && s[i + run] <= '9')); run++)
+			;
+		if (!run)
+			return false;
+		if ((i += run) == n)
+			return true;
+		if (s[i] == '.')
+			sep = 1;
+		else if (s[i] == '_')
+			sep = i + 1 < n && s[i + 1] == '_' ? 2 : 1;
+		else if (s[i] == '-')
+			for (sep = 0; i + sep < n && s[i + sep] == '-'; sep++)
+				;
+		else
+			return false;
+		if ((i += sep) == n)
+			return false;
+	}
+}
+
+/*
+ * Whether @name is a reference by Docker's grammar (distribution/reference): [domain/]path
+ * [:tag][@digest], at most 255 bytes. Anything else is left as the runtime wrote it.
+ */
+static bool is_reference(const char *name, const char **path, bool *domain, bool *tagged)
+{
+	size_t len = strlen(name);
+	const char *at = strchr(name, '@'), *slash = strchr(name, '/'), *end, *p, *colon;
+
+	if (!len || len > 255)
+		return false;
+	end = at ? at : name + len;
+	if (at && (strncmp(at + 1, "sha256:", 7) || strlen(at + 8) != 64 || strspn(at + 8, "0123456789abcdef") != 64))
+		return false;
+	*domain = slash && slash < end && (memchr(name, '.', slash - name) || memchr(name, ':', slash - name) ||
+					   (slash - name == 9 && !strncmp(name, "localhost", 9)));
+	if (*domain && strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:") <
+			       (size_t)(slash - name))
+		return false;
+	*path = *domain ? slash + 1 : name;
+	/* the tag: after the last ':' of the last component */
+	p = strrchr(*path, '/');
+	colon = memchr(p ? p : *path, ':', end - (p ? p : *path));
+	if (colon && (colon + 1 == end || end - colon - 1 > 128 ||
+		      strspn(colon + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") <
+			      (size_t)(end - colon - 1) || colon[1] == '.' || colon[1] == '-'))
+		return false;
+	*tagged = colon || at;
+	for (p = *path; p < (colon ? colon : end);) {
+		const char *next = memchr(p, '/', (colon ? colon : end) - p);
+		size_t n = (next ? next : (colon ? colon : end)) - p;
+
+		if (!ref_component(p, n))
+			return false;
+		p += n + (next != NULL);
+		if (next && p == (colon ? colon : end))
+			return false;
+	}
+	return true;
+}
+
+int runtime__normalize_image(const char *name, char *out, size_t len)
+{
+	const char *path;
+	bool domain, tagged;
+	size_t n;
+
+	if (!is_reference(name, &path, &domain, &tagged))
+		return -EINVAL;
+	/* the distribution/reference rules Docker applies: docker.io, library/, :latest */
+	n = (size_t)snprintf(out, len, "%s%s%s%s", domain ? "" : "docker.io/",
+			     !domain && !strchr(path, '/') ? "library/" : "", name, tagged ? "" : ":latest");
+	return n < len ? 0 : -ENAMETOOLONG;
+}
+
+/* Whether @ref names image @id by its id (a hex prefix of at least 12 digits, or sha256:<hex>). */
+static bool names_id(const char *ref, const char *id)
+{
+	const char *hex = strncmp(ref, "sha256:", 7) ? ref : ref + 7;
+	size_t n = strlen(hex);
+
+	if (!id || strncmp(id, "sha256:", 7) || n < 12 || n > 64 || strspn(hex, "0123456789abcdef") != n)
+		return false;
+	return !strncmp(id + 7, hex, n);
+}
+
+/*
+ * A name for image @id from Docker's <root>/image/<driver>/repositories.json
+ * ({"Repositories": {"repo": {"repo:tag": "sha256:..."}}}): the first tagged one in
+ * byte order, so that one image always gets the same name. NULL if none.
+ */
+static char *docker_name_of(const char *root, const char *id)
+{
+	static const char *const drivers[] = { "overlay2", "fuse-overlayfs", "btrfs", "zfs", "vfs", "devicemapper" };
+	char path[PATH_MAX], err[256], *best = NULL;
+	const cJSON *repo, *tag;
+	cJSON *doc;
+
+	for (size_t d = 0; d < ARRAY_SIZE(drivers) && !best; d++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/image/%s/repositories.json", root, drivers[d]) >= sizeof(path) ||
+		    access(path, F_OK) < 0 || !(doc = json_parse_file(path, err, sizeof(err))))
+			continue;
+		cJSON_ArrayForEach(repo, cJSON_GetObjectItemCaseSensitive(doc, "Repositories"))
+			cJSON_ArrayForEach(tag, repo)
+				if (cJSON_IsString(tag) && !strcmp(tag->valuestring, id) && tag->string &&
+				    !strchr(tag->string, '@') && (!best || strcmp(tag->string, best) < 0)) {
+					free(best);
+					best = strdup(tag->string);
+				}
+		cJSON_Delete(doc);
+	}
+	return best;
+}
+
+/*
+ * Docker: containers/<id>/config.v2.json: {"Image": "sha256:...", "Name", "Config": {"Image": name}}.
+ * Config.Image is what `docker run` was given: a short name, a full one, or the image's id.
+ */
 static int from_docker(const char *root, const char *id, struct sc_container_info *out)
 {
 	char path[PATH_MAX], err[256];
@@ -257,6 +372,18 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 	out->name = dup_str(doc, "Name");
 	out->source = "docker";
 	cJSON_Delete(doc);
+	/* run by id: the name the image store gives that id, so that one image is one profile */
+	if (out->image && names_id(out->image, out->image_id)) {
+		char *named = docker_name_of(root, out->image_id);
+
+		if (named) {
+			free(out->image);
+			out->image = named;
+		}
+	}
+	/* Docker keeps its container names with a leading '/' */
+	if (out->name && out->name[0] == '/')
+		memmove(out->name, out->name + 1, strlen(out->name));
 	return 0;
 }
 
@@ -329,7 +456,30 @@ static int from_bundle(const char *root, const char *id, struct sc_container_inf
 	return -ENOENT;
 }
 
+/* The image name as the engines name it (runtime__normalize_image), in place; unchanged if it cannot be. */
+static void normalize(struct sc_container_info *ci)
+{
+	char buf[1024], *n;
+
+	if (!ci->image || runtime__normalize_image(ci->image, buf, sizeof(buf)) || !strcmp(buf, ci->image) ||
+	    !(n = strdup(buf)))
+		return;
+	free(ci->image);
+	ci->image = n;
+}
+
+static int resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out);
+
 int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out)
+{
+	int err = resolve(roots, id, out);
+
+	if (!err)
+		normalize(out);
+	return err;
+}
+
+static int resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out)
 {
 	int err = -ENOENT;
 

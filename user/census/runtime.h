@@ -52,9 +52,17 @@ int runtime__roots_option(struct sc_runtime_roots *r, const char *opt, const cha
  */
 const char *runtime__container_id(const char *cgpath, char id[SC_CTR_ID_LEN + 1]);
 
+/*
+ * @name as the engines name an image: Docker's distribution/reference defaults
+ * ("nginx" -> "docker.io/library/nginx:latest", "me/app:1" -> "docker.io/me/app:1"), a
+ * name with a registry domain ("localhost/x:1", "quay.io/a/b") kept, ":latest" added
+ * when there is neither tag nor digest. 0, -EINVAL (not a reference) or -ENAMETOOLONG.
+ */
+int runtime__normalize_image(const char *name, char *out, size_t len);
+
 struct sc_container_info {
-	char *image;		/* image name as the runtime recorded it; NULL: unknown */
-	char *image_id;		/* image id or digest, "sha256:..."; NULL: unknown */
+	char *image;		/* image name, normalized (runtime__normalize_image); NULL: unknown */
+	char *image_id;		/* image id, "sha256:<config digest>", for every runtime; NULL: unknown */
 	char *name;		/* container name; NULL: unknown */
 	const char *source;	/* which state file answered: "containers-storage", "docker", "oci-bundle" */
 };
