@@ -5,6 +5,7 @@
 
 DK=$T/docker		# the daemon's data root, exec root, socket, pid file and log
 DBB=syscensus-test-bb:1	# the busybox image, imported into Docker
+DSAMPLE=syscensus-test-sample:1	# the threaded sample and its libraries
 DOCKERD_PID=
 
 dk() { timeout 60 docker -H "unix://$DK/sock" "$@"; }
@@ -24,7 +25,12 @@ docker_setup() {
 		kill -0 "$DOCKERD_PID" 2>/dev/null || return 1
 		sleep 0.2
 	done
-	tar -C "$DK/rootfs" -c . | dk import - "$DBB" >/dev/null
+	tar -C "$DK/rootfs" -c . | dk import - "$DBB" >/dev/null || return 1
+	# the threaded sample with the libraries ldd lists: glibc's pthread_create tries clone3
+	local r=$DK/rootfs-sample l
+	mkdir -p "$r" && cp "$SAMPLE" "$r/sample" || return 1
+	for l in $(ldd "$SAMPLE" | grep -oE '/[^ ]+'); do mkdir -p "$r$(dirname "$l")" && cp -L "$l" "$r$l"; done
+	tar -C "$r" -c . | dk import - "$DSAMPLE" >/dev/null
 }
 
 docker_cleanup() {
@@ -75,6 +81,10 @@ t_record_podman_run() {
 	img=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["containers"]; print(len(c), c[0].get("image"), c[0]["confined"])' "$T/podman-run.rep")
 	[ "$img" = "1 $BB True" ] && grep -q "of image $BB" "$T/podman-run.err" && pass record_podman_run_attributed ||
 		fail record_podman_run_attributed "report says '$img', expected '1 $BB True'; $(cat "$T/podman-run.err")"
+	# the image id as Docker records one: sha256:<64 hex>, podman's image id (not a manifest digest)
+	img=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["containers"][0].get("image_id"))' "$T/podman-run.rep")
+	[ "$img" = "sha256:$(podman image inspect -f '{{.Id}}' "$BB")" ] && pass record_podman_image_id ||
+		fail record_podman_image_id "got $img, expected sha256:$(podman image inspect -f '{{.Id}}' "$BB")"
 	enforce_both_modes podman "$p" timeout 60 podman
 }
 
@@ -90,8 +100,20 @@ t_record_docker_run() {
 	pass record_docker_run
 	check_container_profile docker "$p" "$T/docker-run.err"
 	# Docker keeps container names with a leading '/': not in what is said
-	grep -q "of image $DBB" "$T/docker-run.err" && ! grep -q '(/' "$T/docker-run.err" && pass record_docker_run_attributed ||
-		fail record_docker_run_attributed "expected 'of image $DBB' and a name without '/': $(cat "$T/docker-run.err")"
+	grep -q "of image docker.io/library/$DBB" "$T/docker-run.err" && ! grep -q '(/' "$T/docker-run.err" &&
+		pass record_docker_run_attributed || fail record_docker_run_attributed \
+		"expected 'of image docker.io/library/$DBB' and a name without '/': $(cat "$T/docker-run.err")"
+	# one image, one name and one id, however docker run was given it: short, full, by id
+	local ref got=
+	for ref in "$DBB" "docker.io/library/$DBB" "$(dk images -q "$DBB" | head -n 1)"; do
+		"$SC" record -o "$T/dref.json" --report "$T/dref.rep" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" \
+			run --rm --network=none "$ref" true >/dev/null 2>&1
+		got+=$(python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["containers"][0]; print(c.get("image"), c.get("image_id", "")[:19], end="; ")' "$T/dref.rep" 2>&1)
+		rm -f "$T/dref.json"
+	done
+	local want="docker.io/library/$DBB sha256:$(dk images -q --no-trunc "$DBB" | head -n 1 | cut -c8-19); "
+	[ "$got" = "$want$want$want" ] && pass record_docker_one_image_one_name ||
+		fail record_docker_one_image_one_name "got '$got', expected '$want' three times"
 	enforce_both_modes docker "$p" dk
 
 	# docker run -d returns at once: record waits for the container, which sleeps, then exits
@@ -123,6 +145,25 @@ t_record_docker_run() {
 		fail record_docker_unattributed_said "exit $rc: $(cat "$T/docker-anon.err")"
 }
 
+# Docker's default filter answers clone3 ENOSYS (no CAP_SYS_ADMIN): glibc falls back to clone and
+# clone3 never reaches sys_enter. The refusal is seen on sys_exit and answered alike by the
+# learned profile, under which the threaded sample then runs, with and without no-new-privileges.
+t_record_docker_learned_refusals() {
+	local p=$T/docker-sample.json rc out nnp
+	"$SC" record -o "$p" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" run --rm --network=none \
+		"$DSAMPLE" /sample >"$T/dsample.out" 2>"$T/dsample.err"; rc=$?
+	out=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+r=[x for x in d["syscalls"] if x.get("comment","").startswith("syscensus: refused")]
+print("clone3" in d["syscalls"][0]["names"], [(x["errnoRet"], "clone3" in x["names"]) for x in r])' "$p" 2>&1)
+	[ $rc = 0 ] && [ "$out" = "False [(38, True)]" ] && pass record_docker_refusal_learned ||
+		fail record_docker_refusal_learned "exit $rc, got '$out', expected 'False [(38, True)]': $(cat "$T/dsample.out" "$T/dsample.err")"
+	for nnp in "" "--security-opt=no-new-privileges"; do
+		out=$(dk run --rm --network=none --security-opt "seccomp=$p" $nnp "$DSAMPLE" /sample 2>&1); rc=$?
+		[ $rc = 0 ] && [[ $out == *"all syscalls succeeded"* ]] && pass "record_docker_threads_run${nnp:+_nnp}" ||
+			fail "record_docker_threads_run${nnp:+_nnp}" "exit $rc: $out"
+	done
+}
+
 # --containers for a command that starts none: an error, no profile
 t_record_no_container() {
 	local out rc
@@ -141,6 +182,7 @@ t_engines() {
 	fi
 	if docker_setup; then
 		t_record_docker_run
+		t_record_docker_learned_refusals
 	else
 		skip record_docker_run "dockerd did not start: $(tail -n 3 "$DK/log" 2>/dev/null)"
 	fi

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/seccomp.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -424,17 +425,25 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	bool confined = image__profile_phase(img) == SC_FILTERED;
 	struct sc_tally *t = malloc(sizeof(*t));
 	struct sc_unnamed *un = NULL;
+	struct sc_refused *ref;
 	char comment[512];
-	size_t n_un = 0;
+	size_t n_un = 0, n_ref = 0;
 	cJSON *doc;
 
 	if (!t)
 		return NULL;
 	image__tally(img, t);
+	/* what the enforced filter refused with an errno is answered alike (--denials) */
+	ref = img->n_denied ? calloc(img->n_denied, sizeof(*ref)) : NULL;
+	for (size_t i = 0; ref && i < img->n_denied; i++)
+		if ((img->denied[i].ret & SECCOMP_RET_ACTION_FULL) == SECCOMP_RET_ERRNO)
+			ref[n_ref++] = (struct sc_refused){ img->denied[i].abi, img->denied[i].nr,
+							    img->denied[i].ret & SECCOMP_RET_DATA };
 	*note = confined ? "calls made under the runtime's seccomp filter (the runtime's own setup excluded)"
 			 : "never seen under a seccomp filter: every call, the runtime's setup included";
-	doc = generate__profile(t, &un, &n_un);
+	doc = generate__profile(t, ref, n_ref, &un, &n_un);
 	free(t);
+	free(ref);
 	free(un);	/* unnamed numbers cannot be written; status lists them */
 	if (!doc)
 		return NULL;

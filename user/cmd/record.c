@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <time.h>
 #include <sys/wait.h>
+#include <linux/seccomp.h>
 
 #include "census/runtime.h"
 #include "cmd/cmds.h"
@@ -211,8 +212,8 @@ struct record_opts {
 };
 
 /* The profile allowing @t (with @prior's, if any) written to @output, with @note (may be NULL). 0 or -1. */
-static int write_profile(const struct record_opts *o, const struct sc_tally *t, struct sc_tally *prior,
-			 const char *output, const char *note)
+static int write_profile(const struct record_opts *o, const struct sc_tally *t, const struct sc_refused *ref,
+			 size_t n_ref, struct sc_tally *prior, const char *output, const char *note)
 {
 	struct sc_unnamed *un = NULL;
 	size_t n_un = 0;
@@ -220,7 +221,7 @@ static int write_profile(const struct record_opts *o, const struct sc_tally *t, 
 
 	if (prior)
 		add_prior(prior, t, output);
-	doc = generate__profile(prior ? prior : t, &un, &n_un);
+	doc = generate__profile(prior ? prior : t, ref, n_ref, &un, &n_un);
 	if (!doc || (note && !cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note)))) {
 		cJSON_Delete(doc);
 		free(un);
@@ -293,8 +294,34 @@ struct ctr_profile {
 	const char *path;		/* its first cgroup */
 	bool confined;			/* some call was made under the engine's filter */
 	struct sc_tally tally;
+	struct sc_refused *ref;		/* what the engine's filter refused it, with an errno */
+	size_t n_ref;
 	char file[PATH_MAX];
 };
+
+/* The errno refusals of @r in cgroup @cgid, added to @c. 0 or -ENOMEM. */
+static int take_refusals(struct ctr_profile *c, const struct sc_recording *r, uint64_t cgid)
+{
+	for (size_t i = 0; i < r->n_denied; i++) {
+		const struct sc_record_denial *d = &r->denied[i];
+		struct sc_refused *v;
+
+		if (d->cgid != cgid || (d->ret & SECCOMP_RET_ACTION_FULL) != SECCOMP_RET_ERRNO)
+			continue;
+		if (!(v = realloc(c->ref, (c->n_ref + 1) * sizeof(*v))))
+			return -ENOMEM;
+		c->ref = v;
+		c->ref[c->n_ref++] = (struct sc_refused){ d->abi, d->nr, d->ret & SECCOMP_RET_DATA };
+	}
+	return 0;
+}
+
+static void free_containers_profiles(struct ctr_profile *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i].ref);
+	free(v);
+}
 
 /* The recording's container cgroups grouped per container, with what goes into each profile. */
 static struct ctr_profile *group_containers(const struct sc_recording *r, struct containers *cs, size_t *n)
@@ -328,6 +355,10 @@ static struct ctr_profile *group_containers(const struct sc_recording *r, struct
 				slot_counts__sum_phase(r->ctrs[i].counts, SC_FILTERED, &v[k].tally);
 			else
 				slot_counts__sum_phases(r->ctrs[i].counts, &v[k].tally);
+			if (take_refusals(&v[k], r, r->ctrs[i].cgid)) {
+				free_containers_profiles(v, *n);
+				return NULL;
+			}
 			break;
 		}
 	}
@@ -438,7 +469,7 @@ static int write_containers(const struct sc_recording *r, struct record_opts *o,
 			ret = -1;
 			continue;
 		}
-		if (write_profile(o, &cp[i].tally, prior, cp[i].file, note))
+		if (write_profile(o, &cp[i].tally, cp[i].ref, cp[i].n_ref, prior, cp[i].file, note))
 			ret = -1;
 		else
 			say_container(&cp[i]);
@@ -465,14 +496,14 @@ static int write_outputs(const struct sc_recording *r, struct record_opts *o, st
 		np = note;
 	}
 	if (!o->containers)
-		ret = write_profile(o, &r->tally, o->prior, o->output, np);
+		ret = write_profile(o, &r->tally, NULL, 0, o->prior, o->output, np);
 	else if (!(cp = group_containers(r, cs, &n_cp)))
 		ret = -1;
 	else
 		ret = write_containers(r, o, np, cp, n_cp);
 	if (!ret && o->report)
 		ret = write_report(r, o, cp, n_cp);
-	free(cp);
+	free_containers_profiles(cp, n_cp);
 	return ret;
 }
 

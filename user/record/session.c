@@ -134,7 +134,9 @@ static int start_recorder(struct session *s)
 {
 	struct sc_recorder_opts ro = { .capacity = SC_RECORD_SLOTS, .attach = s->o->attach, .watch_cgroups = true,
 				       .watch_root = s->cgid, .watch_root_level = 1,
-				       .claim_containers = s->o->containers };
+				       .claim_containers = s->o->containers,
+				       /* what the engine's filter refuses a container is part of what it learned */
+				       .denials = s->o->containers && s->o->attach != SC_ATTACH_RAW };
 	int err;
 
 	s->rec = recorder__open(&ro);
@@ -501,6 +503,23 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	return s->err;
 }
 
+/* recorder__drain_denials' callback: the container cgroups' refusals into the recording. */
+static void take_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
+{
+	struct sc_recording *out = ctx;
+	struct sc_record_denial *d;
+
+	for (size_t i = 0; i < out->n_ctrs; i++) {
+		if (out->ctrs[i].cgid != k->cgid)
+			continue;
+		if (!(d = realloc(out->denied, (out->n_denied + 1) * sizeof(*d))))
+			return;		/* out of memory: the profile answers it with the default */
+		out->denied = d;
+		out->denied[out->n_denied++] = (struct sc_record_denial){ k->cgid, k->abi, k->nr, k->ret, count };
+		return;
+	}
+}
+
 /* A container slot's counts, handed to @out. 0 or -ENOMEM. */
 static int take_container(struct session *s, uint32_t slot, struct sc_recording *out)
 {
@@ -545,6 +564,8 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 		if (slot != s->slot)
 			out->subcgroups++;
 	}
+	if (recorder__denials(s->rec) && (err = recorder__drain_denials(s->rec, take_denial, out)) < 0)
+		sc_warn("cannot read what the containers' filters refused: %s", strerror(-err));
 	recorder__stats(s->rec, &st);
 	out->table_full = st.table_full;
 	out->events_lost = st.events_lost;
@@ -558,8 +579,10 @@ void recording__free(struct sc_recording *r)
 		free(r->ctrs[i].counts);
 	}
 	free(r->ctrs);
+	free(r->denied);
 	r->ctrs = NULL;
-	r->n_ctrs = 0;
+	r->denied = NULL;
+	r->n_ctrs = r->n_denied = 0;
 }
 
 static void end_session(struct session *s)

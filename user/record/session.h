@@ -21,6 +21,14 @@ struct sc_record_cgroup {
 	struct sc_slot_counts *counts;	/* the phases apart: a container's profile is its filtered one */
 };
 
+/* A call a seccomp filter refused in a container cgroup (with containers: learned answers). */
+struct sc_record_denial {
+	uint64_t cgid;
+	int abi, nr;
+	uint32_t ret;		/* SECCOMP_RET_* with its data: ERRNO(e), KILL... */
+	uint64_t count;
+};
+
 struct sc_recording {
 	struct sc_tally tally;	/* both phases of CMD's cgroup and those below it: CMD is not a container */
 	struct sc_tally filtered; /* ... the calls made under a seccomp filter (with @filter: CMD's own) */
@@ -33,6 +41,8 @@ struct sc_recording {
 	struct sc_record_cgroup *ctrs;	/* with containers: the container cgroups created while CMD ran */
 	size_t n_ctrs;
 	unsigned ctrs_running;	/* ... still running when a signal stopped the wait for them */
+	struct sc_record_denial *denied;	/* with containers, on tp_btf: what their filters refused */
+	size_t n_denied;
 };
 
 struct sc_record_opts {

@@ -185,9 +185,71 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 	return names;
 }
 
+static int cmp_refused(const void *a, const void *b)
+{
+	const struct sc_refused *x = a, *y = b;
+
+	if (x->err != y->err)
+		return x->err < y->err ? -1 : 1;
+	return x->abi != y->abi ? x->abi - y->abi : x->nr - y->nr;
+}
+
+/* @name in an errno rule already written to @rules. */
+static bool in_errno_rules(const cJSON *rules, const char *name)
+{
+	const cJSON *r, *x;
+
+	cJSON_ArrayForEach(r, rules) {
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
+
+		if (!cJSON_IsString(act) || strcmp(act->valuestring, "SCMP_ACT_ERRNO"))
+			continue;
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "names"))
+			if (cJSON_IsString(x) && !strcmp(x->valuestring, name))
+				return true;
+	}
+	return false;
+}
+
 /*
- * The rule answering ENOSYS for the fallback calls not in @allowed that an ABI of @t
- * has (none: no rule). 0 or -ENOMEM.
+ * One rule per errno for the calls of @ref (sorted here) the profile does not allow:
+ * answered as the learning run's filter answered them. 0 or -ENOMEM.
+ */
+static int add_refused(cJSON *rules, struct sc_refused *ref, size_t n_ref, const char **allowed, size_t n_allowed)
+{
+	cJSON *rule = NULL, *names = NULL;
+	unsigned rule_err = 0;
+
+	if (n_ref)
+		qsort(ref, n_ref, sizeof(*ref), cmp_refused);
+	for (size_t i = 0; i < n_ref; i++) {
+		const struct sc_arch *arch = arch_of_abi(ref[i].abi);
+		const char *name = arch && ref[i].nr >= 0 ? syscall_name(arch->token, ref[i].nr) : NULL;
+
+		if (!name || !ref[i].err || ref[i].err > 4095 || in_names(allowed, 0, n_allowed, name) ||
+		    in_errno_rules(rules, name))
+			continue;
+		if (!rule || ref[i].err != rule_err) {
+			rule_err = ref[i].err;
+			if (!(rule = cJSON_CreateObject()) || !cJSON_AddItemToArray(rules, rule)) {
+				cJSON_Delete(rule);
+				return -ENOMEM;
+			}
+			if (!(names = cJSON_AddArrayToObject(rule, "names")) ||
+			    !cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ERRNO") ||
+			    !cJSON_AddItemToObject(rule, "errnoRet", json_u64_node(ref[i].err)) ||
+			    !cJSON_AddStringToObject(rule, "comment", SC_REFUSED_COMMENT))
+				return -ENOMEM;
+		}
+		if (!cJSON_AddItemToArray(names, cJSON_CreateString(name)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The rule answering ENOSYS for the fallback calls not in @allowed (nor in an errno
+ * rule already) that an ABI of @t has (none: no rule). 0 or -ENOMEM.
  */
 static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **allowed, size_t n_allowed)
 {
@@ -201,7 +263,7 @@ static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **al
 
 			known = arch && (a == SC_ABI_NATIVE || abi_seen(t, a)) && syscall_nr(arch->token, f->name) >= 0;
 		}
-		if (!known || in_names(allowed, 0, n_allowed, f->name))
+		if (!known || in_names(allowed, 0, n_allowed, f->name) || in_errno_rules(rules, f->name))
 			continue;
 		if (!rule) {
 			if (!(rule = cJSON_CreateObject()) || !cJSON_AddItemToArray(rules, rule)) {
@@ -221,16 +283,23 @@ static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **al
 	return 0;
 }
 
-cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un)
+cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref, size_t n_ref,
+			 struct sc_unnamed **un, size_t *n_un)
 {
 	cJSON *doc = cJSON_CreateObject(), *arches, *rules, *rule, *names;
+	struct sc_refused *sorted = n_ref ? malloc(n_ref * sizeof(*sorted)) : NULL;
 	const char **list = NULL;
 	size_t n = 0;
 
 	*un = NULL;
 	*n_un = 0;
-	if (!doc)
+	if (!doc || (n_ref && !sorted)) {
+		cJSON_Delete(doc);
+		free(sorted);
 		return NULL;
+	}
+	if (n_ref)
+		memcpy(sorted, ref, n_ref * sizeof(*sorted));
 	list = allowed_names(t, &n, un, n_un);
 	if (!list)
 		goto fail;
@@ -252,12 +321,15 @@ cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_
 		goto fail;
 	for (size_t i = 0; i < n; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(list[i]));
-	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW") || add_fallbacks(rules, t, list, n))
+	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW") || add_refused(rules, sorted, n_ref, list, n) ||
+	    add_fallbacks(rules, t, list, n))
 		goto fail;
 	free(list);
+	free(sorted);
 	return doc;
 fail:
 	free(list);
+	free(sorted);
 	free(*un);
 	*un = NULL;
 	*n_un = 0;

@@ -55,11 +55,26 @@ struct sc_unnamed {
 };
 
 /*
- * The Docker/OCI profile allowing what @t observed (plus sc_always_allowed), with
- * deterministic content. Unnamed numbers cannot be written in the format: they are
- * returned in @un (malloc'd, @n_un entries) for the caller to report.
+ * A syscall the filter a run was learned under refused with errno @err: it never reached
+ * sys_enter, so the run went on without it (a fallback, an error it handled). The
+ * profile answers it alike, so that the program takes the same path again.
  */
-cJSON *generate__profile(const struct sc_tally *t, struct sc_unnamed **un, size_t *n_un);
+struct sc_refused {
+	int abi;
+	int nr;
+	unsigned err;
+};
+#define SC_REFUSED_COMMENT "syscensus: refused with this errno by the filter it was learned under; answered alike"
+
+/*
+ * The Docker/OCI profile allowing what @t observed (plus sc_always_allowed), answering
+ * the @n_ref calls of @ref (may be NULL) that it does not allow with their errno, and
+ * the fallback calls with ENOSYS; deterministic content. Unnamed numbers cannot be
+ * written in the format: they are returned in @un (malloc'd, @n_un entries) for the
+ * caller to report.
+ */
+cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref, size_t n_ref,
+			 struct sc_unnamed **un, size_t *n_un);
 
 /* How a generated profile is written (record --format). */
 enum sc_profile_format {
