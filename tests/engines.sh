@@ -164,6 +164,40 @@ print("clone3" in d["syscalls"][0]["names"], [(x["errnoRet"], "clone3" in x["nam
 	done
 }
 
+# Learned on either engine, with or without no-new-privileges; enforced on either engine, in
+# either mode: 4 profiles x 4 runs, each must start the container and do its work. runc puts
+# the filter in at another point with no-new-privileges; the profile carries the runtime's
+# calls of the other mode (README, "Runtime modes").
+t_record_modes_matrix() {
+	local learn eng nnp p out rc bad=0 runs=0 failed=
+	for learn in podman podman-nnp docker docker-nnp; do
+		p=$T/matrix-$learn.json
+		nnp=; [[ $learn == *-nnp ]] && nnp=--security-opt=no-new-privileges
+		if [[ $learn == podman* ]]; then
+			"$SC" record -o "$p" -- podman run --rm --network=none $nnp "$BB" sh -c "$W_BB" >/dev/null 2>"$T/m.err"
+		else
+			"$SC" record -o "$p" --docker-root "$DK/data" -- docker -H "unix://$DK/sock" run --rm --network=none \
+				$nnp "$DBB" sh -c "$W_BB" >/dev/null 2>"$T/m.err"
+		fi || { fail "record_matrix_learn_$learn" "$(cat "$T/m.err")"; continue; }
+		for eng in podman docker; do
+			for nnp in "" "--security-opt=no-new-privileges"; do
+				runs=$((runs + 1))
+				if [ $eng = podman ]; then
+					out=$(timeout 60 podman run --rm --network=none --security-opt "seccomp=$p" $nnp "$BB" sh -c "$W_BB" 2>&1)
+				else
+					out=$(dk run --rm --network=none --security-opt "seccomp=$p" $nnp "$DBB" sh -c "$W_BB" 2>&1)
+				fi
+				rc=$?
+				[ $rc = 0 ] && [[ $out == *bb-ok* ]] && continue
+				bad=$((bad + 1))
+				failed+="learned $learn, run on $eng${nnp:+ nnp}: exit $rc: $(echo "$out" | tail -n 1); "
+			done
+		done
+	done
+	[ $bad = 0 ] && [ $runs = 16 ] && pass "record_modes_matrix ($runs of 16 combinations start and work)" ||
+		fail record_modes_matrix "$bad of $runs failed: $failed"
+}
+
 # --containers for a command that starts none: an error, no profile
 t_record_no_container() {
 	local out rc
@@ -183,6 +217,7 @@ t_engines() {
 	if docker_setup; then
 		t_record_docker_run
 		t_record_docker_learned_refusals
+		podman_setup && t_record_modes_matrix
 	else
 		skip record_docker_run "dockerd did not start: $(tail -n 3 "$DK/log" 2>/dev/null)"
 	fi

@@ -401,6 +401,7 @@ int image__profile_phase(const struct sc_image *img)
 void image__tally(const struct sc_image *img, struct sc_tally *t)
 {
 	int phase = image__profile_phase(img);
+	struct sc_tally *before = phase == SC_FILTERED ? calloc(1, sizeof(*before)) : NULL;
 
 	memset(t, 0, sizeof(*t));
 	for (size_t i = 0; i < img->calls.n; i++) {
@@ -408,7 +409,15 @@ void image__tally(const struct sc_image *img, struct sc_tally *t)
 
 		if (sc_vent_in_phase(e, phase))
 			t->n[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] += e->count;
+		else if (before)
+			before->n[SC_KEY_ABI(e->key)][SC_KEY_NR(e->key)] += e->count;
 	}
+	/* the runtime's steps that fall under the filter in the other no-new-privileges mode */
+	if (before)
+		generate__add_runtime_setup(t, before);
+	else if (phase == SC_FILTERED)
+		sc_warn("out of memory: the profile of %s may lack the runtime's calls of the other mode", img->key);
+	free(before);
 }
 
 int census__cmp_image(const void *a, const void *b)

@@ -351,9 +351,19 @@ static struct ctr_profile *group_containers(const struct sc_recording *r, struct
 		for (size_t k = 0; k < *n; k++) {
 			if (who ? !v[k].who || strcmp(v[k].who->id, who->id) : v[k].path != r->ctrs[i].path)
 				continue;
-			if (v[k].confined)
+			if (v[k].confined) {
+				struct sc_tally *before = calloc(1, sizeof(*before));
+
 				slot_counts__sum_phase(r->ctrs[i].counts, SC_FILTERED, &v[k].tally);
-			else
+				/* the runtime's steps that fall under the filter in the other NNP mode */
+				if (!before) {
+					free_containers_profiles(v, *n);
+					return NULL;
+				}
+				slot_counts__sum_phase(r->ctrs[i].counts, 0, before);
+				generate__add_runtime_setup(&v[k].tally, before);
+				free(before);
+			} else
 				slot_counts__sum_phases(r->ctrs[i].counts, &v[k].tally);
 			if (take_refusals(&v[k], r, r->ctrs[i].cgid)) {
 				free_containers_profiles(v, *n);

@@ -47,6 +47,20 @@ extern const struct sc_fallback sc_fallbacks[];
 bool generate__is_companion(const struct sc_tally *t, int abi, const char *name);
 bool sc_is_always_allowed(const char *name);
 
+/*
+ * What a container runtime does between the two points where it installs a container's
+ * filter: early without no-new-privileges (setting up the user and capabilities needs
+ * privilege after it), just before execve with it. A profile learned in one mode starts
+ * the container in the other only if it allows these calls when the runtime made them
+ * (README, "Runtime modes"). NULL-terminated.
+ */
+extern const char *const sc_runtime_setup[];
+/*
+ * A confined container's calls made before its filter (@before) that are in
+ * sc_runtime_setup, added into its profile's tally @t.
+ */
+void generate__add_runtime_setup(struct sc_tally *t, const struct sc_tally *before);
+
 /* A syscall number observed that no table can name (or >= SC_NR_OVERFLOW). */
 struct sc_unnamed {
 	int abi;
