@@ -55,6 +55,13 @@ const volatile __u32 claim_containers = 0;
  */
 const volatile __u32 bench_stage = 0;
 
+/*
+ * record: keep the risky arguments of a few syscalls (struct sc_arg_key). 0 for the
+ * agent and the benchmark's recorder rows: the verifier then removes the branch, and
+ * their hot path is the same instruction for instruction.
+ */
+const volatile __u32 record_args = 0;
+
 /* Bumped by every change to the table (here and from userspace through mmap). */
 __u64 sc_epoch = 0;
 /* cgroups that found no free slot at creation (capacity exceeded): not counted */
@@ -103,6 +110,48 @@ struct {
 
 /* denials the map had no room for */
 __u64 sc_denied_lost = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, SC_ARGS_MAX);
+	__type(key, struct sc_arg_key);
+	__type(value, __u8);
+} sc_args SEC(".maps");
+
+/* argument values the map had no room for: the profile keeps names only */
+__u64 sc_args_lost = 0;
+
+/* Whether @nr (native) is one whose arguments are kept. */
+static __always_inline bool sc_is_arg_nr(long nr)
+{
+	return nr == SC_NR_IOCTL || nr == SC_NR_SOCKET || nr == SC_NR_CLONE || nr == SC_NR_PERSONALITY ||
+	       nr == SC_NR_PRCTL || nr == SC_NR_UNSHARE;
+}
+
+/*
+ * The value of @nr's risky argument, from its first two arguments, kept if new. Inlined:
+ * as a called subprogram it cost every call of the recorder about 20 ns (bench, getppid).
+ */
+static __always_inline void sc_note_args(__u32 slot, __u32 phase, __u32 nr, __u64 a0, __u64 a1)
+{
+	struct sc_arg_key k = { .slot = slot, .nr = nr, .phase = phase };
+	__u8 one = 1;
+	long err;
+
+	if (nr == SC_NR_IOCTL)
+		k.value = (__u32)a1;
+	else if (nr == SC_NR_SOCKET)
+		k.value = (__u32)a0 | (a1 & 0xf) << 32;
+	else if (nr == SC_NR_CLONE || nr == SC_NR_UNSHARE)
+		k.value = a0 & SC_CLONE_NS;
+	else
+		k.value = (__u32)a0;
+	if (bpf_map_lookup_elem(&sc_args, &k))
+		return;
+	err = bpf_map_update_elem(&sc_args, &k, &one, BPF_NOEXIST);
+	if (err && err != -17 /* EEXIST: another CPU was first */)
+		__sync_fetch_and_add(&sc_args_lost, 1);
+}
 
 /* the parts of the path, and the least a program can do, measured apart (bench/micro.c) */
 #define SC_STAGE_MEMO		1	/* the memo: task -> slot */
@@ -307,6 +356,9 @@ int BPF_PROG(sc_enter_btf, struct pt_regs *regs, long nr)
 		return 0;
 	}
 	sc_count(slot, j);
+	/* native calls only: a compat call's arguments are other registers */
+	if (record_args && !(key / SC_NR_PER_ABI % SC_NR_ABIS) && sc_is_arg_nr(nr))
+		sc_note_args(slot, key / SC_NR_PER_ABI / SC_NR_ABIS, nr, regs->di, regs->si);
 	return 0;
 }
 

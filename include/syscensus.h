@@ -162,6 +162,37 @@ struct sc_deny_key {
 };
 
 /*
+ * Arguments that carry the risk of a call, recorded (record only, native ABI, tp_btf)
+ * for a few syscalls: one HASH entry per (slot, phase, number, value) first seen, so
+ * the map is written only when a value is new. SC_ARGS_MAX entries for the recorder;
+ * when it is full, sc_args_lost counts what was not kept and the profile falls back to
+ * the names alone. The value kept per syscall (x86_64 numbers):
+ *   ioctl (16)        the request, low 32 bits (musl passes an int: sign-extended)
+ *   socket (41)       the family (low 32 bits) | the type without flags (& 0xf) << 32
+ *   clone (56)        the flags' namespace bits (& SC_CLONE_NS)
+ *   personality (135) the persona, low 32 bits
+ *   prctl (157)       the option, low 32 bits
+ *   unshare (272)     the flags' namespace bits (& SC_CLONE_NS)
+ */
+#define SC_ARGS_MAX	4096
+/* CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET and NEWTIME */
+#define SC_CLONE_NS	0x7E0200A0ULL
+#define SC_NR_IOCTL	16
+#define SC_NR_SOCKET	41
+#define SC_NR_CLONE	56
+#define SC_NR_PERSONALITY 135
+#define SC_NR_PRCTL	157
+#define SC_NR_UNSHARE	272
+
+struct sc_arg_key {
+	__u32 slot;
+	__u16 nr;
+	__u8 phase;
+	__u8 pad;
+	__u64 value;
+};
+
+/*
  * Events from the cgroup_mkdir/cgroup_rmdir programs to the agent (ring buffer), for
  * the cgroups the programs claim a slot for (the agent: those named like a container's;
  * record: every one below its own).

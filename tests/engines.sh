@@ -198,6 +198,25 @@ t_record_modes_matrix() {
 		fail record_modes_matrix "$bad of $runs failed: $failed"
 }
 
+# The argument demonstration: nginx learned under podman serves under its profile, which allows
+# socket for the families it used only, so a netlink socket (ip link) is refused, and so is a
+# user namespace (unshare -U); under podman's default profile at least one of them works.
+t_record_args_demo() {
+	local p=$T/ngx-args.json out rc probe='ip link >/dev/null && echo netlink-ok; unshare -U true && echo userns-ok'
+	"$SC" record -o "$p" -- podman run --rm --network=none "$NGX" sh -c "$W_NGX" >/dev/null 2>"$T/ngx-args.err"; rc=$?
+	out=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print("socket" in d["syscalls"][0]["names"], any(x["names"] == ["socket"] and "args" in x for x in d["syscalls"]))' "$p" 2>&1)
+	[ $rc = 0 ] && [ "$out" = "False True" ] && pass record_args_ngx_socket_by_family ||
+		fail record_args_ngx_socket_by_family "exit $rc, got '$out', expected 'False True': $(cat "$T/ngx-args.err")"
+	out=$(timeout 60 podman run --rm --network=none --security-opt "seccomp=$p" "$NGX" sh -c "$W_NGX; $probe" 2>&1)
+	[[ $out == *hello-from-nginx* ]] && [[ $out == *"ip: socket: Operation not permitted"* ]] &&
+		[[ $out == *"unshare(0x10000000): Operation not permitted"* ]] && [[ $out != *-ok* ]] &&
+		pass record_args_demo_confined || fail record_args_demo_confined "expected nginx to serve, netlink and userns refused: $out"
+	out=$(timeout 60 podman run --rm --network=none "$NGX" sh -c "$probe" 2>&1)
+	[[ $out == *netlink-ok* || $out == *userns-ok* ]] && pass "record_args_demo_default_allows ($(echo $out))" ||
+		fail record_args_demo_default_allows "under podman's default profile: $out"
+}
+
 # --containers for a command that starts none: an error, no profile
 t_record_no_container() {
 	local out rc
@@ -211,6 +230,7 @@ t_engines() {
 	t_record_no_container
 	if podman_setup; then
 		t_record_podman_run
+		t_record_args_demo
 	else
 		skip record_podman_run "podman, runc or busybox missing (bash .ci/deps installs them)"
 	fi

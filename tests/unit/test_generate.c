@@ -24,12 +24,12 @@ static void native(struct sc_tally *t)
 	t->n[SC_ABI_NATIVE][wr] = 3;
 	t->n[SC_ABI_NATIVE][rd] = 5;
 	t->n[SC_ABI_NATIVE][500] = 2;	/* no table names 500 */
-	d1 = generate__profile(t, NULL, 0, &un, &n_un);
+	d1 = generate__profile(t, NULL, 0, NULL, &un, &n_un);
 	json_write(&a, d1);
 	ASSERT_MSG(n_un == 1 && un[0].nr == 500 && un[0].count == 2, "generate: unnamed number reported, not named",
 		   "%zu unnamed", n_un);
 	free(un);
-	d2 = generate__profile(t, NULL, 0, &un, &n_un);
+	d2 = generate__profile(t, NULL, 0, NULL, &un, &n_un);
 	json_write(&b, d2);
 	free(un);
 	ASSERT_MSG(a.len == b.len && memcmp(a.data, b.data, a.len) == 0, "generate: deterministic bytes",
@@ -56,7 +56,7 @@ static void ia32(struct sc_tally *t)
 	memset(t, 0, sizeof(*t));
 	t->n[SC_ABI_COMPAT][open32] = 1;
 	t->n[SC_ABI_COMPAT][SC_NR_OVERFLOW] = 4;
-	d = generate__profile(t, NULL, 0, &un, &n_un);
+	d = generate__profile(t, NULL, 0, NULL, &un, &n_un);
 	json_write(&a, d);
 	ASSERT_MSG(strstr(a.data, "\"open\"") && strstr(a.data, "\"SCMP_ARCH_X86\"") && strstr(a.data, "\"sigreturn\""),
 		   "generate: ia32 calls named with the x86 table", "%s", a.data);
@@ -78,7 +78,7 @@ static void companions(struct sc_tally *t)
 
 	memset(t, 0, sizeof(*t));
 	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "read")] = 1;
-	d = generate__profile(t, NULL, 0, &un, &n_un);
+	d = generate__profile(t, NULL, 0, NULL, &un, &n_un);
 	json_write(&a, d);
 	free(un);
 	cJSON_Delete(d);
@@ -87,7 +87,7 @@ static void companions(struct sc_tally *t)
 	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "clone3")] = 1;
 	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "epoll_ctl")] = 2;
 	t->n[SC_ABI_NATIVE][syscall_nr(SCMP_ARCH_X86_64, "epoll_wait")] = 2;
-	d = generate__profile(t, NULL, 0, &un, &n_un);
+	d = generate__profile(t, NULL, 0, NULL, &un, &n_un);
 	json_write(&b, d);
 	free(un);
 	cJSON_Delete(d);

@@ -20,6 +20,7 @@ enum sc_bench_rec {
 	SC_BENCH_REC_DENY,	/* tp_btf + denials */
 	SC_BENCH_REC_STAGE1,	/* tp_btf stopped after a part of the path, or doing the least (bench_stage 1..8) */
 	SC_BENCH_REC_STAGE8 = SC_BENCH_REC_STAGE1 + 7,
+	SC_BENCH_REC_ARGS,	/* tp_btf, record's argument capture on */
 	SC_BENCH_NREC,
 };
 #define SC_BENCH_NREF	SC_REFS	/* by enum sc_ref */
@@ -69,6 +70,8 @@ struct sc_quart stats__paired(double *const *s, unsigned long runs, int k, int b
 
 /* worker.c: ns per getppid() over @n calls, timed in this process. */
 double bench__loop_ns(unsigned long n);
+/* The same with prctl(PR_GET_DUMPABLE): a call whose argument record keeps. */
+double bench__loop_prctl_ns(unsigned long n);
 
 /*
  * Who runs the loop: this process (no filter), or a child under a filter that allows or

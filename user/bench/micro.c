@@ -22,15 +22,15 @@
 
 enum cfg {
 	NONE, FLOOR_BTF, REC_BTF, REC_MANY, PREV_BTF, STAGE1, STAGE2, STAGE3, STAGE4, STAGE5, STAGE6, STAGE7, STAGE8, REF_CGS, FLOOR_RAW, REC_RAW,
-	REC_DENY,
-	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY,
+	REC_DENY, REC_ARGS,
+	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY, AR_NONE, AR_REC, AR_ARGS,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
 
 /* what is attached for a configuration */
 enum att {
 	AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REF_PREV, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY,
-	AT_REC_DENY, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
+	AT_REC_DENY, AT_REC_ARGS, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
 };
 
 #define SELF		SC_BENCH_SELF
@@ -44,6 +44,7 @@ static const struct {
 	unsigned div;		/* fewer calls for slow configurations */
 	enum att att;
 	enum sc_bench_who who;
+	bool prctl;		/* the loop calls prctl(PR_GET_DUMPABLE), not getppid */
 } cfgs[NCFG] = {
 	[NONE] = { "nothing attached", NONE, NONE, 1, AT_NONE, SELF },
 	[FLOOR_BTF] = { "empty tp_btf program (floor)", NONE, FLOOR_BTF, 1, AT_FLOOR_BTF, SELF },
@@ -68,6 +69,7 @@ static const struct {
 	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
 	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY,
 		       SELF },
+	[REC_ARGS] = { "syscensus record (arguments kept), getppid", NONE, FLOOR_BTF, 1, AT_REC_ARGS, SELF },
 	[FA_NONE] = { "under a filter, allowed: nothing attached", FA_NONE, FLOOR_BTF, 1, AT_NONE,
 		      FILTER_ALLOWS },
 	/* under a filter the hook costs differently (measured higher here): its own floor */
@@ -82,6 +84,10 @@ static const struct {
 	[FD_REC] = { "denied (EPERM): syscensus", FD_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_DENIES },
 	[FD_DENY] = { "denied (EPERM): syscensus --denials", FD_NONE, FLOOR_BTF, 1, AT_REC_DENY,
 		      FILTER_DENIES },
+	/* a call whose argument record keeps: only such calls pay for it (the floor's cost per call is the same) */
+	[AR_NONE] = { "prctl: nothing attached", AR_NONE, FLOOR_BTF, 1, AT_NONE, SELF, true },
+	[AR_REC] = { "prctl: syscensus (no arguments, as the agent)", AR_NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF, true },
+	[AR_ARGS] = { "prctl: syscensus record (arguments kept)", AR_NONE, FLOOR_BTF, 1, AT_REC_ARGS, SELF, true },
 	[SYSCOUNT] = { "libbpf-tools syscount", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
 	[BPFTRACE] = { "bpftrace @[cgroup, args->id] = count()", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
 	[STRACE] = { "strace -f -c", NONE, FLOOR_BTF, 100, AT_TOOL, SELF },
@@ -186,6 +192,8 @@ static struct sc_recorder *recorder_of(const struct sc_bench *b, enum att at)
 		return b->rec[SC_BENCH_REC_MANY];
 	case AT_REC_DENY:
 		return b->rec[SC_BENCH_REC_DENY];
+	case AT_REC_ARGS:
+		return b->rec[SC_BENCH_REC_ARGS];
 	default:
 		return NULL;
 	}
@@ -229,7 +237,7 @@ static void measure(struct sc_micro *m, int k, unsigned long r)
 		return;
 	}
 	if (cfgs[k].who == SELF)
-		ns = bench__loop_ns(m->n / cfgs[k].div + 1);
+		ns = cfgs[k].prctl ? bench__loop_prctl_ns(m->n / cfgs[k].div + 1) : bench__loop_ns(m->n / cfgs[k].div + 1);
 	else
 		ns = worker__loop(&m->workers[cfgs[k].who], m->n);
 	if (ns > 0) {
@@ -279,9 +287,10 @@ static void print_row(struct sc_micro *m, int k)
 	struct sc_quart ns, added, ratio;
 	const char *name = cfgs[k].name;
 
-	if (k == FA_NONE || k == FD_NONE)
+	if (k == FA_NONE || k == FD_NONE || k == AR_NONE)
 		printf("%s\n", k == FA_NONE ? "-- a task under a seccomp filter that allows getppid:"
-					     : "-- a task whose filter refuses getppid (EPERM):");
+				: k == FD_NONE ? "-- a task whose filter refuses getppid (EPERM):"
+					       : "-- prctl(PR_GET_DUMPABLE), a call whose argument record keeps:");
 	ns = paired(m, k, -1, -1, 0);
 	if (!ns.m) {
 		printf("%-46s %8s %8s %21s %5s\n", name, "-", "-", "-", "0");
@@ -298,7 +307,7 @@ static void print_row(struct sc_micro *m, int k)
 	else
 		printf("%-46s %8.1f %8.1f %7.2f [%5.2f, %5.2f] %5lu\n", name, ns.med, added.med,
 		       ratio.med, ratio.q1, ratio.q3, ns.m);
-	if (k == FD_DENY)
+	if (k == AR_ARGS)
 		printf("--\n");
 }
 

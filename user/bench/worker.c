@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 
 #include <seccomp.h>
 
@@ -23,6 +24,17 @@ double bench__loop_ns(unsigned long n)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	for (unsigned long i = 0; i < n; i++)
 		syscall(SYS_getppid);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
+}
+
+double bench__loop_prctl_ns(unsigned long n)
+{
+	struct timespec a, b;
+
+	clock_gettime(CLOCK_MONOTONIC, &a);
+	for (unsigned long i = 0; i < n; i++)
+		syscall(SYS_prctl, PR_GET_DUMPABLE, 0, 0, 0, 0);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	return ((b.tv_sec - a.tv_sec) * 1e9 + (b.tv_nsec - a.tv_nsec)) / n;
 }

@@ -450,7 +450,7 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 							    img->denied[i].ret & SECCOMP_RET_DATA };
 	*note = confined ? "calls made under the runtime's seccomp filter (the runtime's own setup excluded)"
 			 : "never seen under a seccomp filter: every call, the runtime's setup included";
-	doc = generate__profile(t, ref, n_ref, &un, &n_un);
+	doc = generate__profile(t, ref, n_ref, NULL, &un, &n_un);
 	free(t);
 	free(ref);
 	free(un);	/* unnamed numbers cannot be written; status lists them */

@@ -45,6 +45,9 @@ static void usage(FILE *f)
 		"                      as the default action: what it would refuse is logged and let run,\n"
 		"                      to roll a profile out) or systemd (a [Service] drop-in:\n"
 		"                      SystemCallFilter=, for a service outside containers)\n"
+		"      --args on|off   on (default): ioctl, socket, clone, unshare, prctl and personality\n"
+		"                      are allowed for the argument values seen only (request, family and\n"
+		"                      type, namespace flags, option, persona); off: by name\n"
 		"      --containers    record the containers CMD starts, whatever CMD is called\n"
 		SC_RUNTIME_ROOTS_HELP
 		"                      (where the containers' images are named)\n"
@@ -96,7 +99,30 @@ static bool is_fallback_rule(const struct sc_rule *ru)
  * a hand-written profile, for propose.
  * 0, 1 when @path does not exist (nothing to add), or -1 (said).
  */
-static int read_prior(const char *path, struct sc_tally *prior)
+/* What --append starts from: the names of the profile, and the argument values of its rules. */
+struct prior {
+	struct sc_tally t;	/* 1 for each name allowed */
+	struct sc_args args;	/* the values of its argument rules, its names allowed whatever the arguments */
+};
+
+/* A rule generate__profile writes for an argument value, taken into @prior. 0, or -1: not one. */
+static int prior_arg_rule(const struct sc_rule *ru, struct prior *prior)
+{
+	struct sc_arg_value *v;
+	uint64_t value;
+	int nr;
+
+	if (ru->action != SCMP_ACT_ALLOW || ru->n_names != 1 ||
+	    generate__arg_value(ru->names[0], ru->conds, ru->n_conds, &nr, &value))
+		return -1;
+	if (!(v = realloc(prior->args.v, (prior->args.n + 1) * sizeof(*v))))
+		return -1;
+	prior->args.v = v;
+	prior->args.v[prior->args.n++] = (struct sc_arg_value){ nr, value };
+	return 0;
+}
+
+static int read_prior(const char *path, struct prior *prior)
 {
 	struct sc_eval_ctx ctx;
 	struct sc_profile *p;
@@ -127,28 +153,44 @@ static int read_prior(const char *path, struct sc_tally *prior)
 
 		if (is_fallback_rule(ru))
 			continue;	/* made anew from what the runs did not show */
-		if (ru->action != SCMP_ACT_ALLOW || ru->n_conds) {
+		if (ru->n_conds && !prior_arg_rule(ru, prior)) {
+			/* the name is allowed, for these values */
+		} else if (ru->action != SCMP_ACT_ALLOW || ru->n_conds) {
 			sc_err("record --append: %s: syscalls[%u]: %s, so not a profile record wrote (use propose "
 			       "to update hand-written profiles)", path, ru->idx,
 			       ru->n_conds ? "a rule with argument conditions" : "an action other than SCMP_ACT_ALLOW");
 			profile__free(p);
 			return -1;
 		}
-		for (size_t k = 0; k < ru->n_names; k++)
+		for (size_t k = 0; k < ru->n_names; k++) {
+			int anr;
+
+			/* a name of a plain rule was allowed whatever its arguments: it stays so */
+			if (!ru->n_conds && generate__arg_syscall(ru->names[k], &anr) &&
+			    prior->args.n_plain < ARRAY_SIZE(prior->args.plain))
+				prior->args.plain[prior->args.n_plain++] = anr;
 			for (int a = 0; a < SC_NR_ABIS; a++) {
 				const struct sc_arch *arch = arch_of_abi(a);
 				int nr = arch ? syscall_nr(arch->token, ru->names[k]) : -1;
 
 				if ((a == SC_ABI_NATIVE || compat) && nr >= 0 && nr < SC_NR_PER_ABI)
-					prior->n[a][nr] = 1;
+					prior->t.n[a][nr] = 1;
 			}
+		}
 	}
 	profile__free(p);
 	return 0;
 }
 
 /* --append: @path's names into a new *@prior; *@one_run when there is no such file yet. 0 or -1 (said). */
-static int load_prior(const char *path, struct sc_tally **prior, bool *one_run)
+static void prior_free(struct prior *p)
+{
+	if (p)
+		free(p->args.v);
+	free(p);
+}
+
+static int load_prior(const char *path, struct prior **prior, bool *one_run)
 {
 	int ret;
 
@@ -157,7 +199,7 @@ static int load_prior(const char *path, struct sc_tally **prior, bool *one_run)
 		return -1;
 	}
 	if ((ret = read_prior(path, *prior)) < 0) {
-		free(*prior);
+		prior_free(*prior);
 		*prior = NULL;
 		return -1;
 	}
@@ -203,9 +245,9 @@ static void add_prior(struct sc_tally *prior, const struct sc_tally *t, const ch
 
 struct record_opts {
 	const char *output, *report;
-	bool append, one_run, containers;
+	bool append, one_run, containers, args_off;
 	enum sc_profile_format format;
-	struct sc_tally *prior;
+	struct prior *prior;
 	struct sc_runtime_roots roots;
 	char **cmd;
 	int n_cmd;
@@ -213,15 +255,31 @@ struct record_opts {
 
 /* The profile allowing @t (with @prior's, if any) written to @output, with @note (may be NULL). 0 or -1. */
 static int write_profile(const struct record_opts *o, const struct sc_tally *t, const struct sc_refused *ref,
-			 size_t n_ref, struct sc_tally *prior, const char *output, const char *note)
+			 size_t n_ref, const struct sc_args *args, struct prior *prior, const char *output,
+			 const char *note)
 {
 	struct sc_unnamed *un = NULL;
+	struct sc_args all = *args;
 	size_t n_un = 0;
 	cJSON *doc;
 
+	if (prior) {
+		/* the earlier runs' values and plain names, with this run's */
+		add_prior(&prior->t, t, output);
+		all.v = calloc(args->n + prior->args.n + 1, sizeof(*all.v));
+		if (!all.v) {
+			sc_err("out of memory");
+			return -1;
+		}
+		memcpy(all.v, args->v, args->n * sizeof(*all.v));
+		memcpy(all.v + args->n, prior->args.v, prior->args.n * sizeof(*all.v));
+		all.n = args->n + prior->args.n;
+		memcpy(all.plain, prior->args.plain, sizeof(all.plain));
+		all.n_plain = prior->args.n_plain;
+	}
+	doc = generate__profile(prior ? &prior->t : t, ref, n_ref, &all, &un, &n_un);
 	if (prior)
-		add_prior(prior, t, output);
-	doc = generate__profile(prior ? prior : t, ref, n_ref, &un, &n_un);
+		free(all.v);
 	if (!doc || (note && !cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note)))) {
 		cJSON_Delete(doc);
 		free(un);
@@ -296,8 +354,44 @@ struct ctr_profile {
 	struct sc_tally tally;
 	struct sc_refused *ref;		/* what the engine's filter refused it, with an errno */
 	size_t n_ref;
+	struct sc_args args;		/* the argument values its cgroups showed */
 	char file[PATH_MAX];
 };
+
+/* Whether x86_64 syscall @nr is one of the runtime's setup calls a confined profile takes from before the filter. */
+static bool runtime_setup_nr(int nr)
+{
+	const struct sc_arch *arch = arch_of_abi(SC_ABI_NATIVE);
+	const char *name = arch ? syscall_name(arch->token, nr) : NULL;
+
+	for (size_t i = 0; name && sc_runtime_setup[i]; i++)
+		if (!strcmp(name, sc_runtime_setup[i]))
+			return true;
+	return false;
+}
+
+/*
+ * The argument values of @r kept for cgroup @cgid (0: CMD's), added to @a; for a
+ * @confined container, as its tally: those made under the filter, and the runtime's
+ * setup calls' from before it. 0 or -ENOMEM.
+ */
+static int take_args(struct sc_args *a, const struct sc_recording *r, uint64_t cgid, bool confined)
+{
+	a->kept = r->args_kept;
+	a->lost = r->args_lost;
+	for (size_t i = 0; i < r->n_args; i++) {
+		struct sc_arg_value *v;
+
+		if (r->args[i].cgid != cgid ||
+		    (confined && r->args[i].phase != SC_FILTERED && !runtime_setup_nr(r->args[i].nr)))
+			continue;
+		if (!(v = realloc(a->v, (a->n + 1) * sizeof(*v))))
+			return -ENOMEM;
+		a->v = v;
+		a->v[a->n++] = (struct sc_arg_value){ r->args[i].nr, r->args[i].value };
+	}
+	return 0;
+}
 
 /* The errno refusals of @r in cgroup @cgid, added to @c. 0 or -ENOMEM. */
 static int take_refusals(struct ctr_profile *c, const struct sc_recording *r, uint64_t cgid)
@@ -318,8 +412,10 @@ static int take_refusals(struct ctr_profile *c, const struct sc_recording *r, ui
 
 static void free_containers_profiles(struct ctr_profile *v, size_t n)
 {
-	for (size_t i = 0; v && i < n; i++)
+	for (size_t i = 0; v && i < n; i++) {
 		free(v[i].ref);
+		free(v[i].args.v);
+	}
 	free(v);
 }
 
@@ -365,7 +461,8 @@ static struct ctr_profile *group_containers(const struct sc_recording *r, struct
 				free(before);
 			} else
 				slot_counts__sum_phases(r->ctrs[i].counts, &v[k].tally);
-			if (take_refusals(&v[k], r, r->ctrs[i].cgid)) {
+			if (take_refusals(&v[k], r, r->ctrs[i].cgid) ||
+			    take_args(&v[k].args, r, r->ctrs[i].cgid, v[k].confined)) {
 				free_containers_profiles(v, *n);
 				return NULL;
 			}
@@ -468,7 +565,7 @@ static int write_containers(const struct sc_recording *r, struct record_opts *o,
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct sc_tally *prior = n == 1 ? o->prior : NULL;
+		struct prior *prior = n == 1 ? o->prior : NULL;
 		bool one_run;
 
 		if (n == 1)
@@ -479,12 +576,12 @@ static int write_containers(const struct sc_recording *r, struct record_opts *o,
 			ret = -1;
 			continue;
 		}
-		if (write_profile(o, &cp[i].tally, cp[i].ref, cp[i].n_ref, prior, cp[i].file, note))
+		if (write_profile(o, &cp[i].tally, cp[i].ref, cp[i].n_ref, &cp[i].args, prior, cp[i].file, note))
 			ret = -1;
 		else
 			say_container(&cp[i]);
 		if (n > 1)
-			free(prior);
+			prior_free(prior);
 	}
 	if (r->events_lost)
 		sc_warn("%llu cgroup events were lost: a container's calls may be counted as %s's",
@@ -505,9 +602,12 @@ static int write_outputs(const struct sc_recording *r, struct record_opts *o, st
 			 r->ctrs_running ? "the wait for the containers, still running" : "the processes CMD left behind");
 		np = note;
 	}
-	if (!o->containers)
-		ret = write_profile(o, &r->tally, NULL, 0, o->prior, o->output, np);
-	else if (!(cp = group_containers(r, cs, &n_cp)))
+	if (!o->containers) {
+		struct sc_args args = {};
+
+		ret = take_args(&args, r, 0, false) ? -1 : write_profile(o, &r->tally, NULL, 0, &args, o->prior, o->output, np);
+		free(args.v);
+	} else if (!(cp = group_containers(r, cs, &n_cp)))
 		ret = -1;
 	else
 		ret = write_containers(r, o, np, cp, n_cp);
@@ -579,6 +679,7 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 		{ "attach", required_argument, NULL, 'A' },
 		{ "containers", no_argument, NULL, 'C' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "args", required_argument, NULL, 'G' },
 		{ "storage-root", required_argument, NULL, 'S' },
 		{ "docker-root", required_argument, NULL, 'S' },
 		{ "bundle-root", required_argument, NULL, 'S' },
@@ -594,6 +695,13 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 		case 'a': o->append = true; break;
 		case 'R': o->report = optarg; break;
 		case 'C': o->containers = true; break;
+		case 'G':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				sc_err("record: --args: expected on or off, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			o->args_off = !strcmp(optarg, "off");
+			break;
 		case 'F':
 			if (generate__parse_format(optarg, &o->format))
 				return SC_EXIT_USAGE;
@@ -685,6 +793,7 @@ int cmd_record(int argc, char **argv)
 		goto out;
 	cs->roots = &o.roots;
 	ro.containers = o.containers;
+	ro.args = !o.args_off;
 	ro.ctx = cs;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	ret = record__run(&ro, o.cmd, r);
@@ -704,6 +813,6 @@ out:
 		containers_free(cs);
 	free(cs);
 	free(r);
-	free(o.prior);
+	prior_free(o.prior);
 	return ret < 0 ? SC_EXIT_OK : ret;
 }

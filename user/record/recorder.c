@@ -47,6 +47,7 @@ struct sc_recorder {
 	int ncpus;
 	int fd_cgroups, fd_counts, fd_events, fd_bss, fd_denied;	/* our own fds */
 	bool denials;			/* denial tracking attached */
+	bool record_args;		/* the risky arguments of a few syscalls are kept */
 	struct sc_cgroup_ent *table;	/* mmap of sc_cgroups: capacity entries */
 	size_t table_len;
 	struct recorder_bpf__bss *bss;	/* mmap of .bss: epoch, health counters */
@@ -99,7 +100,11 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	s->rodata->watch_root_level = o->watch_root_level;
 	s->rodata->claim_containers = o->claim_containers;
 	s->rodata->bench_stage = o->bench_stage;
-	err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
+	/* the argument map is preallocated: its room only where arguments are kept */
+	s->rodata->record_args = o->record_args && mode == SC_ATTACH_BTF;
+	err = bpf_map__set_max_entries(s->maps.sc_args, s->rodata->record_args ? SC_ARGS_MAX : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.sc_counts, r->capacity);
 	if (!err)
@@ -128,6 +133,7 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	r->skel = s;
 	r->mode = mode;
 	r->denials = denials;
+	r->record_args = s->rodata->record_args;
 	return 0;
 }
 
@@ -817,6 +823,32 @@ int recorder__drain_denials(struct sc_recorder *r, sc_denial_fn cb, void *ctx)
 		if (err)
 			return -errno;
 		cb(ctx, &k, count);
+		n++;
+	}
+	return n;
+}
+
+bool recorder__args(const struct sc_recorder *r)
+{
+	return r->record_args;
+}
+
+int recorder__read_args(struct sc_recorder *r, sc_arg_fn cb, void *ctx, uint64_t *lost)
+{
+	struct sc_arg_key k, next;
+	int fd, n = 0;
+
+	*lost = 0;
+	if (!r->record_args || !r->skel)
+		return 0;
+	*lost = __atomic_load_n(&r->skel->bss->sc_args_lost, __ATOMIC_RELAXED);
+	fd = bpf_map__fd(r->skel->maps.sc_args);
+	/* bounded by the map's size */
+	for (int i = 0; i <= SC_ARGS_MAX; i++) {
+		if (bpf_map_get_next_key(fd, i ? &k : NULL, &next))
+			break;
+		k = next;
+		cb(ctx, &k);
 		n++;
 	}
 	return n;

@@ -33,6 +33,7 @@ struct sc_recorder_opts {
 	 */
 	bool claim_containers;
 	unsigned bench_stage;	/* benchmark only: stop the hot path after part 1, 2 or 3 (0: all) */
+	bool record_args;	/* record (tp_btf only): keep the risky arguments of a few syscalls */
 	/*
 	 * With watch_cgroups: 0, every new cgroup (agent); or only the cgroups created below
 	 * the cgroup of this id, at depth watch_root_level under the root (record).
@@ -184,6 +185,16 @@ bool slot_counts__filtered(const struct sc_slot_counts *c);
  */
 typedef int (*sc_event_fn)(void *ctx, const struct sc_event *e);
 int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb, void *ctx);
+
+/* Whether the risky arguments of a few syscalls are kept (record_args, on tp_btf). */
+bool recorder__args(const struct sc_recorder *r);
+/*
+ * Calls @cb for each (slot, phase, syscall, argument value) kept (struct sc_arg_key);
+ * @lost gets how many values found the map full (then the profile keeps names only).
+ * Returns how many.
+ */
+typedef void (*sc_arg_fn)(void *ctx, const struct sc_arg_key *k);
+int recorder__read_args(struct sc_recorder *r, sc_arg_fn cb, void *ctx, uint64_t *lost);
 
 /* The fd to poll (POLLIN) for pending cgroup events; -1 without watch_cgroups. */
 int recorder__events_fd(const struct sc_recorder *r);

@@ -136,7 +136,8 @@ static int start_recorder(struct session *s)
 				       .watch_root = s->cgid, .watch_root_level = 1,
 				       .claim_containers = s->o->containers,
 				       /* what the engine's filter refuses a container is part of what it learned */
-				       .denials = s->o->containers && s->o->attach != SC_ATTACH_RAW };
+				       .denials = s->o->containers && s->o->attach != SC_ATTACH_RAW,
+				       .record_args = s->o->args };
 	int err;
 
 	s->rec = recorder__open(&ro);
@@ -503,6 +504,28 @@ static int run_command(struct session *s, const char *path, char **argv, int *st
 	return s->err;
 }
 
+struct arg_ctx {
+	struct session *s;
+	struct sc_recording *out;
+};
+
+/* recorder__read_args' callback: a value of a slot of the recording, with whose slot it is. */
+static void take_arg(void *ctx, const struct sc_arg_key *k)
+{
+	struct arg_ctx *a = ctx;
+	struct sc_record_arg *v;
+
+	if (k->slot >= SC_RECORD_SLOTS || a->s->kind[k->slot] == SLOT_LATE)
+		return;
+	if (!(v = realloc(a->out->args, (a->out->n_args + 1) * sizeof(*v)))) {
+		a->out->args_lost++;	/* said like a full map: names only */
+		return;
+	}
+	a->out->args = v;
+	a->out->args[a->out->n_args++] = (struct sc_record_arg){
+		a->s->kind[k->slot] == SLOT_CONTAINER ? a->s->slot_cgid[k->slot] : 0, k->phase, k->nr, k->value };
+}
+
 /* recorder__drain_denials' callback: the container cgroups' refusals into the recording. */
 static void take_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
 {
@@ -564,6 +587,14 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 		if (slot != s->slot)
 			out->subcgroups++;
 	}
+	out->args_kept = recorder__args(s->rec);
+	if (out->args_kept) {
+		struct arg_ctx a = { s, out };
+		uint64_t lost;
+
+		recorder__read_args(s->rec, take_arg, &a, &lost);
+		out->args_lost += lost;
+	}
 	if (recorder__denials(s->rec) && (err = recorder__drain_denials(s->rec, take_denial, out)) < 0)
 		sc_warn("cannot read what the containers' filters refused: %s", strerror(-err));
 	recorder__stats(s->rec, &st);
@@ -580,9 +611,11 @@ void recording__free(struct sc_recording *r)
 	}
 	free(r->ctrs);
 	free(r->denied);
+	free(r->args);
 	r->ctrs = NULL;
 	r->denied = NULL;
-	r->n_ctrs = r->n_denied = 0;
+	r->args = NULL;
+	r->n_ctrs = r->n_denied = r->n_args = 0;
 }
 
 static void end_session(struct session *s)

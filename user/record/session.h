@@ -29,6 +29,14 @@ struct sc_record_denial {
 	uint64_t count;
 };
 
+/* An argument value kept (struct sc_arg_key): in a container's cgroup, or CMD's (cgid 0). */
+struct sc_record_arg {
+	uint64_t cgid;
+	int phase;		/* SC_FILTERED: made under a seccomp filter */
+	int nr;
+	uint64_t value;
+};
+
 struct sc_recording {
 	struct sc_tally tally;	/* both phases of CMD's cgroup and those below it: CMD is not a container */
 	struct sc_tally filtered; /* ... the calls made under a seccomp filter (with @filter: CMD's own) */
@@ -43,6 +51,10 @@ struct sc_recording {
 	unsigned ctrs_running;	/* ... still running when a signal stopped the wait for them */
 	struct sc_record_denial *denied;	/* with containers, on tp_btf: what their filters refused */
 	size_t n_denied;
+	bool args_kept;		/* the risky arguments of a few syscalls were kept (tp_btf, args) */
+	uint64_t args_lost;	/* ... values that found no room */
+	struct sc_record_arg *args;
+	size_t n_args;
 };
 
 struct sc_record_opts {
@@ -63,6 +75,7 @@ struct sc_record_opts {
 	 */
 	const struct sock_fprog *filter;
 	bool no_new_privs;
+	bool args;		/* keep the risky arguments of a few syscalls (struct sc_arg_key) */
 };
 
 /*

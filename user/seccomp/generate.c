@@ -7,6 +7,7 @@
 
 #include "lib/json.h"
 #include "seccomp/generate.h"
+#include "seccomp/profile.h"
 #include "seccomp/syscalls.h"
 #include "lib/util.h"
 
@@ -221,6 +222,167 @@ static const char **allowed_names(const struct sc_tally *t, size_t *count, struc
 	return names;
 }
 
+#define SC_STR_(x) #x
+#define SC_STR(x) SC_STR_(x)
+
+/* The syscalls whose risky argument is kept, and how a rule compares it (x86_64 numbers). */
+static const struct {
+	int nr;
+	const char *name;
+	unsigned index;		/* the argument compared */
+	uint64_t mask;		/* SCMP_CMP_MASKED_EQ's mask */
+} arg_rules[] = {
+	{ SC_NR_IOCTL, "ioctl", 1, 0xffffffffULL },
+	{ SC_NR_SOCKET, "socket", 0, 0xffffffffULL },	/* and the type: below */
+	{ SC_NR_CLONE, "clone", 0, SC_CLONE_NS },
+	{ SC_NR_PERSONALITY, "personality", 0, 0xffffffffULL },
+	{ SC_NR_PRCTL, "prctl", 0, 0xffffffffULL },
+	{ SC_NR_UNSHARE, "unshare", 0, SC_CLONE_NS },
+};
+
+static cJSON *masked_eq(unsigned index, uint64_t mask, uint64_t value)
+{
+	cJSON *c = cJSON_CreateObject();
+
+	if (!c || !json_add(c, "index", json_u64_node(index)) || !json_add(c, "value", json_u64_node(mask)) ||
+	    !json_add(c, "valueTwo", json_u64_node(value)) || !json_add(c, "op", cJSON_CreateString("SCMP_CMP_MASKED_EQ"))) {
+		cJSON_Delete(c);
+		return NULL;
+	}
+	return c;
+}
+
+/* One ALLOW rule for @name with its argument @value (struct sc_arg_key's encoding). */
+static cJSON *arg_rule(size_t r, uint64_t value)
+{
+	cJSON *rule = cJSON_CreateObject(), *names, *args;
+
+	if (!rule || !(names = cJSON_AddArrayToObject(rule, "names")) ||
+	    !cJSON_AddItemToArray(names, cJSON_CreateString(arg_rules[r].name)) ||
+	    !json_add(rule, "action", cJSON_CreateString("SCMP_ACT_ALLOW")) || !(args = cJSON_AddArrayToObject(rule, "args")))
+		goto fail;
+	if (arg_rules[r].nr == SC_NR_SOCKET) {
+		/* the family, and the type without SOCK_NONBLOCK and SOCK_CLOEXEC */
+		if (!cJSON_AddItemToArray(args, masked_eq(0, 0xffffffffULL, value & 0xffffffffULL)) ||
+		    !cJSON_AddItemToArray(args, masked_eq(1, 0xf, value >> 32)))
+			goto fail;
+	} else if (!cJSON_AddItemToArray(args, masked_eq(arg_rules[r].index, arg_rules[r].mask, value))) {
+		goto fail;
+	}
+	if (!json_add(rule, "comment", cJSON_CreateString(SC_ARGS_COMMENT)))
+		goto fail;
+	return rule;
+fail:
+	cJSON_Delete(rule);
+	return NULL;
+}
+
+bool generate__arg_syscall(const char *name, int *nr)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++)
+		if (!strcmp(name, arg_rules[r].name)) {
+			*nr = arg_rules[r].nr;
+			return true;
+		}
+	return false;
+}
+
+int generate__arg_value(const char *name, const struct sc_cond *c, size_t n, int *nr, uint64_t *value)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
+		if (strcmp(name, arg_rules[r].name))
+			continue;
+		*nr = arg_rules[r].nr;
+		if (arg_rules[r].nr == SC_NR_SOCKET) {
+			if (n != 2 || c[0].index != 0 || c[0].op != SCMP_CMP_MASKED_EQ || c[0].value != 0xffffffffULL ||
+			    c[1].index != 1 || c[1].op != SCMP_CMP_MASKED_EQ || c[1].value != 0xf || c[1].value2 > 0xf)
+				return -ENOENT;
+			*value = (c[0].value2 & 0xffffffffULL) | c[1].value2 << 32;
+			return 0;
+		}
+		if (n != 1 || c[0].index != arg_rules[r].index || c[0].op != SCMP_CMP_MASKED_EQ ||
+		    c[0].value != arg_rules[r].mask || (c[0].value2 & ~arg_rules[r].mask))
+			return -ENOENT;
+		*value = c[0].value2;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * For each syscall of arg_rules that @names (the plain ALLOW rule's, @n of them) holds,
+ * seen on the native ABI only, with at most SC_ARG_VALUES_MAX values: the name leaves the
+ * plain rule and gets one rule per value. Why a name stays plain is said in @why.
+ * Returns the new count of @names, or -1 (out of memory).
+ */
+static long restrict_args(cJSON *rules, const char **names, size_t n, const struct sc_tally *t,
+			  const struct sc_args *args, struct sc_buf *why)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
+		const struct sc_arch *compat = arch_of_abi(SC_ABI_COMPAT);
+		int cnr = compat ? syscall_nr(compat->token, arg_rules[r].name) : -1;
+		uint64_t vals[SC_ARG_VALUES_MAX];
+		size_t nv = 0, at = n;
+		bool many = false;
+
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(names[i], arg_rules[r].name))
+				at = i;
+		if (at == n || !t->n[SC_ABI_NATIVE][arg_rules[r].nr])
+			continue;
+		for (size_t i = 0; i < args->n_plain; i++)
+			many |= args->plain[i] == arg_rules[r].nr;
+		if (many) {
+			sc_buf_printf(why, "%s%s: allowed whatever its arguments by an earlier run", why->len ? "; " : "",
+				      arg_rules[r].name);
+			continue;
+		}
+		if (cnr >= 0 && cnr < SC_NR_PER_ABI && t->n[SC_ABI_COMPAT][cnr]) {
+			sc_buf_printf(why, "%s%s: also called by 32-bit code (arguments kept for 64-bit only)",
+				      why->len ? "; " : "", arg_rules[r].name);
+			continue;
+		}
+		for (size_t i = 0; i < args->n && !many; i++) {
+			bool dup = false;
+
+			if (args->v[i].nr != arg_rules[r].nr)
+				continue;
+			for (size_t k = 0; k < nv; k++)
+				dup |= vals[k] == args->v[i].value;
+			if (dup)
+				continue;
+			if (nv == SC_ARG_VALUES_MAX)
+				many = true;
+			else
+				vals[nv++] = args->v[i].value;
+		}
+		if (many || !nv) {
+			sc_buf_printf(why, "%s%s: %s", why->len ? "; " : "", arg_rules[r].name,
+				      many ? "more than " SC_STR(SC_ARG_VALUES_MAX) " argument values" : "no argument value kept");
+			continue;
+		}
+		qsort(vals, nv, sizeof(vals[0]), cmp_u64);
+		for (size_t k = 0; k < nv; k++) {
+			cJSON *rule = arg_rule(r, vals[k]);
+
+			if (!rule || !cJSON_AddItemToArray(rules, rule)) {
+				cJSON_Delete(rule);
+				return -1;
+			}
+		}
+		memmove(&names[at], &names[at + 1], (n - at - 1) * sizeof(*names));
+		n--;
+	}
+	return (long)n;
+}
+
 static int cmp_refused(const void *a, const void *b)
 {
 	const struct sc_refused *x = a, *y = b;
@@ -320,12 +482,13 @@ static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **al
 }
 
 cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref, size_t n_ref,
-			 struct sc_unnamed **un, size_t *n_un)
+			 const struct sc_args *args, struct sc_unnamed **un, size_t *n_un)
 {
 	cJSON *doc = cJSON_CreateObject(), *arches, *rules, *rule, *names;
 	struct sc_refused *sorted = n_ref ? malloc(n_ref * sizeof(*sorted)) : NULL;
-	const char **list = NULL;
-	size_t n = 0;
+	const char **list = NULL, **plain = NULL;
+	struct sc_buf why = {};
+	size_t n = 0, n_plain;
 
 	*un = NULL;
 	*n_un = 0;
@@ -337,8 +500,9 @@ cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref,
 	if (n_ref)
 		memcpy(sorted, ref, n_ref * sizeof(*sorted));
 	list = allowed_names(t, &n, un, n_un);
-	if (!list)
+	if (!list || !(plain = calloc(n + 1, sizeof(*plain))))
 		goto fail;
+	memcpy(plain, list, n * sizeof(*plain));
 	if (!cJSON_AddStringToObject(doc, "defaultAction", "SCMP_ACT_ERRNO") ||
 	    !cJSON_AddItemToObject(doc, "defaultErrnoRet", json_u64_node(1)) ||
 	    !(arches = cJSON_AddArrayToObject(doc, "architectures")))
@@ -353,18 +517,33 @@ cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref,
 	if (!(rules = cJSON_AddArrayToObject(doc, "syscalls")) || !(rule = cJSON_CreateObject()))
 		goto fail;
 	cJSON_AddItemToArray(rules, rule);
-	if (!(names = cJSON_AddArrayToObject(rule, "names")))
+	if (!(names = cJSON_AddArrayToObject(rule, "names")) || !cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW"))
 		goto fail;
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(names, cJSON_CreateString(list[i]));
-	if (!cJSON_AddStringToObject(rule, "action", "SCMP_ACT_ALLOW") || add_refused(rules, sorted, n_ref, list, n) ||
-	    add_fallbacks(rules, t, list, n))
+	n_plain = n;
+	if (args && args->kept && !args->lost) {
+		long k = restrict_args(rules, plain, n, t, args, &why);
+
+		if (k < 0)
+			goto fail;
+		n_plain = (size_t)k;
+	} else if (args && args->kept) {
+		sc_buf_printf(&why, "%llu argument values found no room: every name allowed whatever its arguments",
+			      (unsigned long long)args->lost);
+	}
+	for (size_t i = 0; i < n_plain; i++)
+		cJSON_AddItemToArray(names, cJSON_CreateString(plain[i]));
+	if ((why.len && !json_add(rule, "comment", cJSON_CreateString(why.data))) || why.oom ||
+	    add_refused(rules, sorted, n_ref, list, n) || add_fallbacks(rules, t, list, n))
 		goto fail;
+	sc_buf_free(&why);
+	free(plain);
 	free(list);
 	free(sorted);
 	return doc;
 fail:
 	free(list);
+	free(plain);
+	sc_buf_free(&why);
 	free(sorted);
 	free(*un);
 	*un = NULL;

@@ -81,14 +81,44 @@ struct sc_refused {
 #define SC_REFUSED_COMMENT "syscensus: refused with this errno by the filter it was learned under; answered alike"
 
 /*
- * The Docker/OCI profile allowing what @t observed (plus sc_always_allowed), answering
+ * The argument values a run showed for the syscalls whose risky arguments the recorder
+ * keeps (struct sc_arg_key, native ABI). A syscall observed with at most
+ * SC_ARG_VALUES_MAX values is allowed for those values only (README, "Argument rules").
+ */
+#define SC_ARG_VALUES_MAX 16
+struct sc_arg_value {
+	int nr;
+	uint64_t value;
+};
+struct sc_args {
+	bool kept;		/* the recorder kept arguments (tp_btf; not --args off) */
+	uint64_t lost;		/* values that found no room: names only */
+	struct sc_arg_value *v;
+	size_t n;
+	int plain[8];		/* syscalls allowed whatever their arguments already (record --append) */
+	size_t n_plain;
+};
+
+/*
+ * The syscall (x86_64 number) and argument value of an ALLOW rule for @name with the
+ * conditions @c (@n), if it is one that generate__profile writes. 0, or -ENOENT.
+ */
+struct sc_cond;
+int generate__arg_value(const char *name, const struct sc_cond *c, size_t n, int *nr, uint64_t *value);
+/* Whether @name is one of the syscalls whose risky argument is kept; its number in @nr. */
+bool generate__arg_syscall(const char *name, int *nr);
+#define SC_ARGS_COMMENT "syscensus: only the argument values observed"
+
+/*
+ * The Docker/OCI profile allowing what @t observed (plus sc_always_allowed; with @args,
+ * may be NULL, the syscalls of struct sc_arg_key for the values seen only), answering
  * the @n_ref calls of @ref (may be NULL) that it does not allow with their errno, and
  * the fallback calls with ENOSYS; deterministic content. Unnamed numbers cannot be
  * written in the format: they are returned in @un (malloc'd, @n_un entries) for the
  * caller to report.
  */
 cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref, size_t n_ref,
-			 struct sc_unnamed **un, size_t *n_un);
+			 const struct sc_args *args, struct sc_unnamed **un, size_t *n_un);
 
 /* How a generated profile is written (record --format). */
 enum sc_profile_format {
