@@ -420,6 +420,52 @@ void image__tally(const struct sc_image *img, struct sc_tally *t)
 	free(before);
 }
 
+int64_t image__last_new(const struct sc_image *img)
+{
+	int phase = image__profile_phase(img);
+	int64_t last = 0;
+
+	for (size_t i = 0; i < img->calls.n; i++)
+		if (sc_vent_in_phase(&img->calls.e[i], phase) && img->calls.e[i].first > last)
+			last = img->calls.e[i].first;
+	return last;
+}
+
+/* @s seconds as "3d 4h", "2h 5m", "40s". */
+static void span(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s >= 86400)
+		snprintf(buf, len, "%lldd %lldh", (long long)(s / 86400), (long long)(s % 86400 / 3600));
+	else if (s >= 3600)
+		snprintf(buf, len, "%lldh %lldm", (long long)(s / 3600), (long long)(s % 3600 / 60));
+	else if (s >= 60)
+		snprintf(buf, len, "%lldm %llds", (long long)(s / 60), (long long)(s % 60));
+	else
+		snprintf(buf, len, "%llds", (long long)s);
+}
+
+void image__confidence(const struct sc_image *img, int64_t now, char *buf, size_t len)
+{
+	int64_t last_new = image__last_new(img);
+	char obs[32], ago[32], t[32];
+
+	span(img->last - img->first, obs, sizeof(obs));
+	span(now - last_new, ago, sizeof(ago));
+	sc_fmt_time(last_new, t, sizeof(t));
+	if (!now) {
+		char from[32];
+
+		sc_fmt_time(img->first, from, sizeof(from));
+		snprintf(buf, len, "seen from %s in %llu container%s, last new syscall %s", from,
+			 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", t);
+		return;
+	}
+	snprintf(buf, len, "observed %s in %llu container%s, last new syscall %s (%s ago)", obs,
+		 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", t, last_new ? ago : "-");
+}
+
 int census__cmp_image(const void *a, const void *b)
 {
 	const struct sc_image *x = *(struct sc_image *const *)a, *y = *(struct sc_image *const *)b;
@@ -435,7 +481,7 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	struct sc_tally *t = malloc(sizeof(*t));
 	struct sc_unnamed *un = NULL;
 	struct sc_refused *ref;
-	char comment[512];
+	char comment[768], conf[160];
 	size_t n_un = 0, n_ref = 0;
 	cJSON *doc;
 
@@ -456,9 +502,10 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	free(un);	/* unnamed numbers cannot be written; status lists them */
 	if (!doc)
 		return NULL;
-	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s%s%s", img->key,
+	image__confidence(img, 0, conf, sizeof(conf));
+	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s; %s%s%s", img->key,
 		 confined ? "" : " (never seen under a seccomp filter: includes the container runtime's setup)",
-		 img->incomplete ? "; INCOMPLETE: " : "", img->incomplete ? img->incomplete : "");
+		 conf, img->incomplete ? "; INCOMPLETE: " : "", img->incomplete ? img->incomplete : "");
 	if (!cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(comment))) {
 		cJSON_Delete(doc);
 		return NULL;

@@ -184,6 +184,18 @@ static inline bool sc_vent_in_phase(const struct sc_vent *e, int phase)
 }
 /* The calls that make @img's profile, summed per ABI and number. */
 void image__tally(const struct sc_image *img, struct sc_tally *t);
+/*
+ * When @img last made a syscall it had never made (among those of its profile's phase):
+ * how long its set has been stable. 0: none seen.
+ */
+int64_t image__last_new(const struct sc_image *img);
+/*
+ * How much a profile rests on, into @buf: with @now, "observed 3d 4h in 12 containers,
+ * last new syscall 2026-11-30T10:00:00Z (1d 2h ago)"; with @now 0, what changes only
+ * when the observation does (for the profile's comment): "seen from 2026-11-28T09:00:00Z
+ * in 12 containers, last new syscall 2026-11-30T10:00:00Z".
+ */
+void image__confidence(const struct sc_image *img, int64_t now, char *buf, size_t len);
 
 /* qsort() order of images: attributed ones first, then by name. */
 int census__cmp_image(const void *a, const void *b);

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -69,6 +70,24 @@ cJSON *denial__json(const struct sc_denial *d)
 }
 
 /* A call made only before the filter by an image seen confined: the runtime's setup. */
+/* How many syscalls @img's profile allows (the calls seen, and those every profile adds). */
+static size_t profile_names(const struct sc_image *img)
+{
+	const char *note;
+	cJSON *doc = image__profile(img, &note), *r, *x;
+	size_t n = 0;
+
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "syscalls")) {
+		const cJSON *act = cJSON_GetObjectItemCaseSensitive(r, "action");
+
+		if (cJSON_IsString(act) && !strcmp(act->valuestring, "SCMP_ACT_ALLOW"))
+			cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(r, "names"))
+				n++;
+	}
+	cJSON_Delete(doc);
+	return n;
+}
+
 static bool setup_only(const struct sc_image *img, int phase, const struct sc_vent *e)
 {
 	uint16_t filtered = SC_KEY(SC_FILTERED, SC_KEY_ABI(e->key), SC_KEY_NR(e->key));
@@ -193,6 +212,11 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	sc_fmt_time(img->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_activity", t);
 	cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
+	/* how much the profile rests on: how long observed, and since when its set has not grown */
+	cJSON_AddItemToObject(o, "observed_seconds", json_u64_node(img->last > img->first ? img->last - img->first : 0));
+	sc_fmt_time(image__last_new(img), t, sizeof(t));
+	cJSON_AddStringToObject(o, "last_new_syscall", t);
+	cJSON_AddItemToObject(o, "profile_syscalls", json_u64_node(profile_names(img)));
 	/* syscalls without a counter of their own: their counts are lower bounds, these calls their rest */
 	cJSON_AddItemToObject(o, "uncounted_calls", json_u64_node(img->uncounted));
 	cJSON_AddItemToObject(o, "untabled_syscalls", json_u64_node(img->untabled_keys));
@@ -249,6 +273,10 @@ static struct img_sum summarize(const struct sc_image *img)
 
 static void image_notes(const struct sc_image *img, const struct img_sum *s, struct sc_buf *b)
 {
+	char conf[160];
+
+	image__confidence(img, time(NULL), conf, sizeof(conf));
+	sc_buf_printf(b, "%s; ", conf);
 	if (image__profile_phase(img) != SC_FILTERED)
 		sc_buf_printf(b, "never under a filter (runtime setup included); ");
 	if (s->setup_only)
@@ -268,8 +296,9 @@ static void print_images(const struct sc_census *c)
 {
 	char t[32];
 
-	printf("\n%-40s %10s %8s %12s %-20s %s\n", "IMAGE", "CONTAINERS", "SYSCALLS", "CALLS", "LAST ACTIVITY",
-	       "NOTES");
+	/* SYSCALLS: observed; PROFILE: what its profile allows (the always-allowed and companion calls added) */
+	printf("\n%-40s %10s %8s %7s %12s %-20s %s\n", "IMAGE", "CONTAINERS", "SYSCALLS", "PROFILE", "CALLS",
+	       "LAST ACTIVITY", "NOTES");
 	for (size_t i = 0; i < c->n_images; i++) {
 		const struct sc_image *img = c->images[i];
 		struct img_sum s;
@@ -280,8 +309,8 @@ static void print_images(const struct sc_census *c)
 		s = summarize(img);
 		image_notes(img, &s, &notes);
 		sc_fmt_time(img->last, t, sizeof(t));
-		printf("%-40s %10llu %8u %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total, s.distinct,
-		       (unsigned long long)s.calls, t, notes.data ? notes.data : "");
+		printf("%-40s %10llu %8u %7zu %12llu %-20s %s\n", img->key, (unsigned long long)img->ctrs_total,
+		       s.distinct, profile_names(img), (unsigned long long)s.calls, t, notes.data ? notes.data : "");
 		sc_buf_free(&notes);
 	}
 }

@@ -21,7 +21,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: syscensus propose --repo DIR --observed STATE-DIR [--profiles-subdir DIR]\n"
 		"                         [--branch NAME] [--push REMOTE] [--body-file FILE] [--prune]\n"
-		"                         [--prune-after DAYS] [--open] [--as-user USER] [--caps ...]\n"
+		"                         [--prune-after DAYS] [--min-stable DURATION] [--open] [--as-user USER]\n"
+		"                         [--caps ...]\n"
 		"Write the observed syscalls of every image into the profiles committed in DIR (union;\n"
 		"hand-written rules, args, comments and errnoRet kept), commit them on a branch made\n"
 		"from the default branch, optionally push it, and write the pull request's body.\n"
@@ -31,10 +32,37 @@ static void usage(FILE *f)
 		"  --push REMOTE          push the branch to REMOTE (a remote of DIR)\n"
 		"  --body-file FILE       write the pull request's body there (default: print it)\n"
 		"  --prune                also remove permissions unused for --prune-after days (30)\n"
+		"  --min-stable DURATION  only images whose syscalls have not grown for DURATION (30m,\n"
+		"                         12h, 7d or seconds); the others are listed in the body (default: all)\n"
 		"  --open                 open or update the pull request with gh or glab when installed\n"
 		"  --as-user USER         run git as USER (when invoked as root)\n"
 		"  --caps SPEC            capabilities the profiles are evaluated with, as for diff\n"
 		"Exit status: 0 done or nothing to change; 1 failure; 2 usage error.\n");
+}
+
+/* "30m", "12h", "7d" or plain seconds, up to 100 years. 0 or -EINVAL. */
+static int parse_duration(const char *s, int64_t *out)
+{
+	static const struct {
+		char unit;
+		uint64_t mult;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', DAY } };
+	char num[32];
+	size_t n = strlen(s);
+	uint64_t mult = 1, v;
+
+	if (!n || n >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, n + 1);
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
+		if (num[n - 1] == units[i].unit) {
+			mult = units[i].mult;
+			num[n - 1] = '\0';
+		}
+	if (sc_parse_u64(num, 36500ULL * DAY / mult, &v))
+		return -EINVAL;
+	*out = (int64_t)(v * mult);
+	return 0;
 }
 
 /* 0 to go on, -1 after --help, or SC_EXIT_USAGE */
@@ -50,6 +78,7 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const
 		{ "body-file", required_argument, NULL, 'B' },
 		{ "prune", no_argument, NULL, 'P' },
 		{ "prune-after", required_argument, NULL, 'a' },
+		{ "min-stable", required_argument, NULL, 'm' },
 		{ "open", no_argument, NULL, 'O' },
 		{ "as-user", required_argument, NULL, 'u' },
 		{ "caps", required_argument, NULL, 'c' },
@@ -77,6 +106,12 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const
 				return SC_EXIT_USAGE;
 			}
 			o->prune.after = (int64_t)v * DAY;
+			break;
+		case 'm':
+			if (parse_duration(optarg, &o->min_stable)) {
+				sc_err("--min-stable: expected a duration such as 30m, 12h, 7d or seconds, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
 			break;
 		case 'h':
 			usage(stdout);
@@ -111,7 +146,7 @@ int cmd_propose(int argc, char **argv)
 
 	if ((ret = parse_options(argc, argv, &o, &observed, &caps)))
 		return ret < 0 ? SC_EXIT_OK : ret;
-	o.prune.now = (int64_t)now;
+	o.prune.now = o.now = (int64_t)now;
 	if (!o.branch) {
 		gmtime_r(&now, &tm);
 		strftime(branch, sizeof(branch), "syscensus/profiles-%Y-%m-%d", &tm);

@@ -34,6 +34,8 @@ struct propose {
 	char base_ref[300], base_sha[64], new_sha[64];
 	struct sc_change *ch;
 	size_t n_ch;
+	const struct sc_image **growing;	/* left out by --min-stable */
+	size_t n_growing;
 };
 
 static void chomp(struct sc_buf *b)
@@ -254,6 +256,16 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 
 		if (c->images[i]->unknown || !c->images[i]->calls.n)
 			continue;
+		/* a set still growing is not proposed yet: said in the body */
+		if (pp->o->min_stable && image__last_new(c->images[i]) > pp->o->now - pp->o->min_stable) {
+			const struct sc_image **g = realloc(pp->growing, (pp->n_growing + 1) * sizeof(*g));
+
+			if (!g)
+				return -ENOMEM;
+			pp->growing = g;
+			pp->growing[pp->n_growing++] = c->images[i];
+			continue;
+		}
 		ret = update_one(pp, c->images[i], ch);
 		if (ret < 0)
 			return ret;
@@ -365,6 +377,22 @@ static void body_lists(struct propose *pp, struct sc_buf *b, struct sc_change *c
 	}
 }
 
+/* The images --min-stable left out, in the body. */
+static void body_growing(struct propose *pp, struct sc_buf *b)
+{
+	char t[32];
+
+	if (!pp->n_growing)
+		return;
+	sc_buf_printf(b, "### Not proposed yet\n\nTheir syscalls grew within the last %lld s (`--min-stable`): ",
+		      (long long)pp->o->min_stable);
+	for (size_t i = 0; i < pp->n_growing; i++) {
+		sc_fmt_time(image__last_new(pp->growing[i]), t, sizeof(t));
+		sc_buf_printf(b, "%s`%s` (last new syscall %s)", i ? ", " : "", pp->growing[i]->key, t);
+	}
+	sc_buf_puts(b, ".\n\n");
+}
+
 /* Syscalls a new profile allows (its first rule's names). */
 static size_t new_profile_size(const struct sc_image *img, const char **note)
 {
@@ -397,7 +425,9 @@ static void body(struct propose *pp, struct sc_buf *b)
 			sc_buf_printf(b, "%s`%.12s`%s%s%s", k ? ", " : ": ", img->ctrs[k].id,
 				      img->ctrs[k].name ? " (" : "", img->ctrs[k].name ? img->ctrs[k].name : "",
 				      img->ctrs[k].name ? ")" : "");
-		sc_buf_printf(b, "%s.\n\n", img->n_ctrs > 5 ? ", ..." : "");
+		sc_buf_printf(b, "%s.", img->n_ctrs > 5 ? ", ..." : "");
+		sc_fmt_time(image__last_new(img), t1, sizeof(t1));
+		sc_buf_printf(b, " Last new syscall: %s.\n\n", t1);
 		body_lists(pp, b, c);
 		if (c->created) {
 			size_t n = new_profile_size(img, &note);
@@ -405,6 +435,7 @@ static void body(struct propose *pp, struct sc_buf *b)
 			sc_buf_printf(b, "New profile: %zu syscalls allowed (%s).\n\n", n, note);
 		}
 	}
+	body_growing(pp, b);
 }
 
 /* gh or glab, when asked and installed; otherwise the command to run. */
@@ -478,6 +509,7 @@ static void cleanup(struct propose *pp)
 	for (size_t i = 0; i < pp->n_ch; i++)
 		drift__change_free(&pp->ch[i]);
 	free(pp->ch);
+	free(pp->growing);
 	git_free(&pp->git);
 }
 
@@ -497,8 +529,9 @@ int drift__propose(const struct sc_census *c, const struct sc_propose_opts *o)
 	if (n < 0)
 		goto out;
 	if (n == 0) {
-		printf("nothing to change: the profiles in %s/%s already allow what was observed%s\n", o->repo,
-		       o->subdir, o->prune.on ? " and nothing is unused long enough to prune" : "");
+		printf("nothing to change: the profiles in %s/%s already allow what was observed%s%s\n", o->repo,
+		       o->subdir, o->prune.on ? " and nothing is unused long enough to prune" : "",
+		       pp.n_growing ? " (images whose syscalls still grow, --min-stable, left out)" : "");
 		ret = SC_EXIT_OK;
 		goto out;
 	}

@@ -20,6 +20,8 @@ struct sc_propose_opts {
 	const char *body_file;	/* the pull request's body (NULL: printed) */
 	const char *as_user;	/* run git as this user (root only) */
 	bool open_pr;		/* gh or glab, when installed */
+	int64_t min_stable;	/* only images whose syscalls have not grown for this long (s; 0: all) */
+	int64_t now;
 	struct sc_prune prune;
 	struct sc_eval_ctx ctx;
 };
