@@ -271,8 +271,10 @@ static int write_profile(const struct record_opts *o, const struct sc_tally *t, 
 			sc_err("out of memory");
 			return -1;
 		}
-		memcpy(all.v, args->v, args->n * sizeof(*all.v));
-		memcpy(all.v + args->n, prior->args.v, prior->args.n * sizeof(*all.v));
+		if (args->n)
+			memcpy(all.v, args->v, args->n * sizeof(*all.v));
+		if (prior->args.n)
+			memcpy(all.v + args->n, prior->args.v, prior->args.n * sizeof(*all.v));
 		all.n = args->n + prior->args.n;
 		memcpy(all.plain, prior->args.plain, sizeof(all.plain));
 		all.n_plain = prior->args.n_plain;
