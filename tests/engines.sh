@@ -217,6 +217,32 @@ print("socket" in d["syscalls"][0]["names"], any(x["names"] == ["socket"] and "a
 		fail record_args_demo_default_allows "under podman's default profile: $out"
 }
 
+# The agent and diff --deployed on a real Docker engine: the container attributed to its image
+# (one name for the agent, status and diff), its enforced profile read from its OCI bundle, and
+# a call the profile lacks reported as breaking.
+t_docker_deployed() {
+	local S=$T/agdk c out rc p=$T/docker-run.json
+	[ -f "$p" ] || { skip docker_deployed "no profile from record_docker_run"; return; }
+	agent_start "$S" --interval 1 --docker-root "$DK/data" || { fail docker_agent_start "$(tail -5 "$S.log")"; return; }
+	without "$p" mkdir "$T/docker-strict.json"
+	c=$(dk run -d -i --network=none --security-opt "seccomp=$T/docker-strict.json" "$DBB" sh -c 'mkdir /tmp/y; cat')
+	dk run --rm --network=none "$DBB" sh -c "$W_BB" >/dev/null 2>&1
+	sleep 2.5
+	agent_stop_ok docker_agent_sigterm_exit_0 "$S.log"
+	"$SC" diff --observed "$S" --deployed --docker-root "$DK/data" \
+		--bundle-root "$DK/exec/containerd/daemon/io.containerd.runtime.v2.task/moby" --format json >"$T/ddep.json" 2>"$T/ddep.err"; rc=$?
+	out=$(python3 - "$T/ddep.json" "$c" <<-'PY' 2>&1
+	import json, sys
+	d = {x["container"]: x for x in json.load(open(sys.argv[1]))["deployed"]}
+	x = d[sys.argv[2]]
+	print(x.get("image"), x.get("observed"), x["seccomp"], [b["syscall"] for b in x["breaking"]])
+	PY
+	)
+	[ $rc = 1 ] && [ "$out" = "docker.io/library/$DBB True filter ['mkdir']" ] && pass docker_diff_deployed ||
+		fail docker_diff_deployed "exit $rc (expected 1), got '$out', expected 'docker.io/library/$DBB True filter ['mkdir']': $(cat "$T/ddep.err")"
+	dk rm -f "$c" >/dev/null 2>&1
+}
+
 # --containers for a command that starts none: an error, no profile
 t_record_no_container() {
 	local out rc
@@ -237,9 +263,11 @@ t_engines() {
 	if docker_setup; then
 		t_record_docker_run
 		t_record_docker_learned_refusals
+		t_docker_deployed
 		podman_setup && t_record_modes_matrix
 	else
 		skip record_docker_run "dockerd did not start: $(tail -n 3 "$DK/log" 2>/dev/null)"
 	fi
 	docker_cleanup
+	agent_cleanup
 }

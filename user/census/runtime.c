@@ -15,6 +15,8 @@
 static const char *const default_bundle_roots[] = {
 	"/run/containerd/io.containerd.runtime.v2.task/k8s.io",
 	"/run/containerd/io.containerd.runtime.v2.task/moby",
+	/* dockerd with the containerd it starts itself (no system containerd) */
+	"/run/docker/containerd/daemon/io.containerd.runtime.v2.task/moby",
 	"/run/containers/storage/overlay-containers",
 };
 
