@@ -265,9 +265,14 @@ t_engines() {
 		t_record_docker_learned_refusals
 		t_docker_deployed
 		podman_setup && t_record_modes_matrix
+		podman_setup && t_servers_matrix
+		server_cleanup
 	else
 		skip record_docker_run "dockerd did not start: $(tail -n 3 "$DK/log" 2>/dev/null)"
 	fi
 	docker_cleanup
 	agent_cleanup
+	# the last tests that use the podman images: none is left behind
+	podman rmi -f "$BB" "$NGX" >/dev/null 2>&1
+	true
 }
