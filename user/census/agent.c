@@ -447,6 +447,41 @@ static void fold_live(struct agent *a)
 	}
 }
 
+/*
+ * The no-new-privileges mode of a live container, from its first task's /proc status once
+ * that task is under a seccomp filter (the container's process, after runc's setup): runc
+ * installs the filter at another point in each mode, so status says which were never seen.
+ */
+static void observe_mode(struct agent *a, struct sc_live *l)
+{
+	char path[PATH_MAX], *procs, *st, *p;
+	long pid;
+	int nnp = -1, sc = -1;
+
+	if (l->img->unknown || l->mode_tries >= SC_MODE_TRIES)
+		return;
+	l->mode_tries++;
+	if ((size_t)snprintf(path, sizeof(path), "%s%s/cgroup.procs", a->mnt, l->path) >= sizeof(path) ||
+	    !(procs = sc_read_file(path, 4096, NULL)))
+		return;
+	pid = strtol(procs, NULL, 10);
+	free(procs);
+	if (pid <= 0 || (size_t)snprintf(path, sizeof(path), "/proc/%ld/status", pid) >= sizeof(path) ||
+	    !(st = sc_read_file(path, 16384, NULL)))
+		return;
+	if ((p = strstr(st, "\nNoNewPrivs:")))
+		nnp = (int)strtol(p + 13, NULL, 10);
+	if ((p = strstr(st, "\nSeccomp:")))
+		sc = (int)strtol(p + 9, NULL, 10);
+	free(st);
+	if (sc != 2 || nnp < 0)
+		return;		/* not under its filter yet (or unconfined): asked again next tick */
+	if (!(l->img->modes & (nnp ? SC_MODE_NNP : SC_MODE_PRIV)))
+		a->save_soon = true;
+	l->img->modes |= nnp ? SC_MODE_NNP : SC_MODE_PRIV;
+	l->mode_tries = SC_MODE_TRIES;
+}
+
 static void tick(struct agent *a)
 {
 	struct sc_recorder_stats st;
@@ -460,8 +495,10 @@ static void tick(struct agent *a)
 		reconcile(a);
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
-	for (size_t i = 0; i < a->c.n_live; i++)
+	for (size_t i = 0; i < a->c.n_live; i++) {
 		retry_attribution(a, a->c.live[i]);
+		observe_mode(a, a->c.live[i]);
+	}
 	fold_live(a);
 	census__prune(&a->c);
 	write_profiles(a);

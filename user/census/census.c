@@ -174,6 +174,7 @@ void image__set_incomplete(struct sc_image *img, const char *why)
 
 int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
 {
+	to->modes |= from->modes;
 	for (size_t i = 0; i < from->calls.n; i++) {
 		const struct sc_vent *f = &from->calls.e[i];
 		struct sc_vent *e = vec_get(&to->calls, f->key, true);

@@ -75,6 +75,7 @@ struct sc_image {
 	size_t n_ctrs, cap_ctrs;
 	uint64_t ctrs_total;
 	int64_t first, last;	/* first attributed, last activity */
+	uint8_t modes;		/* SC_MODE_*: the modes its containers were seen confined in */
 	char *incomplete;	/* why the observation has gaps; NULL: none known */
 	/*
 	 * Calls of syscalls that had no counter of their own (a cgroup made more distinct
@@ -91,6 +92,10 @@ struct sc_image {
 	size_t written_len;
 };
 
+/* The no-new-privileges modes an image's containers were seen in (runc installs the filter at another point in each). */
+#define SC_MODE_NNP	1	/* with no-new-privileges */
+#define SC_MODE_PRIV	2	/* without */
+
 struct sc_live {
 	uint64_t cgid;
 	uint32_t slot;
@@ -100,7 +105,9 @@ struct sc_live {
 	struct sc_vec folded;		/* counter values already added to img */
 	uint64_t uncounted_folded;	/* the same for the calls of keys without a counter */
 	bool seen;			/* reconciliation mark */
+	uint8_t mode_tries;		/* reads of its task's mode so far (SC_MODE_TRIES at most) */
 };
+#define SC_MODE_TRIES	10
 
 struct sc_health {
 	char attach[16];

@@ -126,6 +126,14 @@ static cJSON *image_json(const struct sc_image *img)
 	if (img->incomplete)
 		cJSON_AddStringToObject(o, "incomplete", img->incomplete);
 	add_u64(o, "containers_total", img->ctrs_total);
+	if (img->modes) {
+		cJSON *m = cJSON_AddArrayToObject(o, "modes");
+
+		if (m && (img->modes & SC_MODE_NNP))
+			cJSON_AddItemToArray(m, cJSON_CreateString("no-new-privileges"));
+		if (m && (img->modes & SC_MODE_PRIV))
+			cJSON_AddItemToArray(m, cJSON_CreateString("privileges"));
+	}
 	if (img->uncounted || img->untabled_keys) {
 		add_u64(o, "uncounted", img->uncounted);
 		add_u64(o, "untabled_keys", img->untabled_keys);
@@ -356,6 +364,11 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "image_ids"))
 		if (cJSON_IsString(x) && (err = image__add_id(img, x->valuestring)))
 			return err;
+	/* optional (older state files have none): unknown strings are ignored */
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "modes"))
+		if (cJSON_IsString(x))
+			img->modes |= !strcmp(x->valuestring, "no-new-privileges") ? SC_MODE_NNP
+				      : !strcmp(x->valuestring, "privileges") ? SC_MODE_PRIV : 0;
 	if ((err = get_u64(ld, o, "first_seen", INT64_MAX, &first)) ||
 	    (err = get_u64(ld, o, "last_seen", INT64_MAX, &last)) ||
 	    (err = load_containers(ld, cJSON_GetObjectItemCaseSensitive(o, "containers"), img)) ||

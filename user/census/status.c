@@ -217,6 +217,11 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	sc_fmt_time(image__last_new(img), t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_new_syscall", t);
 	cJSON_AddItemToObject(o, "profile_syscalls", json_u64_node(profile_names(img)));
+	a = cJSON_AddArrayToObject(o, "modes_seen");
+	if (a && (img->modes & SC_MODE_NNP))
+		cJSON_AddItemToArray(a, cJSON_CreateString("no-new-privileges"));
+	if (a && (img->modes & SC_MODE_PRIV))
+		cJSON_AddItemToArray(a, cJSON_CreateString("privileges"));
 	/* syscalls without a counter of their own: their counts are lower bounds, these calls their rest */
 	cJSON_AddItemToObject(o, "uncounted_calls", json_u64_node(img->uncounted));
 	cJSON_AddItemToObject(o, "untabled_syscalls", json_u64_node(img->untabled_keys));
@@ -279,6 +284,11 @@ static void image_notes(const struct sc_image *img, const struct img_sum *s, str
 	sc_buf_printf(b, "%s; ", conf);
 	if (image__profile_phase(img) != SC_FILTERED)
 		sc_buf_printf(b, "never under a filter (runtime setup included); ");
+	/* the other mode's runtime calls then come from the table, not from observation */
+	else if (img->modes == SC_MODE_NNP)
+		sc_buf_printf(b, "only seen with no-new-privileges; ");
+	else if (img->modes == SC_MODE_PRIV)
+		sc_buf_printf(b, "never seen with no-new-privileges; ");
 	if (s->setup_only)
 		sc_buf_printf(b, "%u setup-only excluded; ", s->setup_only);
 	if (img->n_denied)
