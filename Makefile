@@ -26,7 +26,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: all clean test bench demo vmlinux deps progs asan install
+.PHONY: all clean test bench demo vmlinux deps progs asan install programs
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -87,6 +87,10 @@ bench: all
 
 demo: all
 	bash tests/demo
+
+# Programs a new user would try, recorded and run under their profiles: a markdown table (root)
+programs: all progs
+	bash tests/programs.sh
 
 # Build with AddressSanitizer/UBSan into build-asan/ (run: make asan && BUILD=build-asan bash tests/run)
 asan:
