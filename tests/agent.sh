@@ -441,6 +441,10 @@ t_agent_denials() {
 d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
 den=sorted((x["syscall"], x["action"], x["count"]) for x in im[sys.argv[1]]["denied"])
 assert den == [("mkdir", "SCMP_ACT_ERRNO(1)", 1), ("mkdir", "SCMP_ACT_KILL_PROCESS", 1)], den
+# kept apart per container and per enforced profile: two containers, two profiles
+ctrs = {x["container"] for x in im[sys.argv[1]]["denied"]}
+profs = {x["profile"] for x in im[sys.argv[1]]["denied"]}
+assert len(ctrs) == 2 and "" not in ctrs and len(profs) == 2 and "" not in profs, im[sys.argv[1]]["denied"]
 assert all(not i["denied"] for k, i in im.items() if k != sys.argv[1]), "denials elsewhere"' "$BB" 2>"$T/den.err" &&
 		pass agent_status_names_denials_exactly || fail agent_status_names_denials_exactly "$(tail -3 "$T/den.err")"
 	out=$("$SC" diff --observed "$S" --against "$T/ag1/profiles" 2>&1); rc=$?

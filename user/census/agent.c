@@ -69,6 +69,25 @@ static int64_t now_s(void)
 	return (int64_t)time(NULL);
 }
 
+/*
+ * The profile a live container's runtime enforces, as a short SHA-256 of its OCI bundle's
+ * linux.seccomp (printed unformatted): denials are kept per enforced profile.
+ */
+static void enforced_profile(struct agent *a, struct sc_live *l)
+{
+	char path[PATH_MAX], *text;
+	cJSON *cfg = l->ctr[0] ? runtime__bundle_config(a->roots, l->ctr, path, sizeof(path)) : NULL;
+	const cJSON *sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "linux"), "seccomp");
+	uint8_t h[32];
+
+	if (sec && (text = cJSON_PrintUnformatted(sec))) {
+		sc_sha256(text, strlen(text), h);
+		snprintf(l->profile, sizeof(l->profile), "%02x%02x%02x%02x%02x%02x", h[0], h[1], h[2], h[3], h[4], h[5]);
+		free(text);
+	}
+	cJSON_Delete(cfg);
+}
+
 /* A cgroup the runtime's state names: its image gets the container. NULL: no memory. */
 static struct sc_image *attribute_container(struct agent *a, const char *runtime, const char *ctr,
 					    const struct sc_container_info *ci)
@@ -157,10 +176,13 @@ static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, c
 	struct sc_image *img = attribute(a, cgid, path, ctr);
 	struct sc_live *l = img ? census__add_live(&a->c, cgid, slot, path, img, ctr) : NULL;
 
-	if (!l)
+	if (!l) {
 		sc_err("out of memory: cgroup %s is counted but cannot be attributed", path);
-	else
+	} else {
 		l->seen = true;	/* known to exist now: a reconcile in progress must not retire it */
+		if (l->ctr[0])
+			enforced_profile(a, l);
+	}
 	return l;
 }
 
@@ -197,7 +219,8 @@ static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
 		snprintf(key, sizeof(key), SC_UNKNOWN_PREFIX "%llu", (unsigned long long)k->cgid);
 		img = census__image(&a->c, key, true);
 	}
-	if (!img || !image__add_denial(img, k->abi, k->nr, k->ret, count, now_s()))
+	if (!img || !image__add_denial(img, k->abi, k->nr, k->ret, count, now_s(), l ? l->ctr : "",
+				       l ? l->profile : ""))
 		sc_err("out of memory: %llu denials of cgroup %llu are not kept", (unsigned long long)count,
 		       (unsigned long long)k->cgid);
 	a->save_soon = true;
@@ -209,6 +232,8 @@ static void retire(struct agent *a, struct sc_live *l)
 	int err;
 
 	retry_attribution(a, l);
+	if (!l->profile[0])
+		enforced_profile(a, l);		/* a short container: its bundle may still be there */
 	recorder__drain_denials(a->rec, on_denial, a);	/* while we still know the cgroup */
 	/* the slot must still be this cgroup's: never release or fold another's */
 	if (recorder__slot_cgid(a->rec, l->slot) != l->cgid) {
@@ -461,6 +486,8 @@ static void observe_mode(struct agent *a, struct sc_live *l)
 	if (l->img->unknown || l->mode_tries >= SC_MODE_TRIES)
 		return;
 	l->mode_tries++;
+	if (!l->profile[0])
+		enforced_profile(a, l);
 	if ((size_t)snprintf(path, sizeof(path), "%s%s/cgroup.procs", a->mnt, l->path) >= sizeof(path) ||
 	    !(procs = sc_read_file(path, 4096, NULL)))
 		return;
@@ -494,11 +521,12 @@ static void tick(struct agent *a)
 		a->events_lost_seen = st.events_lost;
 		reconcile(a);
 	}
-	recorder__drain_denials(a->rec, on_denial, a);
+	/* who each cgroup is, and under which profile, before its refusals are kept */
 	for (size_t i = 0; i < a->c.n_live; i++) {
 		retry_attribution(a, a->c.live[i]);
 		observe_mode(a, a->c.live[i]);
 	}
+	recorder__drain_denials(a->rec, on_denial, a);
 	fold_live(a);
 	census__prune(&a->c);
 	write_profiles(a);

@@ -190,7 +190,7 @@ int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_im
 	for (size_t i = 0; i < from->n_denied; i++) {
 		const struct sc_denial *d = &from->denied[i];
 
-		if (!image__add_denial(to, d->abi, d->nr, d->ret, d->count, d->last))
+		if (!image__add_denial(to, d->abi, d->nr, d->ret, d->count, d->last, d->ctr, d->profile))
 			return -ENOMEM;
 	}
 	to->uncounted += from->uncounted;
@@ -249,13 +249,14 @@ size_t census__prune(struct sc_census *c)
 }
 
 struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count,
-				    int64_t now)
+				    int64_t now, const char *ctr, const char *profile)
 {
 	struct sc_denial *d;
 
 	for (size_t i = 0; i < img->n_denied; i++) {
 		d = &img->denied[i];
-		if (d->abi == abi && d->nr == nr && d->ret == ret) {
+		if (d->abi == abi && d->nr == nr && d->ret == ret && !strncmp(d->ctr, ctr, SC_SHORT_ID - 1) &&
+		    !strncmp(d->profile, profile, SC_SHORT_ID - 1)) {
 			d->count += count;
 			d->last = now;
 			return d;
@@ -267,6 +268,8 @@ struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint3
 	img->denied = d;
 	d = &img->denied[img->n_denied++];
 	*d = (struct sc_denial){ .abi = abi, .nr = nr, .ret = ret, .count = count, .first = now, .last = now };
+	snprintf(d->ctr, sizeof(d->ctr), "%.12s", ctr);
+	snprintf(d->profile, sizeof(d->profile), "%.12s", profile);
 	if (now > img->last)
 		img->last = now;
 	return d;

@@ -55,12 +55,17 @@ struct sc_container {
 };
 
 /* A syscall the enforced filter refused, with its answer. */
+/* A short id: 12 hex digits, as engines print container ids; "" when unknown. */
+#define SC_SHORT_ID	13
+
 struct sc_denial {
 	uint8_t abi;
 	uint16_t nr;
 	uint32_t ret;		/* SECCOMP_RET_* with data: errno value, kill, trap */
 	uint64_t count;
 	int64_t first, last;
+	char ctr[SC_SHORT_ID];		/* the container refused */
+	char profile[SC_SHORT_ID];	/* the enforced profile: SHA-256 of its bundle's linux.seccomp */
 };
 
 struct sc_image {
@@ -106,6 +111,7 @@ struct sc_live {
 	uint64_t uncounted_folded;	/* the same for the calls of keys without a counter */
 	bool seen;			/* reconciliation mark */
 	uint8_t mode_tries;		/* reads of its task's mode so far (SC_MODE_TRIES at most) */
+	char profile[SC_SHORT_ID];	/* its enforced profile's short digest, once read ("" until then) */
 };
 #define SC_MODE_TRIES	10
 
@@ -144,9 +150,13 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 /* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */
 int image__add_id(struct sc_image *img, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
-/* @count more refusals of (abi, nr) answered @ret; the entry, or NULL when memory runs out. */
+/*
+ * @count more refusals of (abi, nr) answered @ret in container @ctr under profile @profile
+ * (short ids, "" when unknown: refusals under one profile never appear under another); the
+ * entry, or NULL when memory runs out.
+ */
 struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint32_t ret, uint64_t count,
-				    int64_t now);
+				    int64_t now, const char *ctr, const char *profile);
 
 /* Move everything of @from (an unknown/<id> entry) into @to and forget @from. 0 or -ENOMEM. */
 int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to);

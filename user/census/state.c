@@ -103,6 +103,9 @@ static cJSON *denied_json(const struct sc_image *img)
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(v); i++)
 			cJSON_AddItemToArray(row, json_u64_node(v[i]));
+		/* [..., container, enforced profile]: which container, under which profile */
+		cJSON_AddItemToArray(row, cJSON_CreateString(d->ctr));
+		cJSON_AddItemToArray(row, cJSON_CreateString(d->profile));
 	}
 	return a;
 }
@@ -328,16 +331,26 @@ static int load_denied(struct ld *ld, const cJSON *arr, struct sc_image *img)
 
 	cJSON_ArrayForEach(x, arr) {
 		uint64_t f[6] = {};
+		const char *s[2] = { "", "" };
 		size_t k = 0;
+		int n = cJSON_IsArray(x) ? cJSON_GetArraySize(x) : 0;
 
-		if (!cJSON_IsArray(x) || cJSON_GetArraySize(x) != 6)
-			return bad(ld, "each denied row must be [abi, nr, action, count, first, last]");
-		cJSON_ArrayForEach(y, x)
-			if (!cJSON_IsNumber(y) || json_u64(y, &f[k++]))
+		/* 6 values (older state files), or 6 and the container and profile short ids */
+		if (n != 6 && n != 8)
+			return bad(ld, "each denied row must be [abi, nr, action, count, first, last(, container, profile)]");
+		cJSON_ArrayForEach(y, x) {
+			if (k < 6 && (!cJSON_IsNumber(y) || json_u64(y, &f[k])))
 				return bad(ld, "denied values must be unsigned integers");
+			if (k >= 6 && (!cJSON_IsString(y) || strlen(y->valuestring) >= SC_SHORT_ID ||
+				       strspn(y->valuestring, "0123456789abcdef") != strlen(y->valuestring)))
+				return bad(ld, "denied: the container and profile must be short hex ids");
+			if (k >= 6)
+				s[k - 6] = y->valuestring;
+			k++;
+		}
 		if (f[0] >= SC_NR_ABIS || f[1] >= SC_NR_PER_ABI || f[2] > UINT32_MAX)
 			return bad(ld, "denied: abi, syscall number or action out of range");
-		if (!(d = image__add_denial(img, (int)f[0], (int)f[1], (uint32_t)f[2], f[3], (int64_t)f[4])))
+		if (!(d = image__add_denial(img, (int)f[0], (int)f[1], (uint32_t)f[2], f[3], (int64_t)f[4], s[0], s[1])))
 			return -ENOMEM;
 		d->last = (int64_t)f[5];
 	}

@@ -66,10 +66,11 @@ cJSON *denial__json(const struct sc_denial *d)
 	cJSON_AddStringToObject(o, "first_seen", t);
 	sc_fmt_time(d->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_seen", t);
+	cJSON_AddStringToObject(o, "container", d->ctr);
+	cJSON_AddStringToObject(o, "profile", d->profile);
 	return o;
 }
 
-/* A call made only before the filter by an image seen confined: the runtime's setup. */
 /* How many syscalls @img's profile allows (the calls seen, and those every profile adds). */
 static size_t profile_names(const struct sc_image *img)
 {
@@ -88,6 +89,7 @@ static size_t profile_names(const struct sc_image *img)
 	return n;
 }
 
+/* A call made only before the filter by an image seen confined: the runtime's setup. */
 static bool setup_only(const struct sc_image *img, int phase, const struct sc_vent *e)
 {
 	uint16_t filtered = SC_KEY(SC_FILTERED, SC_KEY_ABI(e->key), SC_KEY_NR(e->key));
@@ -334,15 +336,17 @@ static void print_denials(const struct sc_census *c)
 
 		for (size_t k = 0; k < img->n_denied; k++) {
 			const struct sc_denial *d = &img->denied[k];
-			char v[48], nb[16], t[32];
+			char v[48], nb[16], t[32], t0[32];
 
 			if (!hdr++)
-				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS LAST):\n");
+				printf("\ndenied by the enforced filter (IMAGE SYSCALL ABI ACTION CALLS CONTAINER PROFILE "
+				       "FIRST LAST; PROFILE: the enforced profile's SHA-256, first 12 digits):\n");
 			action_str(d->ret, v, sizeof(v));
+			sc_fmt_time(d->first, t0, sizeof(t0));
 			sc_fmt_time(d->last, t, sizeof(t));
-			printf("  %-40s %-18s %-18s %-24s %8llu  %s\n", img->key,
+			printf("  %-40s %-18s %-18s %-24s %8llu %-12s %-12s %s %s\n", img->key,
 			       syscall_label(d->abi, d->nr, nb, sizeof(nb)), abi_arch(d->abi), v,
-			       (unsigned long long)d->count, t);
+			       (unsigned long long)d->count, d->ctr[0] ? d->ctr : "-", d->profile[0] ? d->profile : "-", t0, t);
 		}
 	}
 	if (!c->health.denials)
