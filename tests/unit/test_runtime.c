@@ -50,6 +50,7 @@ void test_runtime(void)
 		{ "nginx:1.22", "docker.io/library/nginx:1.22" },
 		{ "docker.io/library/nginx:1.22", "docker.io/library/nginx:1.22" },
 		{ "me/app:1", "docker.io/me/app:1" },
+		{ "docker.io/nginx", "docker.io/library/nginx:latest" },
 		{ "localhost/app:1", "localhost/app:1" },
 		{ "localhost:5000/app", "localhost:5000/app:latest" },
 		{ "quay.io/a/b-c__d.e:v1.2_3", "quay.io/a/b-c__d.e:v1.2_3" },

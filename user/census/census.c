@@ -262,6 +262,9 @@ struct sc_denial *image__add_denial(struct sc_image *img, int abi, int nr, uint3
 			return d;
 		}
 	}
+	/* bounded: past SC_MAX_DENIALS, refusals of new containers or profiles are kept together */
+	if (img->n_denied >= SC_MAX_DENIALS && (ctr[0] || profile[0]))
+		return image__add_denial(img, abi, nr, ret, count, now, "", "");
 	d = sc_grow(img->denied, &img->cap_denied, img->n_denied, sizeof(*d), 4);
 	if (!d)
 		return NULL;

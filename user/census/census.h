@@ -22,6 +22,7 @@
 #define SC_UNKNOWN_GONE		SC_UNKNOWN_PREFIX "gone"
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
+#define SC_MAX_DENIALS		1024	/* denial entries per image; then kept without container and profile */
 
 /*
  * Sparse counters keyed by SC_KEY(phase, abi, nr): the number in the low

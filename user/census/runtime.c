@@ -305,8 +305,12 @@ int runtime__normalize_image(const char *name, char *out, size_t len)
 	if (!is_reference(name, &path, &domain, &tagged))
 		return -EINVAL;
 	/* the distribution/reference rules Docker applies: docker.io, library/, :latest */
-	n = (size_t)snprintf(out, len, "%s%s%s%s", domain ? "" : "docker.io/",
-			     !domain && !strchr(path, '/') ? "library/" : "", name, tagged ? "" : ":latest");
+	/* docker.io/nginx is docker.io/library/nginx, as Docker names it */
+	if (domain && path - name == 10 && !strncmp(name, "docker.io/", 10) && !strchr(path, '/'))
+		n = (size_t)snprintf(out, len, "docker.io/library/%s%s", path, tagged ? "" : ":latest");
+	else
+		n = (size_t)snprintf(out, len, "%s%s%s%s", domain ? "" : "docker.io/",
+				     !domain && !strchr(path, '/') ? "library/" : "", name, tagged ? "" : ":latest");
 	return n < len ? 0 : -ENAMETOOLONG;
 }
 

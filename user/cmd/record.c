@@ -103,7 +103,34 @@ static bool is_fallback_rule(const struct sc_rule *ru)
 struct prior {
 	struct sc_tally t;	/* 1 for each name allowed */
 	struct sc_args args;	/* the values of its argument rules, its names allowed whatever the arguments */
+	struct sc_refused *ref;	/* its rules of errnos learned from a filter, carried over */
+	size_t n_ref;
 };
+
+/* A rule of errnos learned from the filter a run was learned under (generate.c), taken into @prior. 0, or -1. */
+static int prior_refused_rule(const struct sc_profile *p, const struct sc_rule *ru, bool compat, struct prior *prior)
+{
+	const cJSON *r = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(p->doc, "syscalls"), (int)ru->idx);
+	const cJSON *cm = cJSON_GetObjectItemCaseSensitive(r, "comment");
+
+	if ((ru->action & ~0xffffU) != SCMP_ACT_ERRNO(0) || ru->n_conds || !cJSON_IsString(cm) ||
+	    strcmp(cm->valuestring, SC_REFUSED_COMMENT))
+		return -1;
+	for (size_t k = 0; k < ru->n_names; k++)
+		for (int a = 0; a < SC_NR_ABIS; a++) {
+			const struct sc_arch *arch = arch_of_abi(a);
+			int nr = arch ? syscall_nr(arch->token, ru->names[k]) : -1;
+			struct sc_refused *v;
+
+			if ((a != SC_ABI_NATIVE && !compat) || nr < 0)
+				continue;
+			if (!(v = realloc(prior->ref, (prior->n_ref + 1) * sizeof(*v))))
+				return -1;
+			prior->ref = v;
+			prior->ref[prior->n_ref++] = (struct sc_refused){ a, nr, ru->action & 0xffffU };
+		}
+	return 0;
+}
 
 /* A rule generate__profile writes for an argument value, taken into @prior. 0, or -1: not one. */
 static int prior_arg_rule(const struct sc_rule *ru, struct prior *prior)
@@ -153,6 +180,8 @@ static int read_prior(const char *path, struct prior *prior)
 
 		if (is_fallback_rule(ru))
 			continue;	/* made anew from what the runs did not show */
+		if (!prior_refused_rule(p, ru, compat, prior))
+			continue;	/* answered alike again */
 		if (ru->n_conds && !prior_arg_rule(ru, prior)) {
 			/* the name is allowed, for these values */
 		} else if (ru->action != SCMP_ACT_ALLOW || ru->n_conds) {
@@ -173,7 +202,8 @@ static int read_prior(const char *path, struct prior *prior)
 				const struct sc_arch *arch = arch_of_abi(a);
 				int nr = arch ? syscall_nr(arch->token, ru->names[k]) : -1;
 
-				if ((a == SC_ABI_NATIVE || compat) && nr >= 0 && nr < SC_NR_PER_ABI)
+				/* an argument rule's values are native ones: not a sign of 32-bit use */
+				if ((a == SC_ABI_NATIVE || (compat && !ru->n_conds)) && nr >= 0 && nr < SC_NR_PER_ABI)
 					prior->t.n[a][nr] = 1;
 			}
 		}
@@ -185,8 +215,10 @@ static int read_prior(const char *path, struct prior *prior)
 /* --append: @path's names into a new *@prior; *@one_run when there is no such file yet. 0 or -1 (said). */
 static void prior_free(struct prior *p)
 {
-	if (p)
+	if (p) {
 		free(p->args.v);
+		free(p->ref);
+	}
 	free(p);
 }
 
@@ -266,6 +298,9 @@ static int write_profile(const struct record_opts *o, const struct sc_tally *t, 
 	if (prior) {
 		/* the earlier runs' values and plain names, with this run's */
 		add_prior(&prior->t, t, output);
+		if (prior->args.n && !args->kept)
+			sc_warn("--append: this run kept no argument values (raw_tp, or --args off): the argument "
+				"rules of %s become plain names", output);
 		all.v = calloc(args->n + prior->args.n + 1, sizeof(*all.v));
 		if (!all.v) {
 			sc_err("out of memory");
@@ -279,7 +314,22 @@ static int write_profile(const struct record_opts *o, const struct sc_tally *t, 
 		memcpy(all.plain, prior->args.plain, sizeof(all.plain));
 		all.n_plain = prior->args.n_plain;
 	}
-	doc = generate__profile(prior ? &prior->t : t, ref, n_ref, &all, &un, &n_un);
+	/* the earlier runs' learned errnos, with this run's */
+	const struct sc_refused *refs = ref;
+	struct sc_refused *joined = NULL;
+	size_t n_refs = n_ref;
+
+	if (prior && prior->n_ref && (joined = calloc(n_ref + prior->n_ref, sizeof(*joined)))) {
+		if (n_ref)
+			memcpy(joined, ref, n_ref * sizeof(*joined));
+		memcpy(joined + n_ref, prior->ref, prior->n_ref * sizeof(*joined));
+		refs = joined;
+		n_refs = n_ref + prior->n_ref;
+	} else if (prior && prior->n_ref) {
+		sc_warn("out of memory: the errnos %s learned earlier are answered by the default", output);
+	}
+	doc = generate__profile(prior ? &prior->t : t, refs, n_refs, &all, &un, &n_un);
+	free(joined);
 	if (prior)
 		free(all.v);
 	if (!doc || (note && !cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(note)))) {

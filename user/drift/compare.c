@@ -65,9 +65,44 @@ static int add_change(struct sc_comparison *c, enum sc_pchange_kind kind, const 
 	return 0;
 }
 
-/* How @va and @vb differ for one syscall, if they do; -1: they agree. */
-static int change_of(struct sc_verdict va, struct sc_verdict vb)
+static bool names_it(const struct sc_rule *r, const char *name)
 {
+	for (size_t i = 0; i < r->n_names; i++)
+		if (!strcmp(r->names[i], name))
+			return true;
+	return false;
+}
+
+/* Whether every active rule of @a for @name has its twin (action and conditions) in @b. */
+static bool rules_in(const struct sc_profile *a, const struct sc_profile *b, const char *name)
+{
+	for (size_t i = 0; i < a->n_rules; i++) {
+		const struct sc_rule *r = &a->rules[i];
+		bool twin = false;
+
+		if (!r->active || !names_it(r, name))
+			continue;
+		for (size_t j = 0; j < b->n_rules && !twin; j++) {
+			const struct sc_rule *q = &b->rules[j];
+
+			twin = q->active && names_it(q, name) && q->action == r->action && q->n_conds == r->n_conds &&
+			       (!r->n_conds || !memcmp(q->conds, r->conds, r->n_conds * sizeof(*r->conds)));
+		}
+		if (!twin)
+			return false;
+	}
+	return true;
+}
+
+/*
+ * How @va and @vb differ for syscall @name, if they do; -1: they agree. Two conditional
+ * answers agree only when both profiles give the syscall the same rules: the filters'
+ * answer with zero arguments says nothing of the values each allows.
+ */
+static int change_of(const struct sc_comparison *c, const char *name, struct sc_verdict va, struct sc_verdict vb)
+{
+	if (va.kind == SC_V_CONDITIONAL && vb.kind == SC_V_CONDITIONAL)
+		return va.ret == vb.ret && rules_in(c->a, c->b, name) && rules_in(c->b, c->a, name) ? -1 : SC_COND;
 	if (va.kind == vb.kind && va.ret == vb.ret)
 		return -1;
 	if (va.kind == SC_V_CONDITIONAL || vb.kind == SC_V_CONDITIONAL)
@@ -112,7 +147,7 @@ int drift__compare(struct sc_comparison *c, const char *a, const char *b, const 
 				continue;
 			va = filter__verdict(&fa, arches[i], nr);
 			vb = filter__verdict(&fb, arches[i], nr);
-			if ((kind = change_of(va, vb)) >= 0 && add_change(c, kind, arch->docker, name, va, vb)) {
+			if ((kind = change_of(c, name, va, vb)) >= 0 && add_change(c, kind, arch->docker, name, va, vb)) {
 				sc_err("out of memory");
 				ret = -ENOMEM;
 				goto out;

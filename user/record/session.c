@@ -201,6 +201,18 @@ static void ask_container(struct session *s, uint32_t slot)
 			   s->o->on_container(s->o->ctx, s->slot_cgid[slot], s->path[slot]) > 0;
 }
 
+/* Whether @rel is below the cgroup of a container the recording follows (systemd inside it, nested engines). */
+static bool below_container(const struct session *s, const char *rel)
+{
+	for (uint32_t i = 0; i < SC_RECORD_SLOTS; i++) {
+		size_t n = s->path[i] ? strlen(s->path[i]) : 0;
+
+		if (s->kind[i] == SLOT_CONTAINER && n && !strncmp(rel, s->path[i], n) && rel[n] == '/')
+			return true;
+	}
+	return false;
+}
+
 /* A container cgroup appeared: its slot is kept apart, and who it is asked while it exists. */
 static void container_made(struct session *s, const struct sc_event *e, const char *rel)
 {
@@ -208,7 +220,7 @@ static void container_made(struct session *s, const struct sc_event *e, const ch
 
 	if (e->slot == SC_SLOT_NONE || e->slot >= SC_RECORD_SLOTS)
 		return;		/* no room: counted in the recorder's table_full */
-	if (!s->taking) {
+	if (!s->taking && !below_container(s, rel)) {
 		s->kind[e->slot] = SLOT_LATE;
 		return;
 	}
@@ -598,6 +610,9 @@ static int sum_slots(struct session *s, struct sc_recording *out)
 	if (recorder__denials(s->rec) && (err = recorder__drain_denials(s->rec, take_denial, out)) < 0)
 		sc_warn("cannot read what the containers' filters refused: %s", strerror(-err));
 	recorder__stats(s->rec, &st);
+	if (st.denied_lost)
+		sc_warn("%llu refusals by seccomp filters found the denial map full: calls the engine's filter "
+			"refused may be answered by the profile's default errno", (unsigned long long)st.denied_lost);
 	out->table_full = st.table_full;
 	out->events_lost = st.events_lost;
 	return 0;

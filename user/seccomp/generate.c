@@ -590,30 +590,40 @@ static void render_systemd(const cJSON *doc, const char *what, struct sc_buf *b)
 	if (cJSON_IsString(note))
 		sc_buf_printf(b, "# %s\n", note->valuestring);
 	sc_buf_puts(b, "[Service]\n");
+	/*
+	 * Every ALLOW rule's names, those of argument rules as bare names (systemd cannot
+	 * compare arguments: allowing the name is the side that cannot break the service).
+	 */
+	const char *names[SC_NR_ABIS * SC_NR_PER_ABI];
+	size_t n = 0;
+
 	cJSON_ArrayForEach(rule, rules) {
 		const cJSON *act = cJSON_GetObjectItemCaseSensitive(rule, "action");
 
-		if (!cJSON_IsString(act) || strcmp(act->valuestring, "SCMP_ACT_ALLOW") ||
-		    cJSON_GetObjectItemCaseSensitive(rule, "args"))
+		if (!cJSON_IsString(act) || strcmp(act->valuestring, "SCMP_ACT_ALLOW"))
 			continue;
-		sc_buf_puts(b, "SystemCallFilter=");
-		col = 17;
-		first = true;
-		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(rule, "names")) {
-			/* long lines folded with systemd's line continuation */
-			if (!first && col + 1 + strlen(x->valuestring) > 96) {
-				sc_buf_puts(b, " \\\n ");
-				col = 1;
-			} else if (!first) {
-				sc_buf_puts(b, " ");
-				col++;
-			}
-			sc_buf_puts(b, x->valuestring);
-			col += strlen(x->valuestring);
-			first = false;
-		}
-		sc_buf_puts(b, "\n");
+		cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(rule, "names"))
+			if (cJSON_IsString(x) && n < ARRAY_SIZE(names) && !in_names(names, 0, n, x->valuestring))
+				names[n++] = x->valuestring;
 	}
+	qsort(names, n, sizeof(names[0]), cmp_str);
+	sc_buf_puts(b, "SystemCallFilter=");
+	col = 17;
+	first = true;
+	for (size_t i = 0; i < n; i++) {
+		/* long lines folded with systemd's line continuation */
+		if (!first && col + 1 + strlen(names[i]) > 96) {
+			sc_buf_puts(b, " \\\n ");
+			col = 1;
+		} else if (!first) {
+			sc_buf_puts(b, " ");
+			col++;
+		}
+		sc_buf_puts(b, names[i]);
+		col += strlen(names[i]);
+		first = false;
+	}
+	sc_buf_puts(b, "\n");
 	sc_buf_puts(b, "SystemCallErrorNumber=EPERM\nSystemCallArchitectures=native");
 	cJSON_ArrayForEach(x, arches)
 		if (cJSON_IsString(x) && !strcmp(x->valuestring, "SCMP_ARCH_X86") && arch_native()->token != SCMP_ARCH_X86)
