@@ -410,18 +410,6 @@ struct ctr_profile {
 	char file[PATH_MAX];
 };
 
-/* Whether x86_64 syscall @nr is one of the runtime's setup calls a confined profile takes from before the filter. */
-static bool runtime_setup_nr(int nr)
-{
-	const struct sc_arch *arch = arch_of_abi(SC_ABI_NATIVE);
-	const char *name = arch ? syscall_name(arch->token, nr) : NULL;
-
-	for (size_t i = 0; name && sc_runtime_setup[i]; i++)
-		if (!strcmp(name, sc_runtime_setup[i]))
-			return true;
-	return false;
-}
-
 /*
  * The argument values of @r kept for cgroup @cgid (0: CMD's), added to @a; for a
  * @confined container, as its tally: those made under the filter, and the runtime's
@@ -435,7 +423,7 @@ static int take_args(struct sc_args *a, const struct sc_recording *r, uint64_t c
 		struct sc_arg_value *v;
 
 		if (r->args[i].cgid != cgid ||
-		    (confined && r->args[i].phase != SC_FILTERED && !runtime_setup_nr(r->args[i].nr)))
+		    (confined && r->args[i].phase != SC_FILTERED && !generate__is_runtime_setup(SC_ABI_NATIVE, r->args[i].nr)))
 			continue;
 		if (!(v = realloc(a->v, (a->n + 1) * sizeof(*v))))
 			return -ENOMEM;

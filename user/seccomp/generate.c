@@ -79,21 +79,23 @@ const char *const sc_runtime_setup[] = {
 	"read", "write", NULL,
 };
 
+bool generate__is_runtime_setup(int abi, int nr)
+{
+	const struct sc_arch *arch = arch_of_abi(abi);
+	const char *name = arch && nr >= 0 && nr < SC_NR_OVERFLOW ? syscall_name(arch->token, nr) : NULL;
+
+	for (size_t i = 0; name && sc_runtime_setup[i]; i++)
+		if (!strcmp(name, sc_runtime_setup[i]))
+			return true;
+	return false;
+}
+
 void generate__add_runtime_setup(struct sc_tally *t, const struct sc_tally *before)
 {
-	for (int a = 0; a < SC_NR_ABIS; a++) {
-		const struct sc_arch *arch = arch_of_abi(a);
-
-		for (int nr = 0; arch && nr < SC_NR_OVERFLOW; nr++) {
-			const char *name = before->n[a][nr] ? syscall_name(arch->token, nr) : NULL;
-
-			for (size_t i = 0; name && sc_runtime_setup[i]; i++)
-				if (!strcmp(name, sc_runtime_setup[i])) {
-					t->n[a][nr] += before->n[a][nr];
-					break;
-				}
-		}
-	}
+	for (int a = 0; a < SC_NR_ABIS; a++)
+		for (int nr = 0; nr < SC_NR_OVERFLOW; nr++)
+			if (before->n[a][nr] && generate__is_runtime_setup(a, nr))
+				t->n[a][nr] += before->n[a][nr];
 }
 
 static bool in_names(const char *const *names, size_t from, size_t to, const char *name)

@@ -60,6 +60,8 @@ extern const char *const sc_runtime_setup[];
  * sc_runtime_setup, added into its profile's tally @t.
  */
 void generate__add_runtime_setup(struct sc_tally *t, const struct sc_tally *before);
+/* Whether syscall @nr of ABI @abi is one of sc_runtime_setup. */
+bool generate__is_runtime_setup(int abi, int nr);
 
 /* A syscall number observed that no table can name (or >= SC_NR_OVERFLOW). */
 struct sc_unnamed {
