@@ -12,7 +12,7 @@ CFLAGS   ?= -O2 -g
 # CFLAGS is the user's (make CFLAGS=...); what the build needs is added here
 ALL_CFLAGS = $(CFLAGS) -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -D_GNU_SOURCE \
             -Iinclude -Iuser -I$(BUILD)
-LDLIBS   := -lbpf -lelf -lz -lseccomp -lcjson -lnettle -lpthread
+LDLIBS   := -lbpf -lelf -lz -lseccomp -lcjson -lnettle -lmicrohttpd -lcurl -lpthread
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wall
 
 # user/<stage>/*.c; main.c is the binary's entry point, linked apart from the unit tests

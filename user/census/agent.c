@@ -25,6 +25,8 @@
 
 #include "census/agent.h"
 #include "census/census.h"
+#include "census/metrics.h"
+#include "census/serve.h"
 #include "lib/json.h"
 #include "lib/paths.h"
 #include "lib/util.h"
@@ -55,6 +57,8 @@ struct agent {
 	bool save_soon;		/* something new was attributed: save within SAVE_SOON_S */
 	struct timespec saved_at;	/* monotonic time of the last save */
 	int lock_fd;
+	struct sc_server *srv;		/* --metrics */
+	struct sc_agent_health ah;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -454,8 +458,11 @@ static int save(struct agent *a)
 	a->c.health.denied_lost = st.denied_lost;
 	a->c.health.denials = recorder__denials(a->rec);
 	err = census__save(&a->c, a->state_path, now_s());
+	if (!err)
+		a->c.saved = now_s();
 	if (err)
 		sc_err("cannot write %s: %s", a->state_path, strerror(-err));
+	err ? a->ah.saves_failed++ : a->ah.saves_ok++;
 	a->save_soon = false;
 	clock_gettime(CLOCK_MONOTONIC, &a->saved_at);
 	return err;
@@ -509,6 +516,21 @@ static void observe_mode(struct agent *a, struct sc_live *l)
 	l->mode_tries = SC_MODE_TRIES;
 }
 
+/* The census as metrics, for the server's next scrapes. */
+static void publish(struct agent *a)
+{
+	struct sc_buf b = {};
+
+	if (!a->srv)
+		return;
+	if (metrics__render(&a->c, &a->ah, &b)) {
+		sc_warn("out of memory: the metrics are not updated");
+		sc_buf_free(&b);
+		return;
+	}
+	server__publish(a->srv, b.data, b.len);
+}
+
 static void tick(struct agent *a)
 {
 	struct sc_recorder_stats st;
@@ -528,9 +550,11 @@ static void tick(struct agent *a)
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
 	fold_live(a);
+	a->ah.last_fold = now_s();
 	census__prune(&a->c);
 	write_profiles(a);
 	save(a);
+	publish(a);
 }
 
 /* One agent per state directory: an exclusive lock held for the agent's life. */
@@ -774,15 +798,17 @@ int agent__run(const struct sc_agent_opts *o)
 		sc_err("cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}
+	if (o->metrics && !(a.srv = server__start(o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
+		goto out;
 	if (open_recorder(&a, o))
 		goto out;
 	sc_info("agent %s (%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
-		"profiles in %s, every %us",
+		"profiles in %s, every %us%s%s",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
 		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
 		o->rec.capacity || recorder__adopted(a.rec) ? "" : " for the containers running now",
 		recorder__memory(a.rec, mem) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
-		o->interval);
+		o->interval, o->metrics ? "; metrics on " : "", o->metrics ? o->metrics : "");
 	loop(&a, o->interval);
 	/* a signal or an error: everything counted so far goes to disk */
 	recorder__poll_events(a.rec, 0, on_event, &a);
@@ -791,6 +817,7 @@ int agent__run(const struct sc_agent_opts *o)
 		stop_signal ? strsignal(stop_signal) : "error", attributed_images(&a.c), o->rec.pin_dir);
 	ret = stop_signal ? SC_EXIT_OK : SC_EXIT_FAIL;
 out:
+	server__stop(a.srv);
 	recorder__destroy(a.rec);
 	census__free(&a.c);
 	runtime__cleanup();

@@ -17,6 +17,7 @@ struct sc_agent_opts {
 	const char *state_dir;		/* state file and lock */
 	const char *profiles_dir;	/* NULL: STATE-DIR/profiles */
 	unsigned interval;
+	const char *metrics;		/* ADDR:PORT of /metrics and /healthz; NULL: none */
 	struct sc_recorder_opts rec;	/* capacity 0: sized from the host; watch_cgroups set by the agent */
 	struct sc_runtime_roots roots;
 };

@@ -430,9 +430,9 @@ void image__tally(const struct sc_image *img, struct sc_tally *t)
 int64_t image__last_new(const struct sc_image *img)
 {
 	int phase = image__profile_phase(img);
-	int64_t last = 0;
+	int64_t last = img->last_new_known;
 
-	for (size_t i = 0; i < img->calls.n; i++)
+	for (size_t i = 0; !last && i < img->calls.n; i++)
 		if (sc_vent_in_phase(&img->calls.e[i], phase) && img->calls.e[i].first > last)
 			last = img->calls.e[i].first;
 	return last;

@@ -94,7 +94,10 @@ struct sc_image {
 	struct sc_denial *denied;
 	size_t n_denied, cap_denied;
 	char *written;		/* the profile last written, to write only changes (not saved) */
-	bool mark;		/* census__prune()'s: a live cgroup is of this image */
+	bool mark;		/* census__prune()'s: a live cgroup is of this image (not saved) */
+	/* the cluster view (census__from_prometheus()), not saved: 0 for a local census */
+	unsigned nodes;		/* how many nodes reported the image */
+	int64_t last_new_known;	/* the latest of the nodes' last new syscall (calls' first times are not known) */
 	size_t written_len;
 };
 
@@ -135,6 +138,7 @@ struct sc_census {
 	size_t n_live, cap_live;
 	int64_t started, saved;
 	struct sc_health health;
+	unsigned nodes;		/* the cluster view: how many nodes reported; 0 for a local census */
 };
 
 /* Read @path into @c (empty census if the file does not exist). 0, or -errno with a message. */

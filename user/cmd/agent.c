@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "census/agent.h"
+#include "census/serve.h"
 #include "cmd/cmds.h"
 #include "lib/paths.h"
 #include "lib/util.h"
@@ -16,7 +17,7 @@ static void usage(FILE *f)
 		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--interval SEC]\n"
 		"                       [--capacity N] [--pin-dir DIR] [--storage-root DIR]\n"
 		"                       [--docker-root DIR] [--bundle-root DIR]... [--attach auto|tp_btf|raw_tp]\n"
-		"                       [--denials]\n"
+		"                       [--denials] [--metrics ADDR:PORT]\n"
 		"Count the syscalls of every container cgroup on the host (named like a container's,\n"
 		"or below one), attribute them to containers and images, and keep one seccomp\n"
 		"profile per image in the profiles directory.\n"
@@ -33,7 +34,10 @@ static void usage(FILE *f)
 		"  --attach MODE       auto (default), tp_btf or raw_tp\n"
 		"  --denials           also record syscalls the containers' seccomp filters refuse (a\n"
 		"                      sys_exit program: it costs every syscall about what the\n"
-		"                      recorder does; see `syscensus bench`)\n\n"
+		"                      recorder does; see `syscensus bench`)\n"
+		"  --metrics ADDR:PORT serve /metrics (Prometheus text format) and /healthz there, for\n"
+		"                      example 127.0.0.1:9477 or :9477 (every address); /healthz answers\n"
+		"                      503 when the counters were not folded for 3 intervals\n\n"
 		"Exit status: 0 stopped by SIGTERM or SIGINT, state saved; 1 cannot run; 2 usage error.\n",
 		SC_AGENT_INTERVAL, SC_AGENT_MIN_CAPACITY, sizeof(struct sc_cgroup_ent), sizeof(struct sc_counts));
 }
@@ -64,6 +68,7 @@ int cmd_agent(int argc, char **argv)
 		{ "bundle-root", required_argument, NULL, 'R' },
 		{ "attach", required_argument, NULL, 'A' },
 		{ "denials", no_argument, NULL, 'd' },
+		{ "metrics", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -81,6 +86,11 @@ int cmd_agent(int argc, char **argv)
 		case 'p': o.profiles_dir = optarg; break;
 		case 'P': o.rec.pin_dir = optarg; break;
 		case 'd': o.rec.denials = true; break;
+		case 'M':
+			if (server__check_addr("--metrics", optarg))
+				return SC_EXIT_USAGE;
+			o.metrics = optarg;
+			break;
 		case 'i':
 			if (parse_count("interval", optarg, 86400, &o.interval))
 				return SC_EXIT_USAGE;

@@ -9,6 +9,7 @@ int cmd_check(int argc, char **argv);
 int cmd_bench(int argc, char **argv);
 int cmd_agent(int argc, char **argv);
 int cmd_status(int argc, char **argv);
+int cmd_metrics(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_propose(int argc, char **argv);

@@ -14,6 +14,7 @@
 
 #include "census/census.h"
 #include "cmd/cmds.h"
+#include "cmd/observed.h"
 #include "drift/drift.h"
 #include "lib/paths.h"
 #include "lib/util.h"
@@ -21,13 +22,15 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: syscensus diff --observed STATE-DIR --against PROFILES-DIR [--format text|json|markdown]\n"
+		"Usage: syscensus diff (--observed STATE-DIR | --prometheus URL [--window DURATION])\n"
+		"                      --against PROFILES-DIR [--format text|json|markdown]\n"
 		"                      [--fail-on unused] [--caps default|all|none|CAP_X,CAP_Y...]\n"
 		"       syscensus diff --observed STATE-DIR --deployed [--storage-root DIR] [--docker-root DIR]\n"
 		"                      [--bundle-root DIR]... [--format ...]\n"
 		"       syscensus diff [--caps ...] [--format ...] A.json B.json\n"
 		"Evaluate what the agent observed for each image against PROFILES-DIR/<image>.json\n"
 		"(the agent's file names), as the kernel would apply each profile.\n"
+		SC_OBSERVED_HELP
 		"  --caps  capabilities includes/excludes.caps are evaluated with (default: Docker's\n"
 		"          default set for a container, which has no CAP_SYS_ADMIN)\n"
 		"--deployed: every running container, the profile its OCI bundle enforces (linux.seccomp\n"
@@ -45,7 +48,8 @@ static void usage(FILE *f)
 }
 
 struct diff_opts {
-	const char *observed, *against, *caps;
+	struct sc_observed observed;
+	const char *against, *caps;
 	const char *a, *b;	/* profile against profile */
 	bool deployed, fail_unused;
 	enum sc_format fmt;
@@ -56,7 +60,7 @@ struct diff_opts {
 static int parse_options(int argc, char **argv, struct diff_opts *o)
 {
 	static const struct option opts[] = {
-		{ "observed", required_argument, NULL, 'o' },
+		SC_OBSERVED_OPTIONS,
 		{ "against", required_argument, NULL, 'a' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "fail-on", required_argument, NULL, 'F' },
@@ -71,8 +75,13 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 	int ch, idx;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, &idx)) != -1) {
+		int taken = observed__option(&o->observed, ch, optarg);
+
+		if (taken < 0)
+			return SC_EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (ch) {
-		case 'o': o->observed = optarg; break;
 		case 'a': o->against = optarg; break;
 		case 'c': o->caps = optarg; break;
 		case 'D': o->deployed = true; break;
@@ -99,7 +108,9 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 			return SC_EXIT_USAGE;
 		}
 	}
-	if (optind < argc && (argc - optind != 2 || o->observed || o->against || o->deployed)) {
+	bool source = o->observed.dir || o->observed.prom.url;
+
+	if (optind < argc && (argc - optind != 2 || source || o->against || o->deployed)) {
 		sc_err(argc - optind == 2 ? "diff: two profiles or --observed, not both"
 					  : "diff: unexpected argument \"%s\" (two profiles, A.json B.json, are compared)",
 		       argv[optind]);
@@ -110,9 +121,14 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 		o->b = argv[optind + 1];
 		return 0;
 	}
-	if (!o->observed || !o->against == !o->deployed) {
+	if (observed__check(&o->observed, "diff")) {
+		usage(stderr);
+		return SC_EXIT_USAGE;
+	}
+	if (!o->against == !o->deployed || (o->deployed && !o->observed.dir)) {
 		sc_err(o->against && o->deployed ? "diff: --against and --deployed: one of them, not both"
-						 : "diff: --observed STATE-DIR and one of --against PROFILES-DIR or --deployed are needed");
+		       : o->deployed ? "diff: --deployed reads this node's containers: use --observed STATE-DIR"
+				     : "diff: one of --against PROFILES-DIR or --deployed is needed");
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
@@ -169,12 +185,12 @@ static int diff_deployed(struct sc_census *c, const struct diff_opts *o, const s
 int cmd_diff(int argc, char **argv)
 {
 	struct diff_opts o = { .caps = "default" };
-	char state[PATH_MAX];
 	struct sc_census c = {};
 	struct sc_eval_ctx ctx;
 	int ret;
 
 	runtime__roots_default(&o.roots);
+	observed__init(&o.observed);
 	if ((ret = parse_options(argc, argv, &o)))
 		return ret < 0 ? SC_EXIT_OK : ret;
 	if (eval_ctx_current(&ctx)) {
@@ -185,18 +201,10 @@ int cmd_diff(int argc, char **argv)
 		return SC_EXIT_USAGE;
 	if (o.a)
 		return diff_profiles(&o, &ctx);
-	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, o.observed) >= sizeof(state)) {
-		sc_err("--observed: path too long");
-		return SC_EXIT_USAGE;
+	if (observed__load(&c, &o.observed)) {
+		census__free(&c);
+		return 2;	/* said */
 	}
-	if (census__load(&c, state))
-		return 2;	/* message printed */
-	if (!c.n_images && access(state, F_OK) < 0) {
-		sc_err("%s: no state file (has `syscensus agent --state-dir %s` run?)", state, o.observed);
-		return 2;
-	}
-	if (c.n_images)
-		qsort(c.images, c.n_images, sizeof(*c.images), census__cmp_image);
 	ret = o.deployed ? diff_deployed(&c, &o, &ctx) : diff_against(&c, &o, &ctx);
 	census__free(&c);
 	return ret;

@@ -18,7 +18,6 @@
 #include "seccomp/syscalls.h"
 #include "lib/util.h"
 
-#define SC_VERSION "0.1.0"
 
 static const struct {
 	const char *name;
@@ -36,14 +35,17 @@ static const struct {
 	{ "check", cmd_check, "[--json] [--names] [--unknown-syscalls fail|warn] FILE...",
 	  "validate and compile profiles, print what they allow" },
 	{ "agent", cmd_agent, "[--state-dir DIR] [--profiles-dir DIR] [--interval SEC] [--denials]\n"
-	  "          [--attach auto|tp_btf|raw_tp] ...",
+	  "          [--metrics ADDR:PORT] [--attach auto|tp_btf|raw_tp] ...",
 	  "watch every container on the host and keep a seccomp profile per image" },
 	{ "status", cmd_status, "[--state-dir DIR] [--profiles-dir DIR] [--json]",
 	  "images and containers seen by the agent, their syscalls, recorder health" },
-	{ "diff", cmd_diff, "--observed STATE-DIR --against PROFILES-DIR | --deployed  [--format text|json|markdown]\n"
+	{ "metrics", cmd_metrics, "[--state-dir DIR] [--listen ADDR:PORT [--interval SEC]]",
+	  "a state directory's census as Prometheus metrics, printed or served" },
+	{ "diff", cmd_diff, "(--observed STATE-DIR | --prometheus URL) --against PROFILES-DIR | --deployed\n"
+	  "          [--format text|json|markdown]\n"
 	  "          or: diff A.json B.json",
 	  "observed syscalls per image against profiles (breaking, conditional, unused), or two profiles" },
-	{ "propose", cmd_propose, "--repo DIR --observed STATE-DIR [--push REMOTE] [--body-file F] ...",
+	{ "propose", cmd_propose, "--repo DIR (--observed STATE-DIR | --prometheus URL) [--push REMOTE] ...",
 	  "commit the observed syscalls into a profile repository on a branch, write the PR body" },
 	{ "unload", cmd_unload, "[--pin-dir DIR]",
 	  "remove the agent's pinned recorder (counting stops)" },

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "census/census.h"
+#include "cmd/observed.h"
 #include "cmd/cmds.h"
 #include "drift/propose.h"
 #include "lib/paths.h"
@@ -19,7 +20,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: syscensus propose --repo DIR --observed STATE-DIR [--profiles-subdir DIR]\n"
+		"Usage: syscensus propose --repo DIR (--observed STATE-DIR | --prometheus URL [--window DURATION])\n"
+		"                         [--profiles-subdir DIR]\n"
 		"                         [--branch NAME] [--push REMOTE] [--body-file FILE] [--prune]\n"
 		"                         [--prune-after DAYS] [--min-stable DURATION] [--open] [--as-user USER]\n"
 		"                         [--caps ...]\n"
@@ -27,6 +29,7 @@ static void usage(FILE *f)
 		"hand-written rules, args, comments and errnoRet kept), commit them on a branch made\n"
 		"from the default branch, optionally push it, and write the pull request's body.\n"
 		"The user's checkout is never touched: the work happens in a private clone.\n"
+		SC_OBSERVED_HELP
 		"  --profiles-subdir DIR  where the profiles live in the repository (default seccomp)\n"
 		"  --branch NAME          default syscensus/profiles-YYYY-MM-DD\n"
 		"  --push REMOTE          push the branch to REMOTE (a remote of DIR)\n"
@@ -37,41 +40,17 @@ static void usage(FILE *f)
 		"  --open                 open or update the pull request with gh or glab when installed\n"
 		"  --as-user USER         run git as USER (when invoked as root)\n"
 		"  --caps SPEC            capabilities the profiles are evaluated with, as for diff\n"
-		"Exit status: 0 done or nothing to change; 1 failure; 2 usage error.\n");
-}
-
-/* "30m", "12h", "7d" or plain seconds, up to 100 years. 0 or -EINVAL. */
-static int parse_duration(const char *s, int64_t *out)
-{
-	static const struct {
-		char unit;
-		uint64_t mult;
-	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', DAY } };
-	char num[32];
-	size_t n = strlen(s);
-	uint64_t mult = 1, v;
-
-	if (!n || n >= sizeof(num))
-		return -EINVAL;
-	memcpy(num, s, n + 1);
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++)
-		if (num[n - 1] == units[i].unit) {
-			mult = units[i].mult;
-			num[n - 1] = '\0';
-		}
-	if (sc_parse_u64(num, 36500ULL * DAY / mult, &v))
-		return -EINVAL;
-	*out = (int64_t)(v * mult);
-	return 0;
+		"Exit status: 0 done or nothing to change; 1 failure; 2 usage error, or what was observed\n"
+		"cannot be read (no state file, Prometheus unreachable or answering an error).\n");
 }
 
 /* 0 to go on, -1 after --help, or SC_EXIT_USAGE */
-static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const char **observed,
+static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struct sc_observed *observed,
 			 const char **caps)
 {
 	static const struct option opts[] = {
 		{ "repo", required_argument, NULL, 'r' },
-		{ "observed", required_argument, NULL, 'o' },
+		SC_OBSERVED_OPTIONS,
 		{ "profiles-subdir", required_argument, NULL, 's' },
 		{ "branch", required_argument, NULL, 'b' },
 		{ "push", required_argument, NULL, 'p' },
@@ -89,9 +68,14 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int taken = observed__option(observed, ch, optarg);
+
+		if (taken < 0)
+			return SC_EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (ch) {
 		case 'r': o->repo = optarg; break;
-		case 'o': *observed = optarg; break;
 		case 's': o->subdir = optarg; break;
 		case 'b': o->branch = optarg; break;
 		case 'p': o->remote = optarg; break;
@@ -121,8 +105,10 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const
 			return SC_EXIT_USAGE;
 		}
 	}
-	if (!o->repo || !*observed || optind < argc) {
-		sc_err("propose: --repo DIR and --observed STATE-DIR are needed");
+	if (!o->repo || optind < argc || observed__check(observed, "propose")) {
+		if (!o->repo || optind < argc)
+			sc_err(optind < argc ? "propose: unexpected argument \"%s\"" : "propose: --repo DIR is needed",
+			       argv[optind]);
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
@@ -137,13 +123,15 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, const
 int cmd_propose(int argc, char **argv)
 {
 	struct sc_propose_opts o = { .subdir = "seccomp", .prune = { .after = 30 * DAY } };
-	const char *observed = NULL, *caps = "default";
-	char state[PATH_MAX], branch[256];
+	const char *caps = "default";
+	struct sc_observed observed;
+	char branch[256], source[96], win[32];
 	struct sc_census c = {};
 	time_t now = time(NULL);
 	struct tm tm;
 	int ret;
 
+	observed__init(&observed);
 	if ((ret = parse_options(argc, argv, &o, &observed, &caps)))
 		return ret < 0 ? SC_EXIT_OK : ret;
 	o.prune.now = o.now = (int64_t)now;
@@ -158,16 +146,14 @@ int cmd_propose(int argc, char **argv)
 	}
 	if (parse_caps(caps, &o.ctx.caps))
 		return SC_EXIT_USAGE;
-	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, observed) >= sizeof(state)) {
-		sc_err("--observed: path too long");
+	if (observed.prom.url) {
+		snprintf(source, sizeof(source), "Prometheus, over the last %s", observed__window(&observed, win, sizeof(win)));
+		o.source = source;
+	}
+	if (observed__load(&c, &observed)) {
+		census__free(&c);
 		return SC_EXIT_USAGE;
 	}
-	if (access(state, F_OK) < 0) {
-		sc_err("%s: %s (has `syscensus agent --state-dir %s` run?)", state, strerror(errno), observed);
-		return SC_EXIT_FAIL;
-	}
-	if (census__load(&c, state))
-		return SC_EXIT_FAIL;
 	ret = drift__propose(&c, &o);
 	census__free(&c);
 	return ret;

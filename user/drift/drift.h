@@ -73,6 +73,7 @@ struct sc_drift {
 	size_t n;
 	char **stale;
 	size_t n_stale;
+	unsigned nodes;		/* the census's: nodes that reported (cluster view), 0 for one agent's */
 };
 
 /*

@@ -254,6 +254,7 @@ int drift__against(struct sc_drift *d, const struct sc_census *c, const char *di
 	int ret = 0;
 
 	memset(d, 0, sizeof(*d));
+	d->nodes = c->nodes;
 	d->ev = calloc(c->n_images + 1, sizeof(*d->ev));
 	if (!d->ev) {
 		sc_err("out of memory");

@@ -22,6 +22,7 @@ struct sc_propose_opts {
 	bool open_pr;		/* gh or glab, when installed */
 	int64_t min_stable;	/* only images whose syscalls have not grown for this long (s; 0: all) */
 	int64_t now;
+	const char *source;	/* the cluster view: what the body says the census came from */
 	struct sc_prune prune;
 	struct sc_eval_ctx ctx;
 };

@@ -87,10 +87,19 @@ static bool has_findings(const struct sc_eval *ev)
 	return ev->n[SC_BREAKING] || ev->n[SC_CONDITIONAL] || ev->n[SC_UNUSED] || ev->img->n_denied;
 }
 
+/* ", on 3 nodes" for a census from the cluster view, "" for one agent's. */
+static const char *on_nodes(const struct sc_image *img, char *buf, size_t len)
+{
+	if (!img->nodes)
+		return "";
+	snprintf(buf, len, ", on %u node%s", img->nodes, img->nodes == 1 ? "" : "s");
+	return buf;
+}
+
 static void text_image(const struct sc_eval *ev)
 {
 	const struct sc_image *img = ev->img;
-	char t1[32], t2[32];
+	char t1[32], t2[32], nb[32];
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
@@ -101,8 +110,8 @@ static void text_image(const struct sc_eval *ev)
 	}
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
-	printf("%s  (profile %s; observed %s to %s, %llu containers)\n", img->key, ev->profile, t1, t2,
-	       (unsigned long long)img->ctrs_total);
+	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", img->key, ev->profile, t1, t2,
+	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)));
 	if (ev->error) {
 		printf("  ERROR %s\n", ev->error);
 		return;
@@ -156,8 +165,11 @@ static void render_text(const struct sc_drift *d)
 		for (size_t i = 0; i < d->n_stale; i++)
 			printf("  %s\n", d->stale[i]);
 	}
-	printf("summary: %u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale\n",
+	printf("summary: %u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale",
 	       t.n[SC_BREAKING], t.denied, t.n[SC_CONDITIONAL], t.n[SC_UNUSED], t.unprofiled, d->n_stale);
+	if (d->nodes)
+		printf("; observed on %u node%s", d->nodes, d->nodes == 1 ? "" : "s");
+	printf("\n");
 }
 
 /* ---- markdown ---- */
@@ -176,7 +188,7 @@ static void md_denials(const struct sc_image *img)
 static void md_image(const struct sc_eval *ev)
 {
 	const struct sc_image *img = ev->img;
-	char t1[32], t2[32], v[48];
+	char t1[32], t2[32], v[48], nb[32];
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
@@ -188,8 +200,8 @@ static void md_image(const struct sc_eval *ev)
 	}
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
-	printf("### `%s`\n\nObserved %s to %s in %llu container(s); profile `%s`.\n\n", img->key, t1, t2,
-	       (unsigned long long)img->ctrs_total, ev->profile);
+	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n", img->key, t1, t2,
+	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)), ev->profile);
 	if (ev->error) {
 		printf("**error**: %s\n\n", ev->error);
 		return;
@@ -234,8 +246,11 @@ static void render_md(const struct sc_drift *d)
 			printf("- `%s`\n", d->stale[i]);
 		printf("\n");
 	}
-	printf("**%u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale**\n",
+	printf("**%u breaking, %u denied now, %u conditional, %u unused, %u unprofiled, %zu stale**",
 	       t.n[SC_BREAKING], t.denied, t.n[SC_CONDITIONAL], t.n[SC_UNUSED], t.unprofiled, d->n_stale);
+	if (d->nodes)
+		printf(" (observed on %u node%s)", d->nodes, d->nodes == 1 ? "" : "s");
+	printf("\n");
 }
 
 /* ---- JSON ---- */
@@ -297,6 +312,8 @@ static cJSON *image_json(const struct sc_eval *ev)
 	cJSON_AddStringToObject(o, "observed_from", t);
 	sc_fmt_time(ev->img->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "observed_to", t);
+	if (ev->img->nodes)
+		cJSON_AddNumberToObject(o, "nodes", ev->img->nodes);
 	if (ev->error) {
 		cJSON_AddStringToObject(o, "status", "error");
 		cJSON_AddStringToObject(o, "error", ev->error);
@@ -316,6 +333,8 @@ static int render_json(const struct sc_drift *d)
 	imgs = cJSON_AddArrayToObject(doc, "images");
 	for (size_t i = 0; imgs && i < d->n; i++)
 		cJSON_AddItemToArray(imgs, image_json(&d->ev[i]));
+	if (d->nodes)
+		cJSON_AddNumberToObject(doc, "nodes", d->nodes);
 	arr = cJSON_AddArrayToObject(doc, "stale");
 	for (size_t i = 0; arr && i < d->n_stale; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(d->stale[i]));

@@ -1,0 +1,302 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The census as Prometheus metrics. Conventions followed (prometheus.io/docs/practices/
+ * naming): a syscensus_ prefix, base units (seconds), counters end in _total,
+ * timestamps in _timestamp_seconds, an info series is a gauge of 1 named _info. Label
+ * values come from containers and runtimes: they are escaped (backslash, quote,
+ * newline) and bytes that are not UTF-8 are replaced, so a hostile image name cannot
+ * break the exposition or add a series.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "census/metrics.h"
+#include "seccomp/filter.h"
+#include "seccomp/syscalls.h"
+
+const char *metrics__abi_label(int abi)
+{
+	const struct sc_arch *a = arch_of_abi(abi);
+
+	if (!a)
+		return "unknown";
+	if (!strcmp(a->docker, "SCMP_ARCH_X86_64"))
+		return "x86_64";
+	if (!strcmp(a->docker, "SCMP_ARCH_X86"))
+		return "x86";
+	if (!strcmp(a->docker, "SCMP_ARCH_AARCH64"))
+		return "aarch64";
+	return a->docker;
+}
+
+int metrics__abi_of_label(const char *label)
+{
+	for (int abi = 0; abi < SC_NR_ABIS; abi++)
+		if (arch_of_abi(abi) && !strcmp(metrics__abi_label(abi), label))
+			return abi;
+	return -1;
+}
+
+/* Length of the valid UTF-8 sequence at @s (at most @n bytes), 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+	size_t len;
+	uint32_t cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		len = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		len = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		len = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and numbers past Unicode are not UTF-8 */
+	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/* @s as a label value, quotes included. */
+static void label_value(struct sc_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+
+	sc_buf_add(b, "\"", 1);
+	while (n) {
+		size_t k = utf8_len(p, n);
+
+		if (!k) {
+			sc_buf_puts(b, "\xef\xbf\xbd");	/* U+FFFD, the replacement character */
+			k = 1;
+		} else if (*p == '\\') {
+			sc_buf_puts(b, "\\\\");
+		} else if (*p == '"') {
+			sc_buf_puts(b, "\\\"");
+		} else if (*p == '\n') {
+			sc_buf_puts(b, "\\n");
+		} else {
+			sc_buf_add(b, (const char *)p, k);
+		}
+		p += k;
+		n -= k;
+	}
+	sc_buf_add(b, "\"", 1);
+}
+
+static void family(struct sc_buf *b, const char *name, const char *type, const char *help)
+{
+	sc_buf_printf(b, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* name{image="..."} value */
+static void image_sample(struct sc_buf *b, const char *name, const struct sc_image *img, int64_t v)
+{
+	sc_buf_printf(b, "%s{image=", name);
+	label_value(b, img->key);
+	sc_buf_printf(b, "} %lld\n", (long long)v);
+}
+
+static bool listed(const struct sc_image *img)
+{
+	return !img->unknown;
+}
+
+static void syscalls(struct sc_buf *b, const struct sc_census *c, struct sc_tally *t)
+{
+	char nb[16];
+
+	family(b, "syscensus_syscalls_total", "counter",
+	       "Syscalls made by the containers of an image, those its profile is made of (under the "
+	       "runtime's filter for a confined container; every call for one never seen confined).");
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+
+		if (!listed(img))
+			continue;
+		image__tally(img, t);
+		for (int abi = 0; abi < SC_NR_ABIS; abi++)
+			for (int nr = 0; nr < SC_NR_PER_ABI; nr++) {
+				if (!t->n[abi][nr])
+					continue;
+				sc_buf_puts(b, "syscensus_syscalls_total{image=");
+				label_value(b, img->key);
+				sc_buf_printf(b, ",syscall=\"%s\",abi=\"%s\"} %llu\n",
+					      syscall_label(abi, nr, nb, sizeof(nb)), metrics__abi_label(abi),
+					      (unsigned long long)t->n[abi][nr]);
+			}
+	}
+}
+
+static void images(struct sc_buf *b, const struct sc_census *c)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} f[SC_METRICS_IMAGE_SERIES] = {
+		{ "syscensus_image_first_seen_timestamp_seconds", "gauge",
+		  "When a container of the image was first attributed (unix time)." },
+		{ "syscensus_image_last_seen_timestamp_seconds", "gauge",
+		  "When a container of the image was last active (unix time)." },
+		{ "syscensus_image_last_new_syscall_timestamp_seconds", "gauge",
+		  "When the image last made a syscall it had never made (unix time): how long its set has been stable." },
+		{ "syscensus_image_containers_total", "counter", "Containers of the image seen." },
+		{ "syscensus_image_confined", "gauge",
+		  "1 when the image's containers were seen under a seccomp filter (its profile is then their calls "
+		  "under the filter), 0 when never." },
+		{ "syscensus_image_uncounted_calls_total", "counter",
+		  "Calls of syscalls that found their cgroup's key table full: each such syscall is in "
+		  "syscensus_syscalls_total with a count of 1, the rest of their calls are summed here." },
+	};
+
+	for (int k = 0; k < SC_METRICS_IMAGE_SERIES; k++) {
+		family(b, f[k].name, f[k].type, f[k].help);
+		for (size_t i = 0; i < c->n_images; i++) {
+			const struct sc_image *img = c->images[i];
+			int64_t v[SC_METRICS_IMAGE_SERIES] = { img->first, img->last, image__last_new(img),
+							       (int64_t)img->ctrs_total, image__confined(img),
+							       (int64_t)img->uncounted };
+
+			if (listed(img))
+				image_sample(b, f[k].name, img, v[k]);
+		}
+	}
+}
+
+static void containers(struct sc_buf *b, const struct sc_census *c)
+{
+	family(b, "syscensus_container_info", "gauge",
+	       "A running container the agent tracks, with its image, id (12 digits), name and runtime.");
+	for (size_t i = 0; i < c->n_live; i++) {
+		const struct sc_live *l = c->live[i];
+		const char *name = "";
+
+		if (!l->ctr[0] || !listed(l->img))
+			continue;
+		for (size_t k = 0; k < l->img->n_ctrs; k++)
+			if (!strcmp(l->img->ctrs[k].id, l->ctr) && l->img->ctrs[k].name)
+				name = l->img->ctrs[k].name;
+		sc_buf_puts(b, "syscensus_container_info{image=");
+		label_value(b, l->img->key);
+		sc_buf_printf(b, ",container_id=\"%.12s\",container=", l->ctr);
+		label_value(b, name);
+		sc_buf_puts(b, ",runtime=");
+		label_value(b, l->img->runtime ? l->img->runtime : "");
+		sc_buf_puts(b, "} 1\n");
+	}
+}
+
+/* Refusals summed per (abi, nr, answer): containers and profiles are in `status`. */
+static void denials(struct sc_buf *b, const struct sc_census *c)
+{
+	char act[48], nb[16];
+
+	family(b, "syscensus_seccomp_denials_total", "counter",
+	       "Syscalls the enforced seccomp filters refused, per image, syscall and answer (agent --denials).");
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+
+		for (size_t k = 0; listed(img) && k < img->n_denied; k++) {
+			const struct sc_denial *d = &img->denied[k];
+			uint64_t sum = 0;
+			bool first = true;
+
+			/* the first entry of each (abi, nr, ret) sums its kind */
+			for (size_t j = 0; j < img->n_denied && first; j++) {
+				const struct sc_denial *e = &img->denied[j];
+
+				if (e->abi == d->abi && e->nr == d->nr && e->ret == d->ret) {
+					first = j >= k;
+					sum += e->count;
+				}
+			}
+			if (!first)
+				continue;
+			action_str(d->ret, act, sizeof(act));
+			sc_buf_puts(b, "syscensus_seccomp_denials_total{image=");
+			label_value(b, img->key);
+			sc_buf_printf(b, ",syscall=\"%s\",abi=\"%s\",action=\"%s\"} %llu\n",
+				      syscall_label(d->abi, d->nr, nb, sizeof(nb)), metrics__abi_label(d->abi), act,
+				      (unsigned long long)sum);
+		}
+	}
+}
+
+static void gauge(struct sc_buf *b, const char *name, const char *type, const char *help, uint64_t v)
+{
+	family(b, name, type, help);
+	sc_buf_printf(b, "%s %llu\n", name, (unsigned long long)v);
+}
+
+static void health(struct sc_buf *b, const struct sc_census *c, const struct sc_agent_health *h)
+{
+	const struct sc_health *x = &c->health;
+	size_t attributed = 0, unknown = 0;
+
+	for (size_t i = 0; i < c->n_images; i++)
+		c->images[i]->unknown ? unknown++ : attributed++;
+	family(b, "syscensus_build_info", "gauge", "The syscensus version, and how the recorder is attached.");
+	sc_buf_printf(b, "syscensus_build_info{version=\"%s\",attach=", SC_VERSION);
+	label_value(b, x->attach);
+	sc_buf_puts(b, "} 1\n");
+	gauge(b, "syscensus_images", "gauge", "Images with a census (attributed containers).", attributed);
+	gauge(b, "syscensus_unattributed_cgroups", "gauge",
+	      "Census entries of cgroups no runtime claimed (not images: not listed).", unknown);
+	gauge(b, "syscensus_cgroups_tracked", "gauge", "Cgroups counted now, each in a slot of the table.", c->n_live);
+	gauge(b, "syscensus_cgroups_capacity", "gauge", "Slots of the cgroup table (--capacity).", x->capacity);
+	gauge(b, "syscensus_cgroups_not_counted_total", "counter",
+	      "Container cgroups that found the cgroup table full and are not counted.", x->table_full);
+	gauge(b, "syscensus_cgroup_events_lost_total", "counter",
+	      "Cgroup events the ring buffer had no room for (the agent then walks the hierarchy).", x->events_lost);
+	gauge(b, "syscensus_denial_events_lost_total", "counter",
+	      "Refusals the denial map had no room for.", x->denied_lost);
+	gauge(b, "syscensus_state_saved_timestamp_seconds", "gauge", "When the state file was last written (unix time).",
+	      (uint64_t)(c->saved > 0 ? c->saved : 0));
+	if (h) {
+		family(b, "syscensus_state_saves_total", "counter", "Saves of the state file since the agent started, by result.");
+		sc_buf_printf(b, "syscensus_state_saves_total{result=\"success\"} %llu\n"
+				 "syscensus_state_saves_total{result=\"failure\"} %llu\n",
+			      (unsigned long long)h->saves_ok, (unsigned long long)h->saves_failed);
+		gauge(b, "syscensus_last_fold_timestamp_seconds", "gauge",
+		      "When the counters were last folded into the census (unix time).", (uint64_t)h->last_fold);
+	}
+	if (!x->stats_enabled)
+		return;
+	family(b, "syscensus_recorder_cpu_seconds_total", "counter",
+	       "CPU time of the recorder's BPF programs (kernel.bpf_stats_enabled=1), per program.");
+	sc_buf_printf(b, "syscensus_recorder_cpu_seconds_total{program=\"sys_enter\"} %.9f\n", x->enter_ns / 1e9);
+	if (x->denials)
+		sc_buf_printf(b, "syscensus_recorder_cpu_seconds_total{program=\"sys_exit\"} %.9f\n", x->deny_ns / 1e9);
+	family(b, "syscensus_recorder_runs_total", "counter", "Runs of the recorder's BPF programs, per program.");
+	sc_buf_printf(b, "syscensus_recorder_runs_total{program=\"sys_enter\"} %llu\n", (unsigned long long)x->enter_runs);
+	if (x->denials)
+		sc_buf_printf(b, "syscensus_recorder_runs_total{program=\"sys_exit\"} %llu\n",
+			      (unsigned long long)x->deny_runs);
+}
+
+int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, struct sc_buf *b)
+{
+	struct sc_tally *t = malloc(sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	syscalls(b, c, t);
+	free(t);
+	images(b, c);
+	containers(b, c);
+	denials(b, c);
+	health(b, c, h);
+	return b->oom ? -ENOMEM : 0;
+}

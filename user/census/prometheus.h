@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The cluster view: a census read back from a Prometheus server that scrapes the agents
+ * of many nodes (metrics.c's series), the union of what every node reported during a
+ * window. diff and propose then work on it as on a local state file.
+ */
+#ifndef SC_PROMETHEUS_H
+#define SC_PROMETHEUS_H
+
+#include <stdint.h>
+
+#include "census/census.h"
+
+#define SC_PROM_WINDOW		(30 * 86400)	/* --window by default */
+#define SC_PROM_NODE_LABEL	"instance"	/* the label that tells nodes apart, by default */
+#define SC_PROM_TIMEOUT_S	60		/* per query */
+#define SC_PROM_MAX_ANSWER	(256u << 20)	/* bytes of one answer */
+
+struct sc_prom_opts {
+	const char *url;		/* http(s)://host:9090[/prefix] */
+	int64_t window;			/* seconds */
+	const char *node_label;
+};
+
+/*
+ * Fill the empty census @c from Prometheus: per image, the syscalls any node reported
+ * in the window (each node's highest count, summed over nodes: a counter reset loses no
+ * syscall, and no call is counted twice), first and last seen, the last new syscall,
+ * containers, refusals, and how many nodes reported it (@c->nodes: how many agents did).
+ * 0, or -errno after saying what failed, with the URL.
+ */
+int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o);
+
+/* The HTTP client's global state (at exit). */
+void prometheus__cleanup(void);
+
+#endif

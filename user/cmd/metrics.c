@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * syscensus metrics: a state directory's census as Prometheus metrics, printed once
+ * (node_exporter's textfile collector) or served and re-read at an interval (the state
+ * of an agent started without --metrics, or of a node that is gone).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "census/census.h"
+#include "census/metrics.h"
+#include "census/serve.h"
+#include "cmd/cmds.h"
+#include "lib/paths.h"
+#include "lib/util.h"
+
+#define METRICS_INTERVAL 10
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: syscensus metrics [--state-dir DIR] [--listen ADDR:PORT [--interval SEC]]\n"
+		   "The census of a state directory as Prometheus metrics (the series `agent --metrics`\n"
+		   "serves, without the live health ones): printed once, for node_exporter's textfile\n"
+		   "collector, or with --listen served on /metrics and /healthz, the state file re-read\n"
+		   "every SEC seconds, until SIGTERM or SIGINT.\n\n"
+		   "  --state-dir DIR     the agent's state directory (default " SC_DEFAULT_STATE_DIR ")\n"
+		   "  --listen ADDR:PORT  serve there, for example 127.0.0.1:9478 or :9478\n"
+		   "  --interval SEC      re-read the state file (default %d)\n\n"
+		   "Exit status: 0 printed, or stopped by a signal; 1 the state cannot be read or served;\n"
+		   "2 usage error.\n", METRICS_INTERVAL);
+}
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = sig;
+}
+
+/* The state file's census, rendered into @b. 0, or -errno (said). */
+static int render(const char *state, struct sc_buf *b)
+{
+	struct sc_census c = {};
+	int err;
+
+	if (access(state, F_OK) < 0) {
+		sc_err("%s: no state file (has `syscensus agent` run with this --state-dir?)", state);
+		return -ENOENT;
+	}
+	if ((err = census__load(&c, state)) == 0 && (err = metrics__render(&c, NULL, b)))
+		sc_err("out of memory");
+	census__free(&c);
+	return err;
+}
+
+static int serve(const char *state, const char *addr, unsigned interval)
+{
+	static const int sigs[] = { SIGTERM, SIGINT, 0 };
+	struct sc_server *srv;
+	struct sc_buf b = {};
+
+	if (render(state, &b)) {
+		sc_buf_free(&b);
+		return SC_EXIT_FAIL;
+	}
+	if (sc_set_signals(on_signal, sigs) || !(srv = server__start(addr, 3 * interval + SC_SERVE_TIMEOUT_S))) {
+		sc_buf_free(&b);
+		return SC_EXIT_FAIL;
+	}
+	sc_info("serving the census of %s on %s (port %u), re-read every %us", state, addr, server__port(srv), interval);
+	while (!stop) {
+		if (b.data) {
+			server__publish(srv, b.data, b.len);
+			b = (struct sc_buf){};
+		}
+		for (unsigned s = 0; s < interval && !stop; s++)
+			sleep(1);
+		if (!stop && render(state, &b)) {
+			sc_buf_free(&b);	/* the last good one stays; /healthz turns stale */
+			b = (struct sc_buf){};
+		}
+	}
+	server__stop(srv);
+	sc_buf_free(&b);
+	return SC_EXIT_OK;
+}
+
+int cmd_metrics(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state-dir", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *dir = SC_DEFAULT_STATE_DIR, *addr = NULL;
+	unsigned interval = METRICS_INTERVAL;
+	char state[PATH_MAX];
+	struct sc_buf b = {};
+	uint64_t v;
+	int ch, ret;
+
+	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 's': dir = optarg; break;
+		case 'l':
+			if (server__check_addr("--listen", optarg))
+				return SC_EXIT_USAGE;
+			addr = optarg;
+			break;
+		case 'i':
+			if (sc_parse_u64(optarg, 86400, &v) || !v) {
+				sc_err("--interval: expected a number from 1 to 86400, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			interval = (unsigned)v;
+			break;
+		case 'h':
+			usage(stdout);
+			return SC_EXIT_OK;
+		default:
+			usage(stderr);
+			return SC_EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		sc_err("metrics: unexpected argument \"%s\"", argv[optind]);
+		usage(stderr);
+		return SC_EXIT_USAGE;
+	}
+	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, dir) >= sizeof(state)) {
+		sc_err("--state-dir: path too long");
+		return SC_EXIT_USAGE;
+	}
+	if (addr)
+		return serve(state, addr, interval);
+	ret = render(state, &b) ? SC_EXIT_FAIL : fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0
+							? SC_EXIT_OK : SC_EXIT_FAIL;
+	sc_buf_free(&b);
+	return ret;
+}
