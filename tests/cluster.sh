@@ -80,11 +80,11 @@ t_cluster_promtool() {	# the three endpoints pass promtool's exposition lint
 }
 
 t_cluster() {
-	local U P0 P1 P2 P3 P4 N1=$T/cn1 N2=$T/cn2 N3=$T/cn3 C=$T/committed out rc got R W
+	local U P0 P1 P2 P3 P4 P5 N1=$T/cn1 N2=$T/cn2 N3=$T/cn3 C=$T/committed out rc got R W
 	command -v prometheus >/dev/null && command -v promtool >/dev/null ||
 		{ skip cluster "prometheus and promtool not installed (bash .ci/deps installs them)"; return; }
 	trap 'cluster_cleanup; agent_cleanup; rm -rf "$T"' EXIT
-	read -r P0 P1 P2 P3 P4 <<<"$(free_ports 5)"
+	read -r P0 P1 P2 P3 P4 P5 <<<"$(free_ports 6)"
 	U=http://127.0.0.1:$P0
 	mkdir -p "$N1" "$N2" "$N3" "$C"
 	node_run "$N2" "$BB" 'ionice >/dev/null; echo n2-ok' && node_run "$N3" "$NGX" "$W_NGX" ||
@@ -102,11 +102,17 @@ t_cluster() {
 	t_cluster_promtool "$P1" "$P2" "$P3"
 	# the committed profile of the busybox image is node 1's: it lacks node 2's ioprio_get
 	cp "$(profile_of "$N1/profiles" "$BB")" "$C/" 2>/dev/null
+	# the committed profiles, served for the alerting rules
+	"$SC" metrics --profiles "$C" --listen "127.0.0.1:$P5" --interval 1 >>"$T/profiles.log" 2>&1 &
+	MET_PIDS="$MET_PIDS $!"
 	cat >"$T/prom.yml" <<-EOF
 	global: { scrape_interval: 1s, evaluation_interval: 1s }
+	rule_files: ["$PWD/deploy/prometheus/syscensus-rules.yml"]
 	scrape_configs:
 	  - job_name: syscensus
 	    static_configs: [ { targets: ["127.0.0.1:$P1", "127.0.0.1:$P2", "127.0.0.1:$P3"] } ]
+	  - job_name: syscensus-profiles
+	    static_configs: [ { targets: ["127.0.0.1:$P5"] } ]
 	EOF
 	prom_start "$P0" "$T/prom.yml" "$T/prom-data" || { fail cluster_prometheus "prometheus did not start: $(tail -3 "$T/prom-data.log")"; return; }
 	PROM_PID=$PROM_LAST
@@ -136,6 +142,15 @@ t_cluster() {
 	[ $rc = 1 ] && grep -q "BREAKING.*ioprio_get" <<<"$out" && grep -q "on 2 nodes" <<<"$out" &&
 		grep -q "observed on 3 nodes" <<<"$out" && ! grep -q "BREAKING.*sync" <<<"$out" &&
 		pass cluster_diff_names_other_node || fail cluster_diff_names_other_node "exit $rc, expected 1 naming ioprio_get, 2 of 3 nodes: $out"
+	# the real server evaluates the shipped rules: one alert per syscall diff calls breaking
+	local breaking alerts
+	breaking=$(awk '$1 == "BREAKING" { print $2 }' <<<"$out" | sort | tr '\n' ' ')
+	prom_wait "$U" 'ALERTS{alertname="SyscensusProfileWouldBreak",alertstate="firing",syscall="ioprio_get"}' 20
+	alerts=$(curl -s "$U/api/v1/alerts" | python3 -c 'import json,sys
+print(" ".join(sorted(a["labels"]["syscall"] for a in json.load(sys.stdin)["data"]["alerts"]
+    if a["labels"]["alertname"] == "SyscensusProfileWouldBreak" and a["state"] == "firing")), end=" ")')
+	[ "$alerts" = "$breaking" ] && [[ $alerts == *ioprio_get* ]] && pass "cluster_alert_would_break (firing for: $alerts)" ||
+		fail cluster_alert_would_break "firing for '$alerts', expected what diff calls breaking: '$breaking'"
 
 	# propose: the profile gets both nodes' syscalls; the body says how many nodes
 	R=$T/cl-remote.git W=$T/cl-infra
@@ -168,11 +183,12 @@ t_cluster() {
 		pass cluster_not_prometheus || fail cluster_not_prometheus "exit $rc, expected 2 and HTTP 405, not an API answer: $out"
 	# a Prometheus that may not load more than one sample answers every query with an error
 	prom_start "$P4" "$T/prom.yml" "$T/prom2-data" --query.max-samples=1 && PROM2_PID=$PROM_LAST
-	for _ in $(seq 20); do
-		curl -s "http://127.0.0.1:$P4/api/v1/query" --data-urlencode 'query=syscensus_build_info' | grep -q '"error"' && break
+	# (its first scrapes come after about 5 s: until then it has nothing to refuse)
+	for _ in $(seq 60); do
+		out=$("$SC" diff --prometheus "http://127.0.0.1:$P4" --against "$C" 2>&1); rc=$?
+		[ $rc = 0 ] || break
 		sleep 0.5
 	done
-	out=$("$SC" diff --prometheus "http://127.0.0.1:$P4" --against "$C" 2>&1); rc=$?
 	[ $rc = 2 ] && grep -q "HTTP 422, execution" <<<"$out" && pass cluster_prometheus_error ||
 		fail cluster_prometheus_error "exit $rc, expected 2 and Prometheus's own error: $out"
 	cluster_cleanup

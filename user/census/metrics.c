@@ -7,13 +7,17 @@
  * newline) and bytes that are not UTF-8 are replaced, so a hostile image name cannot
  * break the exposition or add a series.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "census/metrics.h"
+#include "seccomp/filename.h"
 #include "seccomp/filter.h"
+#include "seccomp/profile.h"
 #include "seccomp/syscalls.h"
 
 const char *metrics__abi_label(int abi)
@@ -299,4 +303,87 @@ int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, 
 	denials(b, c);
 	health(b, c, h);
 	return b->oom ? -ENOMEM : 0;
+}
+
+/* One profile's series into @b; false when the file cannot be used (said). */
+static bool profile_series(const char *dir, const char *file, const struct sc_eval_ctx *ctx, struct sc_buf *b,
+			   struct sc_buf *counts)
+{
+	char path[PATH_MAX], base[SC_NAME_MAX + 8], image[SC_NAME_MAX], err[1024];
+	struct sc_filter f = {};
+	struct sc_compile_stats st;
+	struct sc_profile *p;
+	size_t n = strlen(file) - 5, allowed = 0;
+
+	if (n >= sizeof(base) || (size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path))
+		return false;
+	memcpy(base, file, n);
+	base[n] = '\0';
+	if (image_name_of_file(base, image, sizeof(image))) {
+		sc_warn("%s: not an image's file name (syscensus's encoding, not cut): left out", path);
+		return false;
+	}
+	if (!(p = profile__load(path, ctx, SC_UNKNOWN_WARN, err, sizeof(err))) ||
+	    profile__filter(p, ctx, &f, &st, err, sizeof(err))) {
+		sc_warn("%s: left out", err);
+		profile__free(p);
+		return false;
+	}
+	for (int abi = 0; abi < SC_NR_ABIS; abi++) {
+		const struct sc_arch *a = arch_of_abi(abi);
+
+		for (int nr = 0; a && nr < SC_NR_OVERFLOW; nr++) {
+			const char *name = syscall_name(a->token, nr);
+			struct sc_verdict v;
+
+			if (!name || (v = filter__verdict(&f, a->token, nr)).kind == SC_V_DENY)
+				continue;
+			sc_buf_puts(b, "syscensus_profile_allows{image=");
+			label_value(b, image);
+			sc_buf_printf(b, ",syscall=\"%s\",abi=\"%s\",conditional=\"%s\"} 1\n", name, metrics__abi_label(abi),
+				      v.kind == SC_V_CONDITIONAL ? "true" : "false");
+			allowed++;
+		}
+	}
+	sc_buf_puts(counts, "syscensus_profile_syscalls_allowed{image=");
+	label_value(counts, image);
+	sc_buf_printf(counts, "} %zu\n", allowed);
+	filter__free(&f);
+	profile__free(p);
+	return true;
+}
+
+int metrics__render_profiles(const char *dir, struct sc_buf *b)
+{
+	struct sc_buf counts = {};
+	struct sc_eval_ctx ctx;
+	struct dirent **ents = NULL;
+	unsigned errors = 0;
+	int n;
+
+	if (eval_ctx_current(&ctx) || parse_caps("default", &ctx.caps)) {
+		sc_err("cannot read this process's architecture or kernel");
+		return -EINVAL;
+	}
+	n = scandir(dir, &ents, NULL, alphasort);
+	if (n < 0) {
+		sc_err("%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	family(b, "syscensus_profile_allows", "gauge",
+	       "1 for each syscall an image's committed profile lets run (conditional: only for some arguments).");
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(ents[i]->d_name);
+
+		if (len > 5 && !strcmp(ents[i]->d_name + len - 5, ".json") && ents[i]->d_name[0] != '.')
+			errors += !profile_series(dir, ents[i]->d_name, &ctx, b, &counts);
+		free(ents[i]);
+	}
+	free(ents);
+	family(b, "syscensus_profile_syscalls_allowed", "gauge", "Syscalls an image's committed profile lets run.");
+	if (counts.data)
+		sc_buf_add(b, counts.data, counts.len);
+	sc_buf_free(&counts);
+	gauge(b, "syscensus_profile_errors", "gauge", "Files of the profiles directory that could not be used.", errors);
+	return b->oom || counts.oom ? -ENOMEM : 0;
 }

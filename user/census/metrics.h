@@ -31,6 +31,15 @@ struct sc_agent_health {
 /* Write @c (and @h, NULL for a saved state) into @b. 0 or -ENOMEM. */
 int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, struct sc_buf *b);
 
+/*
+ * The committed profiles of @dir (<image>.json, the agent's file names) as series: per
+ * image, syscensus_profile_allows{image,syscall,abi} for every syscall its compiled
+ * filter lets run (for some arguments at least) and syscensus_profile_syscalls_allowed,
+ * so that an alert can tell what an image made and its profile refuses. A file that
+ * cannot be used is said and counted in syscensus_profile_errors. 0 or -ENOMEM.
+ */
+int metrics__render_profiles(const char *dir, struct sc_buf *b);
+
 /* The `abi` label of a recorder ABI ("x86_64", "x86"), and back (-1: not one of ours). */
 const char *metrics__abi_label(int abi);
 int metrics__abi_of_label(const char *label);

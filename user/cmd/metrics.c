@@ -25,12 +25,16 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: syscensus metrics [--state-dir DIR] [--listen ADDR:PORT [--interval SEC]]\n"
+	fprintf(f, "Usage: syscensus metrics [--state-dir DIR] [--profiles DIR] [--listen ADDR:PORT [--interval SEC]]\n"
 		   "The census of a state directory as Prometheus metrics (the series `agent --metrics`\n"
-		   "serves, without the live health ones): printed once, for node_exporter's textfile\n"
-		   "collector, or with --listen served on /metrics and /healthz, the state file re-read\n"
-		   "every SEC seconds, until SIGTERM or SIGINT.\n\n"
-		   "  --state-dir DIR     the agent's state directory (default " SC_DEFAULT_STATE_DIR ")\n"
+		   "serves, without the live health ones), and with --profiles what the committed profiles\n"
+		   "allow: printed once, for node_exporter's textfile collector, or with --listen served on\n"
+		   "/metrics and /healthz, the files re-read every SEC seconds, until SIGTERM or SIGINT.\n\n"
+		   "  --state-dir DIR     the agent's state directory (default " SC_DEFAULT_STATE_DIR ",\n"
+		   "                      none with --profiles alone)\n"
+		   "  --profiles DIR      committed profiles, <image>.json as the agent names them: one\n"
+		   "                      syscensus_profile_allows series per syscall each lets run (for the\n"
+		   "                      alert on calls a profile would refuse: deploy/prometheus/)\n"
 		   "  --listen ADDR:PORT  serve there, for example 127.0.0.1:9478 or :9478\n"
 		   "  --interval SEC      re-read the state file (default %d)\n\n"
 		   "Exit status: 0 printed, or stopped by a signal; 1 the state cannot be read or served;\n"
@@ -44,12 +48,22 @@ static void on_signal(int sig)
 	stop = sig;
 }
 
-/* The state file's census, rendered into @b. 0, or -errno (said). */
-static int render(const char *state, struct sc_buf *b)
+struct sources {
+	const char *state;	/* NULL: none */
+	const char *profiles;	/* NULL: none */
+};
+
+/* The state file's census and the profiles, rendered into @b. 0, or -errno (said). */
+static int render(const struct sources *src, struct sc_buf *b)
 {
+	const char *state = src->state;
 	struct sc_census c = {};
 	int err;
 
+	if (src->profiles && (err = metrics__render_profiles(src->profiles, b)))
+		return err;
+	if (!state)
+		return 0;
 	if (access(state, F_OK) < 0) {
 		sc_err("%s: no state file (has `syscensus agent` run with this --state-dir?)", state);
 		return -ENOENT;
@@ -60,7 +74,7 @@ static int render(const char *state, struct sc_buf *b)
 	return err;
 }
 
-static int serve(const char *state, const char *addr, unsigned interval)
+static int serve(const struct sources *state, const char *addr, unsigned interval)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 };
 	struct sc_server *srv;
@@ -74,7 +88,9 @@ static int serve(const char *state, const char *addr, unsigned interval)
 		sc_buf_free(&b);
 		return SC_EXIT_FAIL;
 	}
-	sc_info("serving the census of %s on %s (port %u), re-read every %us", state, addr, server__port(srv), interval);
+	sc_info("serving %s%s%s on %s (port %u), re-read every %us", state->state ? state->state : "",
+		state->state && state->profiles ? " and " : "", state->profiles ? state->profiles : "", addr,
+		server__port(srv), interval);
 	while (!stop) {
 		if (b.data) {
 			server__publish(srv, b.data, b.len);
@@ -96,12 +112,14 @@ int cmd_metrics(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
+		{ "profiles", required_argument, NULL, 'p' },
 		{ "listen", required_argument, NULL, 'l' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
-	const char *dir = SC_DEFAULT_STATE_DIR, *addr = NULL;
+	const char *dir = NULL, *addr = NULL;
+	struct sources src = {};
 	unsigned interval = METRICS_INTERVAL;
 	char state[PATH_MAX];
 	struct sc_buf b = {};
@@ -111,6 +129,7 @@ int cmd_metrics(int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (ch) {
 		case 's': dir = optarg; break;
+		case 'p': src.profiles = optarg; break;
 		case 'l':
 			if (server__check_addr("--listen", optarg))
 				return SC_EXIT_USAGE;
@@ -136,13 +155,16 @@ int cmd_metrics(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
-	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, dir) >= sizeof(state)) {
+	if (!dir && !src.profiles)
+		dir = SC_DEFAULT_STATE_DIR;
+	if (dir && (size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, dir) >= sizeof(state)) {
 		sc_err("--state-dir: path too long");
 		return SC_EXIT_USAGE;
 	}
+	src.state = dir ? state : NULL;
 	if (addr)
-		return serve(state, addr, interval);
-	ret = render(state, &b) ? SC_EXIT_FAIL : fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0
+		return serve(&src, addr, interval);
+	ret = render(&src, &b) ? SC_EXIT_FAIL : fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0
 							? SC_EXIT_OK : SC_EXIT_FAIL;
 	sc_buf_free(&b);
 	return ret;

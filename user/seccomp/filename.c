@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+#include <ctype.h>
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -52,4 +54,41 @@ void image_file_name(const char *image, char out[SC_NAME_MAX])
 		}
 	}
 	out[n] = '\0';
+}
+
+int image_name_of_file(const char *name, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (!strcmp(name, "%00")) {
+		if (!len)
+			return -ENAMETOOLONG;
+		out[0] = '\0';
+		return 0;
+	}
+	for (const char *p = name; *p; p++) {
+		unsigned v;
+
+		if (n + 1 >= len)
+			return -ENAMETOOLONG;
+		if (*p == '~')
+			return -EINVAL;		/* cut: only the digest of the rest is left */
+		if (*p != '%') {
+			out[n++] = *p;
+			continue;
+		}
+		if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]) ||
+		    sscanf(p + 1, "%2x", &v) != 1 || !v)
+			return -EINVAL;
+		out[n++] = (char)v;
+		p += 2;
+	}
+	out[n] = '\0';
+	/* only what the encoding gives: "A.json" or "%61.json" are no image's file */
+	{
+		char again[SC_NAME_MAX];
+
+		image_file_name(out, again);
+		return strcmp(again, name) ? -EINVAL : 0;
+	}
 }

@@ -28,6 +28,12 @@
  */
 void image_file_name(const char *image, char out[SC_NAME_MAX]);
 
+/*
+ * The image name of file name @name (without ".json"), the reverse of the above; 0, or
+ * -EINVAL for a cut name (only a digest is left of it) or one the encoding never gives.
+ */
+int image_name_of_file(const char *name, char *out, size_t len);
+
 /* SHA-256 of @len bytes of @data (FIPS 180-4). */
 void sc_sha256(const void *data, size_t len, uint8_t out[32]);
 
