@@ -279,6 +279,13 @@ assert im["example.com/team/app:2"]["runtime"] if "runtime" in im["example.com/t
 assert im["quay.io/crio/img:3"]["image_ids"] == ["sha256:" + "cd"*32], im["quay.io/crio/img:3"]["image_ids"]
 assert im[".."]["image_ids"] == ["sha256:" + "ab"*32]' 2>"$T/r.err" && pass agent_docker_containerd_crio_state ||
 		fail agent_docker_containerd_crio_state "$(tail -3 "$T/r.err")"
+	# the same hostile names as metrics: promtool parses one series per image, no more
+	if command -v promtool >/dev/null; then
+		out=$("$SC" metrics --state-dir "$S" 2>&1 | tee "$T/hostile.prom" | promtool check metrics 2>&1) &&
+			[ "$(grep -c '^syscensus_image_containers_total{' "$T/hostile.prom")" = "$files" ] &&
+			pass "agent_hostile_names_metrics ($files series)" ||
+			fail agent_hostile_names_metrics "$out; $(grep -c '^syscensus_image_containers_total{' "$T/hostile.prom") series for $files images"
+	fi
 	find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 }
 

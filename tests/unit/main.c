@@ -28,6 +28,7 @@ static const struct {
 	{ "runtime", test_runtime },
 	{ "names", test_names },
 	{ "census", test_census },
+	{ "metrics", test_metrics },
 	{ "filter", test_filter },
 	{ "filter_kernel", test_filter_kernel },
 };

@@ -123,6 +123,7 @@ void test_cgroup(void);
 void test_runtime(void);
 void test_names(void);
 void test_census(void);
+void test_metrics(void);
 void test_filter(void);
 void test_filter_kernel(void);
 

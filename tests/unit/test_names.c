@@ -119,8 +119,29 @@ static void test_sha256(void)
 	free(buf);
 }
 
+/* image_name_of_file() is the inverse of the encoding, and accepts nothing else */
+static void test_image_name_of_file(void)
+{
+	static const char *const names[] = { "localhost/bb:1", "../../etc/passwd", "..", ".", "A", "a%41", "",
+					     "registry:5000/ns/img@sha256:ab", "x\"y\\z\n" };
+	static const char *const bad[] = { "A", "%2", "%zz", "a~0123", "%2e", "%2E.%2f" };
+	char enc[SC_NAME_MAX], dec[SC_NAME_MAX], name[48];
+
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		image_file_name(names[i], enc);
+		snprintf(name, sizeof(name), "image_name_of_file_%zu", i);
+		ASSERT_MSG(image_name_of_file(enc, dec, sizeof(dec)) == 0 && !strcmp(dec, names[i]), name,
+			   "\"%s\" -> \"%s\" -> \"%s\"", names[i], enc, dec);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		snprintf(name, sizeof(name), "image_name_of_file_refuses_%zu", i);
+		ASSERT_MSG(image_name_of_file(bad[i], dec, sizeof(dec)) == -EINVAL, name, "\"%s\" accepted", bad[i]);
+	}
+}
+
 void test_names(void)
 {
 	test_image_file_name();
+	test_image_name_of_file();
 	test_sha256();
 }
