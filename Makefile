@@ -26,7 +26,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: all clean test bench demo vmlinux deps progs asan install programs
+.PHONY: all clean test bench bench-metrics demo vmlinux deps progs asan install programs
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -84,6 +84,10 @@ install: $(BUILD)/syscensus
 
 bench: all
 	$(BUILD)/syscensus bench --macro --agent-cost 60 --churn 60
+
+# What serving metrics costs for 1,000 images (the suite runs it for 100)
+bench-metrics: all
+	bash tests/metrics_bench.sh 1000 200
 
 demo: all
 	bash tests/demo

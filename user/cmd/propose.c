@@ -112,6 +112,11 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struc
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	if (o->prune.on && observed->prom.url) {
+		sc_err("propose: --prune needs when each syscall was last used, which Prometheus's cumulative "
+		       "counters do not say: prune from one agent's --observed STATE-DIR");
+		return SC_EXIT_USAGE;
+	}
 	/* the subdirectory is a path inside the repository: relative, no "..", no "." */
 	if (o->subdir[0] == '/' || strstr(o->subdir, "..") || !o->subdir[0] || strlen(o->subdir) > 200) {
 		sc_err("--profiles-subdir: \"%s\" must be a relative path inside the repository, without ..", o->subdir);
