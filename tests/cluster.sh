@@ -87,10 +87,14 @@ t_cluster() {
 	read -r P0 P1 P2 P3 P4 P5 <<<"$(free_ports 6)"
 	U=http://127.0.0.1:$P0
 	mkdir -p "$N1" "$N2" "$N3" "$C"
-	node_run "$N2" "$BB" 'ionice >/dev/null; echo n2-ok' && node_run "$N3" "$NGX" "$W_NGX" ||
+	# node 2 runs the image twice; a copy of its state after the first run stands for that node
+	# once its state is lost (its counters then start again lower: a reset, for Prometheus)
+	node_run "$N2" "$BB" 'ionice >/dev/null; echo n2-ok' && cp -a "$N2" "$T/cn2-lost" &&
+		node_run "$N2" "$BB" 'ionice >/dev/null; echo n2-ok' && node_run "$N3" "$NGX" "$W_NGX" ||
 		{ fail cluster_nodes "the agents of nodes 2 and 3 did not record: $(tail -3 "$N2.log" "$N3.log" "$N2.out" "$N3.out")"; return; }
 	"$SC" metrics --state-dir "$N2" --listen "127.0.0.1:$P2" --interval 1 >>"$N2.log" 2>&1 &
-	MET_PIDS="$MET_PIDS $!"
+	local M2=$!
+	MET_PIDS="$MET_PIDS $M2"
 	"$SC" metrics --state-dir "$N3" --listen "127.0.0.1:$P3" --interval 1 >>"$N3.log" 2>&1 &
 	local M3=$!
 	MET_PIDS="$MET_PIDS $M3"
@@ -162,6 +166,27 @@ print(" ".join(sorted(a["labels"]["syscall"] for a in json.load(sys.stdin)["data
 		python3 -c 'import json,sys; d=json.load(sys.stdin); n={x for r in d["syscalls"] if r.get("action")=="SCMP_ACT_ALLOW" for x in r["names"]}; print("sync" in n, "ioprio_get" in n)' 2>&1)
 	[ $rc = 0 ] && [ "$got" = "True True" ] && grep -q "agents of 3 nodes" "$T/cl-body.md" && grep -q "on 2 of the 3 nodes" "$T/cl-body.md" &&
 		pass cluster_propose_union || fail cluster_propose_union "exit $rc, sync/ioprio_get in the profile: $got; $out; body: $(head -c 600 "$T/cl-body.md" 2>/dev/null)"
+
+	# node 2 loses its state: its counters fall back (a reset, for Prometheus); the union keeps what
+	# it had counted, once: node 1's calls of the image plus node 2's highest
+	local t1 t2 union
+	tot() { promq "$U" "sum(syscensus_syscalls_total{instance=\"127.0.0.1:$1\",image=\"$BB\"}) +
+		sum(syscensus_image_uncounted_calls_total{instance=\"127.0.0.1:$1\",image=\"$BB\"})"; }
+	t1=$(tot "$P1") t2=$(tot "$P2")
+	kill "$M2" && wait "$M2" 2>/dev/null
+	"$SC" metrics --state-dir "$T/cn2-lost" --listen "127.0.0.1:$P2" --interval 1 >>"$N2.log" 2>&1 &
+	M2=$!
+	MET_PIDS="$MET_PIDS $M2"
+	prom_wait "$U" "sum(resets(syscensus_syscalls_total{instance=\"127.0.0.1:$P2\"}[10m])) > 0" 20
+	union=$("$SC" status --prometheus "$U" --json 2>&1 | python3 -c 'import json,sys
+im=[i for i in json.load(sys.stdin)["images"] if i["image"] == sys.argv[1]][0]
+print(sum(v["count"] for abi in im["syscalls"].values() for v in abi.values()) + im["uncounted_calls"])' "$BB" 2>&1)
+	[ -n "$t1" ] && [ -n "$t2" ] && [ "$union" = "$((t1 + t2))" ] && [ "$(tot "$P2")" -lt "$t2" ] &&
+		pass "cluster_counter_reset (node 1 $t1 + node 2 $t2 calls = $union in the union after node 2's reset)" ||
+		fail cluster_counter_reset "union $union after node 2's reset, expected node 1's $t1 + node 2's highest $t2 (node 2 now $(tot "$P2"))"
+	out=$("$SC" status --prometheus "$U" 2>&1)
+	grep -q "cluster: 3 nodes reported" <<<"$out" && grep -q "$BB .* on 2 nodes" <<<"$out" &&
+		pass cluster_status || fail cluster_status "expected 3 nodes, the image on 2: $out"
 
 	# node 3 goes away: within the window, the image it alone saw is still there
 	kill "$M3" && wait "$M3" 2>/dev/null

@@ -456,21 +456,23 @@ static void span(int64_t s, char *buf, size_t len)
 void image__confidence(const struct sc_image *img, int64_t now, char *buf, size_t len)
 {
 	int64_t last_new = image__last_new(img);
-	char obs[32], ago[32], t[32];
+	char obs[32], ago[32], t[32], nodes[32] = "";
 
 	span(img->last - img->first, obs, sizeof(obs));
 	span(now - last_new, ago, sizeof(ago));
 	sc_fmt_time(last_new, t, sizeof(t));
+	if (img->nodes)
+		snprintf(nodes, sizeof(nodes), " on %u node%s", img->nodes, img->nodes == 1 ? "" : "s");
 	if (!now) {
 		char from[32];
 
 		sc_fmt_time(img->first, from, sizeof(from));
-		snprintf(buf, len, "seen from %s in %llu container%s, last new syscall %s", from,
-			 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", t);
+		snprintf(buf, len, "seen from %s in %llu container%s%s, last new syscall %s", from,
+			 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t);
 		return;
 	}
-	snprintf(buf, len, "observed %s in %llu container%s, last new syscall %s (%s ago)", obs,
-		 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", t, last_new ? ago : "-");
+	snprintf(buf, len, "observed %s in %llu container%s%s, last new syscall %s (%s ago)", obs,
+		 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t, last_new ? ago : "-");
 }
 
 int census__cmp_image(const void *a, const void *b)

@@ -201,7 +201,7 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	if (img->cgpath)
 		cJSON_AddStringToObject(o, "cgroup_path", img->cgpath);
 	image_file_name(img->key, name);
-	if (!img->unknown && (size_t)snprintf(path, sizeof(path), "%s/%s.json", profiles_dir, name) < sizeof(path))
+	if (!img->unknown && profiles_dir && (size_t)snprintf(path, sizeof(path), "%s/%s.json", profiles_dir, name) < sizeof(path))
 		cJSON_AddStringToObject(o, "profile", path);
 	cJSON_AddBoolToObject(o, "confined", phase == SC_FILTERED);
 	if (img->incomplete)
@@ -214,6 +214,8 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	sc_fmt_time(img->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_activity", t);
 	cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
+	if (img->nodes)
+		cJSON_AddNumberToObject(o, "nodes", img->nodes);
 	/* how much the profile rests on: how long observed, and since when its set has not grown */
 	cJSON_AddItemToObject(o, "observed_seconds", json_u64_node(img->last > img->first ? img->last - img->first : 0));
 	sc_fmt_time(image__last_new(img), t, sizeof(t));
@@ -245,8 +247,16 @@ cJSON *status__json(const struct sc_census *c, const struct sc_status_src *src)
 
 	if (!doc)
 		return NULL;
-	cJSON_AddItemToObject(doc, "agent", agent_json(c, src));
-	cJSON_AddItemToObject(doc, "recorder", recorder_json(c));
+	if (src->prometheus) {
+		cJSON *cl = cJSON_AddObjectToObject(doc, "cluster");
+
+		cJSON_AddStringToObject(cl, "prometheus", src->prometheus);
+		cJSON_AddStringToObject(cl, "window", src->window);
+		cJSON_AddNumberToObject(cl, "nodes", c->nodes);
+	} else {
+		cJSON_AddItemToObject(doc, "agent", agent_json(c, src));
+		cJSON_AddItemToObject(doc, "recorder", recorder_json(c));
+	}
 	imgs = cJSON_AddArrayToObject(doc, "images");
 	for (size_t i = 0; imgs && i < c->n_images; i++)
 		cJSON_AddItemToArray(imgs, image_json(c->images[i], src->profiles_dir));
@@ -298,6 +308,9 @@ static void image_notes(const struct sc_image *img, const struct img_sum *s, str
 	if (img->untabled_keys)
 		sc_buf_printf(b, "%llu calls of %llu syscalls counted together (lower bounds); ",
 			      (unsigned long long)img->uncounted, (unsigned long long)img->untabled_keys);
+	else if (img->uncounted)	/* the cluster view: how many syscalls is not exported */
+		sc_buf_printf(b, "%llu calls counted together (per-syscall counts are lower bounds); ",
+			      (unsigned long long)img->uncounted);
 	if (img->incomplete)
 		sc_buf_printf(b, "INCOMPLETE: %s", img->incomplete);
 	if (b->len >= 2 && !strcmp(b->data + b->len - 2, "; "))
@@ -398,6 +411,13 @@ void status__print(const struct sc_census *c, const struct sc_status_src *src)
 {
 	char t[32];
 
+	if (src->prometheus) {
+		printf("cluster: %u node%s reported to %s in the last %s\n", c->nodes, c->nodes == 1 ? "" : "s",
+		       src->prometheus, src->window);
+		print_images(c);
+		print_denials(c);
+		return;
+	}
 	sc_fmt_time(c->saved, t, sizeof(t));
 	printf("agent: %s%s; state %s saved %s\n", src->running ? "running, pid " : "not running",
 	       src->running ? src->pid : "", src->state_file, t);

@@ -15,6 +15,8 @@ struct sc_status_src {
 	const char *profiles_dir;
 	bool running;		/* an agent holds the state directory's lock */
 	char pid[32];		/* its pid, as it wrote it */
+	const char *prometheus;	/* the cluster view: the census comes from this server, not a state file */
+	const char *window;	/* ... over this window ("30d") */
 };
 
 /* Whether an agent holds @dir's lock; @src->running and ->pid are set. */

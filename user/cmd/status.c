@@ -10,6 +10,7 @@
 
 #include "census/status.h"
 #include "cmd/cmds.h"
+#include "cmd/observed.h"
 #include "lib/json.h"
 #include "lib/paths.h"
 #include "lib/util.h"
@@ -17,12 +18,16 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: syscensus status [--state-dir DIR] [--profiles-dir DIR] [--json]\n"
+		   "       syscensus status --prometheus URL [--window DURATION] [--node-label LABEL] [--json]\n"
 		   "Images and containers the agent has seen, their syscalls, last activity,\n"
-		   "and the health of the recorder and of the state (from STATE-DIR/" SC_STATE_FILE ").\n\n"
+		   "and the health of the recorder and of the state (from STATE-DIR/" SC_STATE_FILE ").\n"
+		   "With --prometheus: the same per image for the whole cluster, the union of what every\n"
+		   "node's agent reported (see `syscensus diff --help`), with the nodes each image ran on.\n\n"
 		   "  --state-dir DIR     the agent's state directory (default " SC_DEFAULT_STATE_DIR ")\n"
 		   "  --profiles-dir DIR  where the agent writes profiles (default STATE-DIR/" SC_PROFILES_SUBDIR ")\n"
 		   "  --json              one JSON document\n\n"
-		   "Exit status: 0 shown; 1 no state file or an unreadable one; 2 usage error.\n");
+		   "Exit status: 0 shown; 1 no state file or an unreadable one; 2 usage error, or Prometheus\n"
+		   "unreachable or answering an error.\n");
 }
 
 int cmd_status(int argc, char **argv)
@@ -31,16 +36,28 @@ int cmd_status(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "profiles-dir", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "prometheus", required_argument, NULL, 'Q' },
+		{ "window", required_argument, NULL, 'W' },
+		{ "node-label", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
 	struct sc_status_src src = { .state_dir = SC_DEFAULT_STATE_DIR };
 	char state[PATH_MAX], pdir[PATH_MAX];
-	struct sc_census c;
+	struct sc_census c = {};
+	struct sc_observed obs;
+	char win[32];
 	bool json = false;
 	int ch, err, ret = SC_EXIT_FAIL;
 
+	observed__init(&obs);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int taken = ch == 'o' ? 0 : observed__option(&obs, ch, optarg);
+
+		if (taken < 0)
+			return SC_EXIT_USAGE;
+		if (taken)
+			continue;
 		switch (ch) {
 		case 's': src.state_dir = optarg; break;
 		case 'p': src.profiles_dir = optarg; break;
@@ -58,6 +75,15 @@ int cmd_status(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	if (obs.prom.url) {
+		src.prometheus = obs.prom.url;
+		src.window = observed__window(&obs, win, sizeof(win));
+		if (observed__load(&c, &obs)) {
+			census__free(&c);
+			return SC_EXIT_USAGE;
+		}
+		goto show;
+	}
 	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, src.state_dir) >= sizeof(state) ||
 	    (size_t)snprintf(pdir, sizeof(pdir), "%s/" SC_PROFILES_SUBDIR, src.state_dir) >= sizeof(pdir)) {
 		sc_err("--state-dir: path too long");
@@ -74,6 +100,7 @@ int cmd_status(int argc, char **argv)
 		return SC_EXIT_FAIL;
 	status__probe_agent(&src);
 	qsort(c.images, c.n_images, sizeof(*c.images), census__cmp_image);
+show:
 	if (!json) {
 		status__print(&c, &src);
 		ret = ferror(stdout) ? SC_EXIT_FAIL : SC_EXIT_OK;
