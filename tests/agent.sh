@@ -164,7 +164,13 @@ b=im[sys.argv[1]]
 assert b["confined"] and "mount" in b["setup_only"]["SCMP_ARCH_X86_64"], b["setup_only"]
 assert b["syscalls"]["SCMP_ARCH_X86_64"]["mkdir"]["count"] >= 1
 assert all(len(c["id"]) == 64 for c in b["containers"]) and b["image_ids"]' "$BB" 2>"$T/sj.err" &&
-		pass agent_status_json || fail agent_status_json "$(tail -3 "$T/sj.err")"
+		pass agent_status_json || fail agent_status_json "$(tail -3 "$T/sj.err")"	# the podman exec above is an exec session of the busybox image; nginx had none
+	"$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+im={i["image"]: i for i in json.load(sys.stdin)["images"]}
+print(im[sys.argv[1]]["exec_sessions"], im[sys.argv[2]]["exec_sessions"])' "$BB" "$NGX" >"$T/ex.out" 2>&1
+	[ "$(cat "$T/ex.out")" = "1 0" ] && grep -q "exec sessions seen (1)" "$T/status.txt" &&
+		grep -q "exec sessions seen (1)" "$pb" && pass agent_exec_sessions_seen ||
+		fail agent_exec_sessions_seen "exec sessions (busybox, nginx): got '$(cat "$T/ex.out")', expected '1 0'; status: $(grep "$BB" "$T/status.txt")"
 }
 
 # A container whose whole life is a few milliseconds is still attributed.

@@ -195,6 +195,9 @@ int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_im
 	}
 	to->uncounted += from->uncounted;
 	to->untabled_keys += from->untabled_keys;
+	to->exec_sessions += from->exec_sessions;
+	if (from->last_exec > to->last_exec)
+		to->last_exec = from->last_exec;
 	if (from->first && (!to->first || from->first < to->first))
 		to->first = from->first;
 	if (from->last > to->last)
@@ -368,8 +371,19 @@ static void fold_uncounted(struct sc_live *l, uint64_t v)
 	l->img->uncounted += d;
 }
 
+/* Whether calls under a filter were already folded from @l: its container has started. */
+static bool folded_filtered(const struct sc_live *l)
+{
+	for (size_t i = 0; i < l->folded.n; i++)
+		if (SC_KEY_PHASE(l->folded.e[i].key) == SC_FILTERED && l->folded.e[i].count)
+			return true;
+	return false;
+}
+
 int census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t now, uint64_t *added)
 {
+	bool started = l->ctr[0] && folded_filtered(l);
+	uint64_t phase_added[SC_PHASES] = {};
 	int err = 0;
 
 	*added = 0;
@@ -377,10 +391,16 @@ int census__fold(struct sc_live *l, const struct sc_slot_counts *cur, int64_t no
 		for (int a = 0; a < SC_NR_ABIS; a++)
 			for (int nr = 0; nr < SC_NR_PER_ABI && !err; nr++) {
 				if (cur->n[p][a][nr])
-					err = fold_one(l, SC_KEY(p, a, nr), cur->n[p][a][nr], now, added);
+					err = fold_one(l, SC_KEY(p, a, nr), cur->n[p][a][nr], now, &phase_added[p]);
 				else if (slot_counts__untabled(cur, p, a, nr))
 					err = fold_untabled(l, SC_KEY(p, a, nr), now);
 			}
+	*added = phase_added[SC_UNFILTERED] + phase_added[SC_FILTERED];
+	/* a runtime set up another process in a container already running under its filter */
+	if (started && phase_added[SC_UNFILTERED]) {
+		l->img->exec_sessions++;
+		l->img->last_exec = now;
+	}
 	if (!err && cur->uncounted)
 		fold_uncounted(l, cur->uncounted);
 	if (*added) {
@@ -430,9 +450,11 @@ void image__tally(const struct sc_image *img, struct sc_tally *t)
 int64_t image__last_new(const struct sc_image *img)
 {
 	int phase = image__profile_phase(img);
-	int64_t last = img->last_new_known;
+	int64_t last = 0;
 
-	for (size_t i = 0; !last && i < img->calls.n; i++)
+	if (img->last_new_known)
+		return img->last_new_known;
+	for (size_t i = 0; i < img->calls.n; i++)
 		if (sc_vent_in_phase(&img->calls.e[i], phase) && img->calls.e[i].first > last)
 			last = img->calls.e[i].first;
 	return last;
@@ -456,23 +478,27 @@ static void span(int64_t s, char *buf, size_t len)
 void image__confidence(const struct sc_image *img, int64_t now, char *buf, size_t len)
 {
 	int64_t last_new = image__last_new(img);
-	char obs[32], ago[32], t[32], nodes[32] = "";
+	char obs[32], ago[32], t[32], nodes[32] = "", execs[64] = "";
 
 	span(img->last - img->first, obs, sizeof(obs));
 	span(now - last_new, ago, sizeof(ago));
 	sc_fmt_time(last_new, t, sizeof(t));
 	if (img->nodes)
 		snprintf(nodes, sizeof(nodes), " on %u node%s", img->nodes, img->nodes == 1 ? "" : "s");
+	/* the calls of commands run with exec are in the profile: a reviewer wants to know */
+	if (img->exec_sessions)
+		snprintf(execs, sizeof(execs), ", exec sessions seen (%llu)", (unsigned long long)img->exec_sessions);
 	if (!now) {
 		char from[32];
 
 		sc_fmt_time(img->first, from, sizeof(from));
-		snprintf(buf, len, "seen from %s in %llu container%s%s, last new syscall %s", from,
-			 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t);
+		snprintf(buf, len, "seen from %s in %llu container%s%s, last new syscall %s%s", from,
+			 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t, execs);
 		return;
 	}
-	snprintf(buf, len, "observed %s in %llu container%s%s, last new syscall %s (%s ago)", obs,
-		 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t, last_new ? ago : "-");
+	snprintf(buf, len, "observed %s in %llu container%s%s, last new syscall %s (%s ago)%s", obs,
+		 (unsigned long long)img->ctrs_total, img->ctrs_total == 1 ? "" : "s", nodes, t, last_new ? ago : "-",
+		 execs);
 }
 
 int census__cmp_image(const void *a, const void *b)

@@ -90,6 +90,13 @@ struct sc_image {
 	 */
 	uint64_t uncounted;
 	uint64_t untabled_keys;
+	/*
+	 * Exec sessions (podman/docker/kubectl exec, nsenter): calls made before any filter in
+	 * a container already seen under its own, that is a runtime's setup of a new process
+	 * after the container started. Counted once per fold they fall in.
+	 */
+	uint64_t exec_sessions;
+	int64_t last_exec;
 	struct sc_vec calls;
 	struct sc_denial *denied;
 	size_t n_denied, cap_denied;

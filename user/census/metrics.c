@@ -160,6 +160,9 @@ static void images(struct sc_buf *b, const struct sc_census *c)
 		{ "syscensus_image_confined", "gauge",
 		  "1 when the image's containers were seen under a seccomp filter (its profile is then their calls "
 		  "under the filter), 0 when never." },
+		{ "syscensus_image_exec_sessions_total", "counter",
+		  "Exec sessions seen in the image's containers (a runtime's setup after the container started): "
+		  "their commands' calls are in the profile." },
 		{ "syscensus_image_uncounted_calls_total", "counter",
 		  "Calls of syscalls that found their cgroup's key table full: each such syscall is in "
 		  "syscensus_syscalls_total with a count of 1, the rest of their calls are summed here." },
@@ -171,7 +174,7 @@ static void images(struct sc_buf *b, const struct sc_census *c)
 			const struct sc_image *img = c->images[i];
 			int64_t v[SC_METRICS_IMAGE_SERIES] = { img->first, img->last, image__last_new(img),
 							       (int64_t)img->ctrs_total, image__confined(img),
-							       (int64_t)img->uncounted };
+							       (int64_t)img->exec_sessions, (int64_t)img->uncounted };
 
 			if (listed(img))
 				image_sample(b, f[k].name, img, v[k]);

@@ -20,7 +20,7 @@
 #include "census/census.h"
 #include "lib/util.h"
 
-#define SC_METRICS_IMAGE_SERIES	6	/* first/last seen, last new syscall, containers, confined, uncounted */
+#define SC_METRICS_IMAGE_SERIES	7	/* first/last seen, last new syscall, containers, confined, execs, uncounted */
 
 /* What the agent knows beside the census, for the health series. */
 struct sc_agent_health {

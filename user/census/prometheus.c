@@ -235,6 +235,7 @@ static void set_last(struct sc_image *img, uint64_t v) { img->last = (int64_t)v;
 static void set_last_new(struct sc_image *img, uint64_t v) { img->last_new_known = (int64_t)v; }
 static void set_containers(struct sc_image *img, uint64_t v) { img->ctrs_total = v; }
 static void set_uncounted(struct sc_image *img, uint64_t v) { img->uncounted = v; }
+static void set_execs(struct sc_image *img, uint64_t v) { img->exec_sessions = v; }
 /*
  * Whether a node saw the image confined, until its calls are read (then cleared): a
  * confined image's calls are its filtered phase, as on the nodes.
@@ -377,6 +378,7 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 	    (err = per_image(c, o, "max", "syscensus_image_last_new_syscall_timestamp_seconds", set_last_new)) ||
 	    (err = per_image(c, o, "sum", "syscensus_image_containers_total", set_containers)) ||
 	    (err = per_image(c, o, "sum", "syscensus_image_uncounted_calls_total", set_uncounted)) ||
+	    (err = per_image(c, o, "sum", "syscensus_image_exec_sessions_total", set_execs)) ||
 	    (err = syscalls(c, o, &skipped)) || (err = denials(c, o, &skipped)) || (err = image_nodes(c, o)))
 		return err;
 	for (size_t i = 0; i < c->n_images; i++)

@@ -137,6 +137,10 @@ static cJSON *image_json(const struct sc_image *img)
 		if (m && (img->modes & SC_MODE_PRIV))
 			cJSON_AddItemToArray(m, cJSON_CreateString("privileges"));
 	}
+	if (img->exec_sessions) {
+		add_u64(o, "exec_sessions", img->exec_sessions);
+		add_u64(o, "last_exec", (uint64_t)img->last_exec);
+	}
 	if (img->uncounted || img->untabled_keys) {
 		add_u64(o, "uncounted", img->uncounted);
 		add_u64(o, "untabled_keys", img->untabled_keys);
@@ -362,7 +366,7 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	const char *key = get_str(o, "image");
 	struct sc_image *img;
 	const cJSON *x;
-	uint64_t first, last;
+	uint64_t first, last, v_exec;
 	int err;
 
 	if (!key)
@@ -388,10 +392,13 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	    (err = get_u64(ld, o, "containers_total", UINT64_MAX, &img->ctrs_total)) ||
 	    (err = get_u64(ld, o, "uncounted", UINT64_MAX, &img->uncounted)) ||
 	    (err = get_u64(ld, o, "untabled_keys", UINT64_MAX, &img->untabled_keys)) ||
+	    (err = get_u64(ld, o, "exec_sessions", UINT64_MAX, &img->exec_sessions)) ||
+	    (err = get_u64(ld, o, "last_exec", INT64_MAX, &v_exec)) ||
 	    (err = load_denied(ld, cJSON_GetObjectItemCaseSensitive(o, "denied"), img)))
 		return err;
 	img->first = (int64_t)first;
 	img->last = (int64_t)last;
+	img->last_exec = (int64_t)v_exec;
 	return load_vec(ld, cJSON_GetObjectItemCaseSensitive(o, "calls"), &img->calls, true);
 }
 

@@ -214,6 +214,9 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	sc_fmt_time(img->last, t, sizeof(t));
 	cJSON_AddStringToObject(o, "last_activity", t);
 	cJSON_AddItemToObject(o, "containers_total", json_u64_node(img->ctrs_total));
+	cJSON_AddItemToObject(o, "exec_sessions", json_u64_node(img->exec_sessions));
+	sc_fmt_time(img->last_exec, t, sizeof(t));
+	cJSON_AddStringToObject(o, "last_exec", t);
 	if (img->nodes)
 		cJSON_AddNumberToObject(o, "nodes", img->nodes);
 	/* how much the profile rests on: how long observed, and since when its set has not grown */

@@ -435,7 +435,13 @@ static void body(struct propose *pp, struct sc_buf *b)
 			sc_buf_printf(b, " on %u of the %u nodes", img->nodes, pp->nodes);
 		sc_buf_printf(b, ".");
 		sc_fmt_time(image__last_new(img), t1, sizeof(t1));
-		sc_buf_printf(b, " Last new syscall: %s.\n\n", t1);
+		sc_buf_printf(b, " Last new syscall: %s.", t1);
+		if (img->exec_sessions)
+			sc_buf_printf(b, " Exec sessions seen: %llu (the calls of commands run with exec are in).",
+				      (unsigned long long)img->exec_sessions);
+		else
+			sc_buf_printf(b, " No exec session seen.");
+		sc_buf_printf(b, "\n\n");
 		body_lists(pp, b, c);
 		if (c->created) {
 			size_t n = new_profile_size(img, &note);
