@@ -120,9 +120,12 @@ t_agent_containers() {
 	p1=$!
 	prun --rm "$NGX" sh -c "$W_NGX" >"$T/ngx.out" 2>&1 &
 	p2=$!
-	cid=$(podman run -d --network=none "$BB" sleep 5)
+	cid=$(podman run -d --network=none "$BB" sleep 60)	# removed below
 	wait $p1 $p2
-	podman exec "$cid" true
+	# an exec session is told apart from the start by the folds in between (one a second here)
+	sleep 1.5
+	podman exec "$cid" true || fail agent_exec "podman exec into the running container failed"
+	sleep 1.5	# a fold after the exec session
 	podman rm -f -t 0 "$cid" >/dev/null
 	grep -q bb-ok "$T/bb.out" && grep -q hello-from-nginx "$T/ngx.out" ||
 		{ fail agent_workloads "the workloads failed: $(cat "$T/bb.out" "$T/ngx.out")"; }

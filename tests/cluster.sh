@@ -170,7 +170,7 @@ print(" ".join(sorted(a["labels"]["syscall"] for a in json.load(sys.stdin)["data
 	# node 2 loses its state: its counters fall back (a reset, for Prometheus); the union keeps what
 	# it had counted, once: node 1's calls of the image plus node 2's highest
 	local t1 t2 union
-	tot() { promq "$U" "sum(syscensus_syscalls_total{instance=\"127.0.0.1:$1\",image=\"$BB\"}) +
+	tot() { promq "$U" "sum(syscensus_syscalls_total{instance=\"127.0.0.1:$1\",image=\"$BB\",phase=\"filtered\"}) +
 		sum(syscensus_image_uncounted_calls_total{instance=\"127.0.0.1:$1\",image=\"$BB\"})"; }
 	t1=$(tot "$P1") t2=$(tot "$P2")
 	kill "$M2" && wait "$M2" 2>/dev/null
@@ -199,10 +199,15 @@ print(sum(v["count"] for abi in im["syscalls"].values() for v in abi.values()) +
 	grep -q "$NGX" <<<"$out" && fail cluster_window_excludes "a 1 s window still holds node 3's image" ||
 		pass cluster_window_excludes
 
+	# only the agents' job is read: another job's series add nothing, and no agent is an error
+	out=$("$SC" diff --prometheus "$U" --job syscensus-other --against "$C" 2>&1); rc=$?
+	[ $rc = 2 ] && grep -q 'no agent of job "syscensus-other"' <<<"$out" && pass cluster_other_job_refused ||
+		fail cluster_other_job_refused "exit $rc, expected 2 and no agent of that job: $out"
+
 	# a Prometheus that cannot be reached, a URL that is not the API, a server that answers an error
-	out=$("$SC" diff --prometheus "http://127.0.0.1:$P4" --against "$C" 2>&1); rc=$?
-	[ $rc = 2 ] && grep -q "127.0.0.1:$P4" <<<"$out" && grep -qi "connect" <<<"$out" &&
-		pass cluster_unreachable || fail cluster_unreachable "exit $rc, expected 2 naming the URL: $out"
+	out=$("$SC" diff --prometheus "http://user:secret@127.0.0.1:$P4" --against "$C" 2>&1); rc=$?
+	[ $rc = 2 ] && grep -q "http://127.0.0.1:$P4" <<<"$out" && grep -qi "connect" <<<"$out" && ! grep -q secret <<<"$out" &&
+		pass cluster_unreachable || fail cluster_unreachable "exit $rc, expected 2 naming the URL without its password: $out"
 	out=$("$SC" propose --prometheus "http://127.0.0.1:$P1" --repo "$W" 2>&1); rc=$?
 	[ $rc = 2 ] && grep -q "127.0.0.1:$P1/api/v1/query: HTTP 405 (not a Prometheus API answer)" <<<"$out" &&
 		pass cluster_not_prometheus || fail cluster_not_prometheus "exit $rc, expected 2 and HTTP 405, not an API answer: $out"
@@ -211,7 +216,7 @@ print(sum(v["count"] for abi in im["syscalls"].values() for v in abi.values()) +
 	# (its first scrapes come after about 5 s: until then it has nothing to refuse)
 	for _ in $(seq 60); do
 		out=$("$SC" diff --prometheus "http://127.0.0.1:$P4" --against "$C" 2>&1); rc=$?
-		[ $rc = 0 ] || break
+		[[ $out == *"HTTP 422"* ]] && break
 		sleep 0.5
 	done
 	[ $rc = 2 ] && grep -q "HTTP 422, execution" <<<"$out" && pass cluster_prometheus_error ||

@@ -84,6 +84,20 @@ void test_census(void)
 		SETUP_OK(false, "census_fold_across_32bit_wrap", "the saved state did not load back");
 	if (!lerr)
 		census__free(&back);
+	/*
+	 * A syscall first made at 250, after the others: the set last grew then. Then calls
+	 * before any filter in the container already running under its own: an exec session.
+	 */
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 9;
+	cur->n[SC_FILTERED][SC_ABI_NATIVE][1] = 2;
+	fold_added(l, cur, 250);
+	ASSERT_EQ(image__last_new(img), 250, "census_last_new_is_the_latest");
+	ASSERT_EQ(img->exec_sessions, 0, "census_no_exec_session_yet");
+	cur->n[SC_UNFILTERED][SC_ABI_NATIVE][165] = 2;
+	fold_added(l, cur, 260);
+	ASSERT_MSG(img->exec_sessions == 1 && img->last_exec == 260, "census_exec_session_seen",
+		   "%llu sessions, last %lld; expected 1 at 260", (unsigned long long)img->exec_sessions,
+		   (long long)img->last_exec);
 	/* a state file from another version, or with a row out of range, is refused */
 	refuses("census_refuses_version", path, "{\"format\":\"syscensus-state\",\"version\":2}", -EPROTO);
 	refuses("census_refuses_bad_row", path,

@@ -45,7 +45,16 @@ void test_metrics(void)
 	ASSERT_EQ(lines_with(b.data, "syscensus_syscalls_total{"), 1, "metrics: unattributed cgroup not listed");
 	test__has_substr("metrics: label escaped",
 			 b.data, "syscensus_syscalls_total{image=\"evil\\\"} 1\\nsyscensus_images 99\\n\\\\x"
-				 "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd:1\",syscall=\"read\",abi=\"x86_64\"} 7\n");
+				 "%FF%C0%AF:1\",syscall=\"read\",abi=\"x86_64\",phase=\"unfiltered\"} 7\n");
+	/* the label reads back as the name (the format's own escapes undone by Prometheus) */
+	{
+		char back[128];
+
+		ASSERT_OK(metrics__label_decode("evil\"} 1\nsyscensus_images 99\n\\x%FF%C0%AF:1", back, sizeof(back)),
+			  "metrics: label decodes");
+		ASSERT_STREQ(back, hostile, "metrics: label decodes to the name");
+		ASSERT_NEQ(metrics__label_decode("a%zz", back, sizeof(back)), 0, "metrics: bad escape refused");
+	}
 	test__has_substr("metrics: containers", b.data, ":1\"} 2\n");
 	test__has_substr("metrics: help and type", b.data, "# TYPE syscensus_syscalls_total counter\n");
 	ASSERT_EQ(metrics__abi_of_label(metrics__abi_label(SC_ABI_NATIVE)), SC_ABI_NATIVE, "metrics: abi label round trip");

@@ -798,7 +798,7 @@ int agent__run(const struct sc_agent_opts *o)
 		sc_err("cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}
-	if (o->metrics && !(a.srv = server__start(o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
+	if (o->metrics && !(a.srv = server__start("--metrics", o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
 		goto out;
 	if (open_recorder(&a, o))
 		goto out;

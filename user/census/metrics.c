@@ -7,6 +7,7 @@
  * newline) and bytes that are not UTF-8 are replaced, so a hostile image name cannot
  * break the exposition or add a series.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +18,7 @@
 #include "census/metrics.h"
 #include "seccomp/filename.h"
 #include "seccomp/filter.h"
+#include "seccomp/generate.h"
 #include "seccomp/profile.h"
 #include "seccomp/syscalls.h"
 
@@ -73,7 +75,12 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	return len;
 }
 
-/* @s as a label value, quotes included. */
+/*
+ * @s as a label value, quotes included. Escaped for the format (backslash, quote,
+ * newline); a byte that is not UTF-8, and '%' itself, become %XX, so that the label
+ * stays valid UTF-8 and two names never give the same value (metrics__label_decode()
+ * reads it back; names of the reference grammar have no '%').
+ */
 static void label_value(struct sc_buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -83,8 +90,8 @@ static void label_value(struct sc_buf *b, const char *s)
 	while (n) {
 		size_t k = utf8_len(p, n);
 
-		if (!k) {
-			sc_buf_puts(b, "\xef\xbf\xbd");	/* U+FFFD, the replacement character */
+		if (!k || *p == '%') {
+			sc_buf_printf(b, "%%%02X", *p);
 			k = 1;
 		} else if (*p == '\\') {
 			sc_buf_puts(b, "\\\\");
@@ -99,6 +106,28 @@ static void label_value(struct sc_buf *b, const char *s)
 		n -= k;
 	}
 	sc_buf_add(b, "\"", 1);
+}
+
+int metrics__label_decode(const char *label, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (const char *p = label; *p; p++) {
+		unsigned v;
+
+		if (n + 1 >= len)
+			return -ENAMETOOLONG;
+		if (*p != '%') {
+			out[n++] = *p;
+			continue;
+		}
+		if (!isxdigit((unsigned char)p[1]) || !isxdigit((unsigned char)p[2]) || sscanf(p + 1, "%2x", &v) != 1 || !v)
+			return -EINVAL;
+		out[n++] = (char)v;
+		p += 2;
+	}
+	out[n] = '\0';
+	return 0;
 }
 
 static void family(struct sc_buf *b, const char *name, const char *type, const char *help)
@@ -119,29 +148,37 @@ static bool listed(const struct sc_image *img)
 	return !img->unknown;
 }
 
-static void syscalls(struct sc_buf *b, const struct sc_census *c, struct sc_tally *t)
+/*
+ * Per image and phase: phase="filtered" the calls made under a seccomp filter (a confined
+ * container's own: its profile); phase="unfiltered" the calls made before any, all of them
+ * for an image never seen confined (they are its profile), only those of the runtime's
+ * setup table for a confined one (the profile takes those for the other no-new-privileges
+ * mode; the rest of runc's setup would only add series). Both only grow.
+ */
+static void syscalls(struct sc_buf *b, const struct sc_census *c)
 {
 	char nb[16];
 
 	family(b, "syscensus_syscalls_total", "counter",
-	       "Syscalls made by the containers of an image, those its profile is made of (under the "
-	       "runtime's filter for a confined container; every call for one never seen confined).");
+	       "Syscalls made by the containers of an image: phase=filtered under a seccomp filter (a confined "
+	       "image's profile), phase=unfiltered before any (an unconfined image's profile; for a confined one, "
+	       "the runtime's setup calls its profile keeps).");
 	for (size_t i = 0; i < c->n_images; i++) {
 		const struct sc_image *img = c->images[i];
+		bool confined = image__confined(img);
 
-		if (!listed(img))
-			continue;
-		image__tally(img, t);
-		for (int abi = 0; abi < SC_NR_ABIS; abi++)
-			for (int nr = 0; nr < SC_NR_PER_ABI; nr++) {
-				if (!t->n[abi][nr])
-					continue;
-				sc_buf_puts(b, "syscensus_syscalls_total{image=");
-				label_value(b, img->key);
-				sc_buf_printf(b, ",syscall=\"%s\",abi=\"%s\"} %llu\n",
-					      syscall_label(abi, nr, nb, sizeof(nb)), metrics__abi_label(abi),
-					      (unsigned long long)t->n[abi][nr]);
-			}
+		for (size_t k = 0; listed(img) && k < img->calls.n; k++) {
+			const struct sc_vent *e = &img->calls.e[k];
+			int abi = SC_KEY_ABI(e->key), nr = SC_KEY_NR(e->key), phase = SC_KEY_PHASE(e->key);
+
+			if (!e->count || (phase == SC_UNFILTERED && confined && !generate__is_runtime_setup(abi, nr)))
+				continue;
+			sc_buf_puts(b, "syscensus_syscalls_total{image=");
+			label_value(b, img->key);
+			sc_buf_printf(b, ",syscall=\"%s\",abi=\"%s\",phase=\"%s\"} %llu\n",
+				      syscall_label(abi, nr, nb, sizeof(nb)), metrics__abi_label(abi),
+				      phase == SC_FILTERED ? "filtered" : "unfiltered", (unsigned long long)e->count);
+		}
 	}
 }
 
@@ -184,20 +221,32 @@ static void images(struct sc_buf *b, const struct sc_census *c)
 
 static void containers(struct sc_buf *b, const struct sc_census *c)
 {
+	char id[SC_SHORT_ID];
+
 	family(b, "syscensus_container_info", "gauge",
 	       "A running container the agent tracks, with its image, id (12 digits), name and runtime.");
 	for (size_t i = 0; i < c->n_live; i++) {
 		const struct sc_live *l = c->live[i];
 		const char *name = "";
+		bool dup = false;
 
 		if (!l->ctr[0] || !listed(l->img))
+			continue;
+		/* the cgroups below a container (systemd in it) are the same container: one series */
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = c->live[j]->img == l->img && !strcmp(c->live[j]->ctr, l->ctr);
+		if (dup)
 			continue;
 		for (size_t k = 0; k < l->img->n_ctrs; k++)
 			if (!strcmp(l->img->ctrs[k].id, l->ctr) && l->img->ctrs[k].name)
 				name = l->img->ctrs[k].name;
 		sc_buf_puts(b, "syscensus_container_info{image=");
 		label_value(b, l->img->key);
-		sc_buf_printf(b, ",container_id=\"%.12s\",container=", l->ctr);
+		memcpy(id, l->ctr, sizeof(id) - 1);	/* the short id: 12 of the 64 digits */
+		id[sizeof(id) - 1] = '\0';
+		sc_buf_puts(b, ",container_id=");
+		label_value(b, id);
+		sc_buf_puts(b, ",container=");
 		label_value(b, name);
 		sc_buf_puts(b, ",runtime=");
 		label_value(b, l->img->runtime ? l->img->runtime : "");
@@ -295,17 +344,42 @@ static void health(struct sc_buf *b, const struct sc_census *c, const struct sc_
 
 int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, struct sc_buf *b)
 {
-	struct sc_tally *t = malloc(sizeof(*t));
-
-	if (!t)
-		return -ENOMEM;
-	syscalls(b, c, t);
-	free(t);
+	syscalls(b, c);
 	images(b, c);
 	containers(b, c);
 	denials(b, c);
 	health(b, c, h);
 	return b->oom ? -ENOMEM : 0;
+}
+
+/*
+ * A cut file name keeps only a digest of the image name: the image is the one the
+ * profile's comment names ("syscensus: observed profile of IMAGE..."), if that name
+ * gives this file name. 0 or -EINVAL.
+ */
+static int image_of_comment(const cJSON *doc, const char *base, char *image, size_t len)
+{
+	static const char prefix[] = "syscensus: observed profile of ";
+	const cJSON *c = cJSON_GetObjectItemCaseSensitive(doc, "comment");
+	char enc[SC_NAME_MAX];
+	const char *s;
+
+	if (!cJSON_IsString(c) || strncmp(c->valuestring, prefix, sizeof(prefix) - 1))
+		return -EINVAL;
+	s = c->valuestring + sizeof(prefix) - 1;
+	/* the name ends where the comment goes on: try each "; " and " (" */
+	for (const char *e = s; *e; e++) {
+		size_t n = (size_t)(e - s);
+
+		if ((strncmp(e, "; ", 2) && strncmp(e, " (", 2)) || n >= len)
+			continue;
+		memcpy(image, s, n);
+		image[n] = '\0';
+		image_file_name(image, enc);
+		if (!strcmp(enc, base))
+			return 0;
+	}
+	return -EINVAL;
 }
 
 /* One profile's series into @b; false when the file cannot be used (said). */
@@ -322,13 +396,16 @@ static bool profile_series(const char *dir, const char *file, const struct sc_ev
 		return false;
 	memcpy(base, file, n);
 	base[n] = '\0';
-	if (image_name_of_file(base, image, sizeof(image))) {
-		sc_warn("%s: not an image's file name (syscensus's encoding, not cut): left out", path);
-		return false;
-	}
 	if (!(p = profile__load(path, ctx, SC_UNKNOWN_WARN, err, sizeof(err))) ||
 	    profile__filter(p, ctx, &f, &st, err, sizeof(err))) {
 		sc_warn("%s: left out", err);
+		profile__free(p);
+		return false;
+	}
+	if (image_name_of_file(base, image, sizeof(image)) && image_of_comment(p->doc, base, image, sizeof(image))) {
+		sc_warn("%s: not an image's file name (syscensus's encoding), and its comment does not name the image: "
+			"left out", path);
+		filter__free(&f);
 		profile__free(p);
 		return false;
 	}
@@ -370,8 +447,10 @@ int metrics__render_profiles(const char *dir, struct sc_buf *b)
 	}
 	n = scandir(dir, &ents, NULL, alphasort);
 	if (n < 0) {
-		sc_err("%s: %s", dir, strerror(errno));
-		return -errno;
+		int err = errno;
+
+		sc_err("%s: %s", dir, strerror(err));
+		return -err;
 	}
 	family(b, "syscensus_profile_allows", "gauge",
 	       "1 for each syscall an image's committed profile lets run (conditional: only for some arguments).");
@@ -386,7 +465,9 @@ int metrics__render_profiles(const char *dir, struct sc_buf *b)
 	family(b, "syscensus_profile_syscalls_allowed", "gauge", "Syscalls an image's committed profile lets run.");
 	if (counts.data)
 		sc_buf_add(b, counts.data, counts.len);
+	if (counts.oom)
+		b->oom = true;
 	sc_buf_free(&counts);
 	gauge(b, "syscensus_profile_errors", "gauge", "Files of the profiles directory that could not be used.", errors);
-	return b->oom || counts.oom ? -ENOMEM : 0;
+	return b->oom ? -ENOMEM : 0;
 }

@@ -40,6 +40,9 @@ int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, 
  */
 int metrics__render_profiles(const char *dir, struct sc_buf *b);
 
+/* An image label back to the name (%XX decoded). 0, or -EINVAL / -ENAMETOOLONG. */
+int metrics__label_decode(const char *label, char *out, size_t len);
+
 /* The `abi` label of a recorder ABI ("x86_64", "x86"), and back (-1: not one of ours). */
 const char *metrics__abi_label(int abi);
 int metrics__abi_of_label(const char *label);

@@ -3,13 +3,16 @@
  * Prometheus's HTTP API (/api/v1/query, instant queries) through libcurl: redirects,
  * TLS, proxies and timeouts are a well-kept library's job. Every answer is bounded in
  * size and checked for shape; labels and values come from whatever the server holds,
- * so they are validated as untrusted input.
+ * so they are validated as untrusted input, and only the series of the agents' scrape
+ * job are asked for: another target cannot add syscalls to an image.
  *
  * Why max_over_time and not increase(): an agent's counters are cumulative over its
  * saved state, so the highest value a series reached in the window is what that node
- * counted; increase() extrapolates, and gives nothing for a series scraped once. A node
- * whose state was lost starts again from zero: its syscalls stay in the union, and its
- * count is the larger of the two runs (never the two added, never doubled).
+ * counted; increase() extrapolates, and gives nothing for a series scraped once. Per
+ * node first (max by the node label), then summed over nodes: the same node under two
+ * series (scraped twice, its address changed) is not counted twice. A node whose state
+ * was lost starts again from zero: its syscalls stay in the union, and its count is the
+ * larger of the two runs (never the two added, never doubled).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,7 +31,7 @@ static bool curl_ready;
 
 struct answer {
 	struct sc_buf b;
-	bool too_big;
+	bool too_big, oom;
 };
 
 static size_t on_data(char *p, size_t size, size_t n, void *ctx)
@@ -39,7 +42,25 @@ static size_t on_data(char *p, size_t size, size_t n, void *ctx)
 		a->too_big = true;
 		return 0;	/* curl stops with CURLE_WRITE_ERROR */
 	}
-	return sc_buf_add(&a->b, p, n) ? 0 : n;
+	if (sc_buf_add(&a->b, p, n)) {
+		a->oom = true;
+		return 0;
+	}
+	return n;
+}
+
+const char *prometheus__redact(const char *url, char *buf, size_t len)
+{
+	const char *host = strstr(url, "://"), *at, *end;
+
+	host = host ? host + 3 : url;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (!at)
+		snprintf(buf, len, "%s", url);
+	else
+		snprintf(buf, len, "%.*s%s", (int)(host - url), url, at + 1);
+	return buf;
 }
 
 /* The answer's error, or the HTTP status, into @why. */
@@ -57,13 +78,36 @@ static void answer_error(const struct answer *a, long status, char *why, size_t 
 	cJSON_Delete(doc);
 }
 
+static CURL *request(const char *url, const char *form, struct answer *a)
+{
+	CURL *h = curl_easy_init();
+
+	if (!h)
+		return NULL;
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, a);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)SC_PROM_TIMEOUT_S);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* a proxy or a path prefix may redirect: followed, still a POST, never to another scheme */
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_POSTREDIR, (long)CURL_REDIR_POST_ALL);
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "syscensus/" SC_VERSION);
+	return h;
+}
+
 /*
- * The instant vector @query evaluates to: data.result of the answer (an array owned by
- * *@doc). NULL after saying why, naming the URL.
+ * The instant vector @q evaluates to: data.result of the answer (an array owned by
+ * *@doc). NULL after saying why, naming the URL (without its credentials).
  */
 static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 {
-	char url[2048], why[512], *esc, *form = NULL;
+	char url[2048], shown[2048], why[512], *esc = NULL, *form = NULL;
 	struct answer a = {};
 	long status = 0;
 	CURLcode rc;
@@ -80,38 +124,33 @@ static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 	}
 	if ((size_t)snprintf(url, sizeof(url), "%s%sapi/v1/query", o->url,
 			     o->url[strlen(o->url) - 1] == '/' ? "" : "/") >= sizeof(url)) {
-		sc_err("--prometheus %s: URL too long", o->url);
+		sc_err("--prometheus: URL too long");
 		return NULL;
 	}
-	if (!(h = curl_easy_init()) || !(esc = curl_easy_escape(h, q, 0)) ||
+	prometheus__redact(url, shown, sizeof(shown));
+	if (!(h = request(url, "", &a)) || !(esc = curl_easy_escape(h, q, 0)) ||
 	    asprintf(&form, "query=%s&time=%lld", esc, (long long)time(NULL)) < 0) {
 		sc_err("out of memory");
+		curl_free(esc);
 		if (h)
 			curl_easy_cleanup(h);
 		return NULL;
 	}
 	curl_free(esc);
-	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_POSTFIELDS, form);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &a);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)SC_PROM_TIMEOUT_S);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "syscensus/" SC_VERSION);
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
 	free(form);
 	if (rc != CURLE_OK) {
-		sc_err("--prometheus %s: %s", url, a.too_big ? "the answer is larger than 256 MiB" : curl_easy_strerror(rc));
+		sc_err("--prometheus %s: %s", shown, a.too_big ? "the answer is larger than 256 MiB"
+						     : a.oom ? "out of memory" : curl_easy_strerror(rc));
 		sc_buf_free(&a.b);
 		return NULL;
 	}
 	if (status != 200) {
 		answer_error(&a, status, why, sizeof(why));
-		sc_err("--prometheus %s: %s (query %s)", url, why, q);
+		sc_err("--prometheus %s: %s (query %s)", shown, why, q);
 		sc_buf_free(&a.b);
 		return NULL;
 	}
@@ -122,7 +161,7 @@ static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 	if (cJSON_IsString(type) && !strcmp(type->valuestring, "vector"))
 		res = cJSON_GetObjectItemCaseSensitive(data, "result");
 	if (!cJSON_IsArray(res)) {
-		sc_err("--prometheus %s: the answer is not an instant vector (data.resultType \"vector\", data.result)", url);
+		sc_err("--prometheus %s: the answer is not an instant vector (data.resultType \"vector\", data.result)", shown);
 		cJSON_Delete(*doc);
 		*doc = NULL;
 		return NULL;
@@ -130,42 +169,60 @@ static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 	return (cJSON *)res;
 }
 
-/* One sample of a vector: a label, and the value as a whole number. false: not usable. */
-static bool sample(const cJSON *s, const char *label, const char **lv, uint64_t *v)
-{
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(s, "metric");
-	const cJSON *l = label ? cJSON_GetObjectItemCaseSensitive(m, label) : NULL;
-	const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
-	double d;
-
-	if ((label && (!cJSON_IsString(l) || !l->valuestring[0] || strlen(l->valuestring) > 4096)) ||
-	    !cJSON_IsString(val))
-		return false;
-	d = strtod(val->valuestring, NULL);
-	if (!(d >= 0 && d < 9.2e18))	/* NaN and infinities too */
-		return false;
-	if (lv)
-		*lv = label ? l->valuestring : NULL;
-	*v = (uint64_t)(d + 0.5);
-	return true;
-}
-
 static const char *label(const cJSON *s, const char *name)
 {
 	const cJSON *l = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "metric"), name);
 
-	return cJSON_IsString(l) ? l->valuestring : NULL;
+	return cJSON_IsString(l) && strlen(l->valuestring) <= 4096 ? l->valuestring : NULL;
 }
 
-/* The syscall a label names on recorder ABI @abi: a name, or "#NR" for an unnamed one. -1: none. */
+/* A sample's value as a whole number, 0 to 2^63. false: not one (NaN, infinite, negative, text). */
+static bool value(const cJSON *s, uint64_t *v)
+{
+	const cJSON *val = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(s, "value"), 1);
+	char *end;
+	double d;
+
+	if (!cJSON_IsString(val))
+		return false;
+	d = strtod(val->valuestring, &end);
+	if (end == val->valuestring || *end || !(d >= 0 && d < 9.2e18))
+		return false;
+	*v = (uint64_t)(d + 0.5);
+	return true;
+}
+
+/* The image a sample names (its label decoded, see metrics.c), created in @c if new. */
+static struct sc_image *image_of(struct sc_census *c, const cJSON *s, bool create, bool *oom)
+{
+	const char *l = label(s, "image");
+	char key[4097];
+	struct sc_image *img;
+
+	if (!l || !l[0] || metrics__label_decode(l, key, sizeof(key)))
+		return NULL;
+	img = census__image(c, key, create);
+	if (!img && create)
+		*oom = true;
+	return img;
+}
+
+/* The syscall a sample names on recorder ABI @abi: a name, "#NR", or the overflow bucket. -1: none. */
 static int syscall_of_label(int abi, const char *name)
 {
 	const struct sc_arch *a = arch_of_abi(abi);
+	char nb[16];
 	uint64_t nr;
+	int n;
 
+	if (!name)
+		return -1;
 	if (name[0] == '#')
-		return sc_parse_u64(name + 1, SC_NR_PER_ABI - 1, &nr) ? -1 : (int)nr;
-	return a ? syscall_nr(a->token, name) : -1;
+		return sc_parse_u64(name + 1, SC_NR_OVERFLOW - 1, &nr) ? -1 : (int)nr;
+	if (!strcmp(name, syscall_label(abi, SC_NR_OVERFLOW, nb, sizeof(nb))))
+		return SC_NR_OVERFLOW;
+	n = a ? syscall_nr(a->token, name) : -1;
+	return n >= 0 && n < SC_NR_OVERFLOW ? n : -1;
 }
 
 /* An action as action_str() writes it, back to a SECCOMP_RET_* value. false: unknown. */
@@ -182,6 +239,8 @@ static bool parse_action(const char *s, uint32_t *ret)
 	unsigned v;
 	char end;
 
+	if (!s)
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(fixed); i++)
 		if (!strcmp(s, fixed[i].name)) {
 			*ret = fixed[i].ret;
@@ -194,137 +253,119 @@ static bool parse_action(const char *s, uint32_t *ret)
 	return false;
 }
 
-/* W as PromQL writes a range: seconds. */
-static void range(const struct sc_prom_opts *o, char *buf, size_t len)
-{
-	snprintf(buf, len, "%llds", (long long)o->window);
-}
-
-/* Per image: the value of `AGG by (image) (AGG_over_time(METRIC[W]))` into @set(img, v). */
-static int per_image(struct sc_census *c, const struct sc_prom_opts *o, const char *agg, const char *metric,
-		     void (*set)(struct sc_image *img, uint64_t v))
-{
-	char q[512], w[32];
-	cJSON *doc, *res, *s;
-	const char *key;
-	uint64_t v;
-
-	range(o, w, sizeof(w));
-	snprintf(q, sizeof(q), "%s by (image) (%s_over_time(%s[%s]))", !strcmp(agg, "sum") ? "sum" : agg,
-		 !strcmp(agg, "sum") ? "max" : agg, metric, w);
-	if (!(res = query(o, q, &doc)))
-		return -EIO;
-	cJSON_ArrayForEach(s, res) {
-		struct sc_image *img;
-
-		if (!sample(s, "image", &key, &v))
-			continue;
-		if (!(img = census__image(c, key, true))) {
-			cJSON_Delete(doc);
-			sc_err("out of memory");
-			return -ENOMEM;
-		}
-		set(img, v);
-	}
-	cJSON_Delete(doc);
-	return 0;
-}
-
-static void set_first(struct sc_image *img, uint64_t v) { img->first = (int64_t)v; }
-static void set_last(struct sc_image *img, uint64_t v) { img->last = (int64_t)v; }
-static void set_last_new(struct sc_image *img, uint64_t v) { img->last_new_known = (int64_t)v; }
-static void set_containers(struct sc_image *img, uint64_t v) { img->ctrs_total = v; }
-static void set_uncounted(struct sc_image *img, uint64_t v) { img->uncounted = v; }
-static void set_execs(struct sc_image *img, uint64_t v) { img->exec_sessions = v; }
 /*
- * Whether a node saw the image confined, until its calls are read (then cleared): a
- * confined image's calls are its filtered phase, as on the nodes.
+ * `METRIC{job="JOB"}[W]`, and the aggregations around it: @by the labels kept; a
+ * counter is taken per node (its highest value) and summed, a gauge as @agg says.
  */
-static void set_confined(struct sc_image *img, uint64_t v) { img->mark = v > 0; }
-
-static int syscalls(struct sc_census *c, const struct sc_prom_opts *o, unsigned *skipped)
+static void selector(const struct sc_prom_opts *o, const char *metric, char *buf, size_t len)
 {
-	char q[256], w[32];
-	cJSON *doc, *res, *s;
-	const char *key;
+	snprintf(buf, len, "%s{job=\"%s\"}[%llds]", metric, o->job, (long long)o->window);
+}
+
+static void counter_union(const struct sc_prom_opts *o, const char *metric, const char *by, char *q, size_t len)
+{
+	char sel[256];
+
+	selector(o, metric, sel, sizeof(sel));
+	snprintf(q, len, "sum by (%s) (max by (%s, %s) (max_over_time(%s)))", by, by, o->node_label, sel);
+}
+
+/* Run @q and call @fn on each sample of it. 0, -EIO (said) or -ENOMEM. */
+static int each(struct sc_census *c, const struct sc_prom_opts *o, const char *q,
+		int (*fn)(struct sc_census *c, const cJSON *s, unsigned *skipped), unsigned *skipped)
+{
+	cJSON *doc, *res = query(o, q, &doc), *s;
+	int err = 0;
+
+	if (!res)
+		return -EIO;
+	cJSON_ArrayForEach(s, res)
+		if ((err = fn(c, s, skipped)))
+			break;
+	cJSON_Delete(doc);
+	if (err == -ENOMEM)
+		sc_err("out of memory");
+	return err;
+}
+
+static int set_first(struct sc_census *c, const cJSON *s, unsigned *skipped)
+{
+	bool oom = false;
+	struct sc_image *img = image_of(c, s, true, &oom);
 	uint64_t v;
 
-	range(o, w, sizeof(w));
-	snprintf(q, sizeof(q), "sum by (image, syscall, abi) (max_over_time(syscensus_syscalls_total[%s]))", w);
-	if (!(res = query(o, q, &doc)))
-		return -EIO;
-	cJSON_ArrayForEach(s, res) {
-		const char *sys = label(s, "syscall"), *abil = label(s, "abi");
-		int abi = abil ? metrics__abi_of_label(abil) : -1, nr = abi >= 0 && sys ? syscall_of_label(abi, sys) : -1;
-		struct sc_image *img;
-		struct sc_vent *e;
+	if (img && value(s, &v) && v <= INT64_MAX)
+		img->first = (int64_t)v;
+	return oom ? -ENOMEM : 0;
+}
 
-		if (!sample(s, "image", &key, &v) || !v || nr < 0) {
-			++*skipped;
-			continue;
-		}
-		if (!(img = census__image(c, key, true)) ||
-		    !(e = vec_get(&img->calls, SC_KEY(img->mark ? SC_FILTERED : SC_UNFILTERED, abi, nr),
-				  true))) {
-			cJSON_Delete(doc);
-			sc_err("out of memory");
-			return -ENOMEM;
-		}
-		e->count += v;
-		e->first = img->first;
-		e->last = img->last;
+/* the per-image figures, once the images exist */
+#define PER_IMAGE(fn, field, cast)							\
+static int fn(struct sc_census *c, const cJSON *s, unsigned *skipped)			\
+{											\
+	bool none = false;								\
+	struct sc_image *img = image_of(c, s, false, &none);				\
+	uint64_t v;									\
+											\
+	if (img && value(s, &v) && v <= INT64_MAX)					\
+		img->field = (cast)v;							\
+	return 0;									\
+}
+PER_IMAGE(set_last, last, int64_t)
+PER_IMAGE(set_last_new, last_new_known, int64_t)
+PER_IMAGE(set_containers, ctrs_total, uint64_t)
+PER_IMAGE(set_execs, exec_sessions, uint64_t)
+PER_IMAGE(set_uncounted, uncounted, uint64_t)
+PER_IMAGE(set_nodes, nodes, unsigned)
+
+static int add_call(struct sc_census *c, const cJSON *s, unsigned *skipped)
+{
+	const char *abil = label(s, "abi"), *phase = label(s, "phase");
+	int abi = abil ? metrics__abi_of_label(abil) : -1, nr = abi >= 0 ? syscall_of_label(abi, label(s, "syscall")) : -1;
+	int p = phase && !strcmp(phase, "filtered") ? SC_FILTERED : phase && !strcmp(phase, "unfiltered") ? SC_UNFILTERED : -1;
+	bool oom = false;
+	struct sc_image *img;
+	struct sc_vent *e;
+	uint64_t v;
+
+	if (nr < 0 || p < 0 || !value(s, &v) || !v) {
+		++*skipped;
+		return 0;
 	}
-	cJSON_Delete(doc);
+	if (!(img = image_of(c, s, true, &oom)))
+		return oom ? -ENOMEM : (++*skipped, 0);
+	if (!(e = vec_get(&img->calls, SC_KEY(p, abi, nr), true)))
+		return -ENOMEM;
+	e->count += v;
+	e->first = img->first;
+	e->last = img->last;
 	return 0;
 }
 
-static int denials(struct sc_census *c, const struct sc_prom_opts *o, unsigned *skipped)
+static int add_denial(struct sc_census *c, const cJSON *s, unsigned *skipped)
 {
-	char q[256], w[32];
-	cJSON *doc, *res, *s;
-	const char *key;
+	const char *abil = label(s, "abi");
+	int abi = abil ? metrics__abi_of_label(abil) : -1, nr = abi >= 0 ? syscall_of_label(abi, label(s, "syscall")) : -1;
+	bool oom = false;
+	struct sc_image *img;
+	uint32_t ret;
 	uint64_t v;
 
-	range(o, w, sizeof(w));
-	snprintf(q, sizeof(q), "sum by (image, syscall, abi, action) (max_over_time(syscensus_seccomp_denials_total[%s]))", w);
-	if (!(res = query(o, q, &doc)))
-		return -EIO;
-	cJSON_ArrayForEach(s, res) {
-		const char *sys = label(s, "syscall"), *abil = label(s, "abi"), *act = label(s, "action");
-		int abi = abil ? metrics__abi_of_label(abil) : -1, nr = abi >= 0 && sys ? syscall_of_label(abi, sys) : -1;
-		struct sc_image *img;
-		uint32_t ret;
-
-		if (!sample(s, "image", &key, &v) || !v || nr < 0 || !act || !parse_action(act, &ret)) {
-			++*skipped;
-			continue;
-		}
-		if (!(img = census__image(c, key, true)) ||
-		    !image__add_denial(img, abi, nr, ret, v, img->last, "", "")) {
-			cJSON_Delete(doc);
-			sc_err("out of memory");
-			return -ENOMEM;
-		}
+	if (nr < 0 || !parse_action(label(s, "action"), &ret) || !value(s, &v) || !v) {
+		++*skipped;
+		return 0;
 	}
-	cJSON_Delete(doc);
-	return 0;
+	if (!(img = image_of(c, s, true, &oom)))
+		return oom ? -ENOMEM : (++*skipped, 0);
+	return image__add_denial(img, abi, nr, ret, v, img->last, "", "") ? 0 : -ENOMEM;
 }
 
-/* How many nodes reported anything in the window: @c->nodes. */
-static int nodes(struct sc_census *c, const struct sc_prom_opts *o)
+static int set_census_nodes(struct sc_census *c, const cJSON *s, unsigned *skipped)
 {
-	char q[512], w[32];
-	cJSON *doc, *res;
-	uint64_t v = 0;
+	uint64_t v;
 
-	range(o, w, sizeof(w));
-	snprintf(q, sizeof(q), "count(max by (%s) (max_over_time(syscensus_build_info[%s])))", o->node_label, w);
-	if (!(res = query(o, q, &doc)))
-		return -EIO;
-	if (cJSON_GetArraySize(res) == 1)
-		sample(cJSON_GetArrayItem(res, 0), NULL, NULL, &v);
-	c->nodes = (unsigned)(v > 1u << 30 ? 1u << 30 : v);
-	cJSON_Delete(doc);
+	if (value(s, &v))
+		c->nodes = (unsigned)(v > 1u << 30 ? 1u << 30 : v);
 	return 0;
 }
 
@@ -339,31 +380,20 @@ static bool label_name(const char *s)
 	return true;
 }
 
-/* Per image, how many nodes reported calls of it. */
-static int image_nodes(struct sc_census *c, const struct sc_prom_opts *o)
+/* A job name put in a selector: what scrape configurations use, nothing to escape. */
+static bool job_name(const char *s)
 {
-	char q[512], w[32];
-	cJSON *doc, *res, *s;
-	const char *key;
-	uint64_t v;
-
-	range(o, w, sizeof(w));
-	snprintf(q, sizeof(q), "count by (image) (max by (image, %s) (max_over_time(syscensus_syscalls_total[%s])))",
-		 o->node_label, w);
-	if (!(res = query(o, q, &doc)))
-		return -EIO;
-	cJSON_ArrayForEach(s, res) {
-		struct sc_image *img;
-
-		if (sample(s, "image", &key, &v) && (img = census__image(c, key, false)))
-			img->nodes = (unsigned)(v > 1u << 30 ? 1u << 30 : v);
-	}
-	cJSON_Delete(doc);
-	return 0;
+	if (!s[0] || strlen(s) > 128)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= '0' && *s <= '9') || ((*s | 0x20) >= 'a' && (*s | 0x20) <= 'z') || strchr("_-.:/", *s)))
+			return false;
+	return true;
 }
 
 int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 {
+	char q[640], sel[256], shown[1024];
 	unsigned skipped = 0;
 	int err;
 
@@ -371,21 +401,57 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 		sc_err("--node-label: \"%s\" is not a Prometheus label name", o->node_label);
 		return -EINVAL;
 	}
-	/* what an image's calls are (its phase), and their times, before the calls */
-	if ((err = nodes(c, o)) || (err = per_image(c, o, "max", "syscensus_image_confined", set_confined)) ||
-	    (err = per_image(c, o, "min", "syscensus_image_first_seen_timestamp_seconds", set_first)) ||
-	    (err = per_image(c, o, "max", "syscensus_image_last_seen_timestamp_seconds", set_last)) ||
-	    (err = per_image(c, o, "max", "syscensus_image_last_new_syscall_timestamp_seconds", set_last_new)) ||
-	    (err = per_image(c, o, "sum", "syscensus_image_containers_total", set_containers)) ||
-	    (err = per_image(c, o, "sum", "syscensus_image_uncounted_calls_total", set_uncounted)) ||
-	    (err = per_image(c, o, "sum", "syscensus_image_exec_sessions_total", set_execs)) ||
-	    (err = syscalls(c, o, &skipped)) || (err = denials(c, o, &skipped)) || (err = image_nodes(c, o)))
+	if (!job_name(o->job)) {
+		sc_err("--job: \"%s\" is not a job name (letters, digits, _ - . : /)", o->job);
+		return -EINVAL;
+	}
+	selector(o, "syscensus_build_info", sel, sizeof(sel));
+	snprintf(q, sizeof(q), "count(count by (%s) (max_over_time(%s)))", o->node_label, sel);
+	if ((err = each(c, o, q, set_census_nodes, &skipped)))
 		return err;
-	for (size_t i = 0; i < c->n_images; i++)
-		c->images[i]->mark = false;
+	if (!c->nodes) {
+		sc_err("--prometheus %s: no agent of job \"%s\" reported in the last %llds (are they scraped, with "
+		       "`agent --metrics`, under that job? see --job)", prometheus__redact(o->url, shown, sizeof(shown)),
+		       o->job, (long long)o->window);
+		return -ENOENT;
+	}
+	/* the images and their times first: the calls take them */
+	selector(o, "syscensus_image_first_seen_timestamp_seconds", sel, sizeof(sel));
+	snprintf(q, sizeof(q), "min by (image) (min_over_time(%s))", sel);
+	if ((err = each(c, o, q, set_first, &skipped)))
+		return err;
+	selector(o, "syscensus_image_last_seen_timestamp_seconds", sel, sizeof(sel));
+	snprintf(q, sizeof(q), "max by (image) (max_over_time(%s))", sel);
+	if ((err = each(c, o, q, set_last, &skipped)))
+		return err;
+	selector(o, "syscensus_image_last_new_syscall_timestamp_seconds", sel, sizeof(sel));
+	snprintf(q, sizeof(q), "max by (image) (max_over_time(%s))", sel);
+	if ((err = each(c, o, q, set_last_new, &skipped)))
+		return err;
+	counter_union(o, "syscensus_image_containers_total", "image", q, sizeof(q));
+	if ((err = each(c, o, q, set_containers, &skipped)))
+		return err;
+	counter_union(o, "syscensus_image_exec_sessions_total", "image", q, sizeof(q));
+	if ((err = each(c, o, q, set_execs, &skipped)))
+		return err;
+	counter_union(o, "syscensus_image_uncounted_calls_total", "image", q, sizeof(q));
+	if ((err = each(c, o, q, set_uncounted, &skipped)))
+		return err;
+	counter_union(o, "syscensus_syscalls_total", "image, syscall, abi, phase", q, sizeof(q));
+	if ((err = each(c, o, q, add_call, &skipped)))
+		return err;
+	counter_union(o, "syscensus_seccomp_denials_total", "image, syscall, abi, action", q, sizeof(q));
+	if ((err = each(c, o, q, add_denial, &skipped)))
+		return err;
+	selector(o, "syscensus_syscalls_total", sel, sizeof(sel));
+	snprintf(q, sizeof(q), "count by (image) (count by (image, %s) (max_over_time(%s)))", o->node_label, sel);
+	if ((err = each(c, o, q, set_nodes, &skipped)))
+		return err;
 	if (skipped)
-		sc_warn("--prometheus %s: %u series not understood (unknown syscall, ABI or action) were left out",
-			o->url, skipped);
+		sc_warn("--prometheus %s: %u series not understood were left out (a syscall, ABI or action this "
+			"machine's %s tables do not know, or a malformed label)",
+			prometheus__redact(o->url, shown, sizeof(shown)), skipped,
+			arch_native() ? arch_native()->docker : "?");
 	return 0;
 }
 

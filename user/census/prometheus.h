@@ -13,6 +13,7 @@
 
 #define SC_PROM_WINDOW		(30 * 86400)	/* --window by default */
 #define SC_PROM_NODE_LABEL	"instance"	/* the label that tells nodes apart, by default */
+#define SC_PROM_JOB		"syscensus"	/* the scrape job of the agents, by default */
 #define SC_PROM_TIMEOUT_S	60		/* per query */
 #define SC_PROM_MAX_ANSWER	(256u << 20)	/* bytes of one answer */
 
@@ -20,16 +21,21 @@ struct sc_prom_opts {
 	const char *url;		/* http(s)://host:9090[/prefix] */
 	int64_t window;			/* seconds */
 	const char *node_label;
+	const char *job;		/* only the series of this scrape job: other targets cannot add calls */
 };
 
 /*
- * Fill the empty census @c from Prometheus: per image, the syscalls any node reported
- * in the window (each node's highest count, summed over nodes: a counter reset loses no
- * syscall, and no call is counted twice), first and last seen, the last new syscall,
- * containers, refusals, and how many nodes reported it (@c->nodes: how many agents did).
- * 0, or -errno after saying what failed, with the URL.
+ * Fill the empty census @c from Prometheus: per image, the syscalls any node of the job
+ * reported in the window, per phase (each node's highest count, summed over nodes: a
+ * counter reset loses no syscall, and no call is counted twice), first and last seen, the
+ * last new syscall, containers, exec sessions, refusals, and how many nodes reported it
+ * (@c->nodes: how many agents did). 0, or -errno after saying what failed, with the URL
+ * (its user and password left out); no agent in the window is an error.
  */
 int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o);
+
+/* @url without the user and password it may hold, into @buf (for messages). */
+const char *prometheus__redact(const char *url, char *buf, size_t len);
 
 /* The HTTP client's global state (at exit). */
 void prometheus__cleanup(void);

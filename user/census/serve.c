@@ -14,6 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <microhttpd.h>
 
 #include "census/serve.h"
@@ -192,57 +196,98 @@ int server__check_addr(const char *opt, const char *addr)
 	return 0;
 }
 
-struct sc_server *server__start(const char *addr, unsigned stale_s)
+/*
+ * A listening socket for @host (empty: every address, IPv6 and IPv4 when the host has
+ * IPv6) and @port: bound here rather than by libmicrohttpd, so that a failure says why.
+ * The fd, or -1 after saying why.
+ */
+static int listener(const char *opt, const char *addr, const char *host, const char *port)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai = NULL;
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE }, *ai = NULL, *p;
+	int fd = -1, err, one = 1, zero = 0;
+
+	if (!host[0])
+		host = "::";	/* dual stack; IPv4 alone below if the host has no IPv6 */
+	if ((err = getaddrinfo(host, port, &hints, &ai))) {
+		if (!strcmp(host, "::"))
+			err = getaddrinfo(NULL, port, &hints, &ai);
+		if (err) {
+			sc_err("%s %s: %s", opt, addr, gai_strerror(err));
+			return -1;
+		}
+	}
+	err = 0;
+	for (p = ai; p && fd < 0; p = p->ai_next) {
+		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (p->ai_family == AF_INET6 && !strcmp(host, "::"))
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		if (bind(fd, p->ai_addr, p->ai_addrlen) < 0 || listen(fd, 64) < 0) {
+			err = errno;
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(ai);
+	if (fd < 0 && !strcmp(host, "::") && (err == EAFNOSUPPORT || err == EADDRNOTAVAIL))
+		return listener(opt, addr, "0.0.0.0", port);
+	if (fd < 0)
+		sc_err("%s %s: cannot listen there: %s", opt, addr, strerror(err ? err : EINVAL));
+	return fd;
+}
+
+struct sc_server *server__start(const char *opt, const char *addr, unsigned stale_s)
+{
 	char host[256], port[8];
-	const union MHD_DaemonInfo *info;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
 	sigset_t block, old;
 	struct sc_server *s;
-	int err;
+	int fd;
 
-	if (server__check_addr("--metrics", addr))
+	if (server__check_addr(opt, addr))
 		return NULL;
 	split_addr(addr, host, sizeof(host), port, sizeof(port));
-	if ((err = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai))) {
-		sc_err("--metrics %s: %s", addr, gai_strerror(err));
+	if ((fd = listener(opt, addr, host, port)) < 0)
 		return NULL;
-	}
 	s = calloc(1, sizeof(*s));
 	if (!s) {
-		freeaddrinfo(ai);
+		close(fd);
 		sc_err("out of memory");
 		return NULL;
 	}
 	pthread_mutex_init(&s->lock, NULL);
 	s->stale_s = stale_s;
+	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
+		s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
+							 : ((struct sockaddr_in *)&ss)->sin_port);
 	/* the server's thread inherits a mask without the signals the loop waits for */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &block, &old);
-	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG |
-					(ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
 				0, NULL, NULL, on_request, s,
-				MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+				MHD_OPTION_LISTEN_SOCKET, fd,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)SC_SERVE_CONNECTIONS,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SC_SERVE_PER_IP,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SC_SERVE_TIMEOUT_S,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)SC_SERVE_REQUEST_MEM,
 				MHD_OPTION_EXTERNAL_LOGGER, on_log, NULL,
 				MHD_OPTION_END);
-	err = errno;
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	freeaddrinfo(ai);
 	if (!s->d) {
-		sc_err("--metrics %s: cannot listen there: %s", addr, strerror(err ? err : EADDRINUSE));
+		sc_err("%s %s: the HTTP server did not start (libmicrohttpd; `syscensus -v` shows its messages)", opt, addr);
+		close(fd);
 		pthread_mutex_destroy(&s->lock);
 		free(s);
 		return NULL;
 	}
-	info = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-	s->port = info ? info->port : 0;
 	return s;
 }
 

@@ -18,10 +18,11 @@
 struct sc_server;
 
 /*
- * Listen on @addr: "HOST:PORT", "[IPV6]:PORT" or ":PORT" (every address). /healthz
- * answers 503 when nothing was published for @stale_s seconds. NULL after saying why.
+ * Listen on @addr: "HOST:PORT", "[IPV6]:PORT" or ":PORT" (every address, IPv6 and IPv4).
+ * /healthz answers 503 when nothing was published for @stale_s seconds. NULL after
+ * saying why, naming option @opt.
  */
-struct sc_server *server__start(const char *addr, unsigned stale_s);
+struct sc_server *server__start(const char *opt, const char *addr, unsigned stale_s);
 /* The exposition /metrics answers from now on (@data taken over, malloc'd). */
 void server__publish(struct sc_server *s, char *data, size_t len);
 /* The port listened on (for ":0"). */

@@ -39,7 +39,7 @@ static const struct {
 	  "watch every container on the host and keep a seccomp profile per image" },
 	{ "status", cmd_status, "[--state-dir DIR] [--profiles-dir DIR] [--json]",
 	  "images and containers seen by the agent, their syscalls, recorder health" },
-	{ "metrics", cmd_metrics, "[--state-dir DIR] [--listen ADDR:PORT [--interval SEC]]",
+	{ "metrics", cmd_metrics, "[--state-dir DIR] [--profiles DIR] [--listen ADDR:PORT [--interval SEC]]",
 	  "a state directory's census as Prometheus metrics, printed or served" },
 	{ "diff", cmd_diff, "(--observed STATE-DIR | --prometheus URL) --against PROFILES-DIR | --deployed\n"
 	  "          [--format text|json|markdown]\n"

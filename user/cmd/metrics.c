@@ -84,7 +84,7 @@ static int serve(const struct sources *state, const char *addr, unsigned interva
 		sc_buf_free(&b);
 		return SC_EXIT_FAIL;
 	}
-	if (sc_set_signals(on_signal, sigs) || !(srv = server__start(addr, 3 * interval + SC_SERVE_TIMEOUT_S))) {
+	if (sc_set_signals(on_signal, sigs) || !(srv = server__start("--listen", addr, 3 * interval + SC_SERVE_TIMEOUT_S))) {
 		sc_buf_free(&b);
 		return SC_EXIT_FAIL;
 	}
@@ -123,6 +123,7 @@ int cmd_metrics(int argc, char **argv)
 	unsigned interval = METRICS_INTERVAL;
 	char state[PATH_MAX];
 	struct sc_buf b = {};
+	bool interval_given = false;
 	uint64_t v;
 	int ch, ret;
 
@@ -141,6 +142,7 @@ int cmd_metrics(int argc, char **argv)
 				return SC_EXIT_USAGE;
 			}
 			interval = (unsigned)v;
+			interval_given = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -153,6 +155,10 @@ int cmd_metrics(int argc, char **argv)
 	if (optind < argc) {
 		sc_err("metrics: unexpected argument \"%s\"", argv[optind]);
 		usage(stderr);
+		return SC_EXIT_USAGE;
+	}
+	if (interval_given && !addr) {
+		sc_err("metrics: --interval goes with --listen (printed once, nothing is re-read)");
 		return SC_EXIT_USAGE;
 	}
 	if (!dir && !src.profiles)

@@ -54,7 +54,8 @@ const char *observed__window(const struct sc_observed *o, char *buf, size_t len)
 
 void observed__init(struct sc_observed *o)
 {
-	*o = (struct sc_observed){ .prom = { .window = SC_PROM_WINDOW, .node_label = SC_PROM_NODE_LABEL } };
+	*o = (struct sc_observed){ .prom = { .window = SC_PROM_WINDOW, .node_label = SC_PROM_NODE_LABEL,
+					     .job = SC_PROM_JOB } };
 }
 
 int observed__option(struct sc_observed *o, int ch, const char *arg)
@@ -75,9 +76,15 @@ int observed__option(struct sc_observed *o, int ch, const char *arg)
 			sc_err("--window: expected a duration such as 30m, 12h, 7d or seconds, not \"%s\"", arg);
 			return -1;
 		}
+		o->prom_only = "--window";
 		return 1;
 	case 'N':
 		o->prom.node_label = arg;
+		o->prom_only = "--node-label";
+		return 1;
+	case 'J':
+		o->prom.job = arg;
+		o->prom_only = "--job";
 		return 1;
 	}
 	return 0;
@@ -90,20 +97,24 @@ int observed__check(const struct sc_observed *o, const char *cmd)
 		       cmd);
 		return -EINVAL;
 	}
+	if (o->prom_only && !o->prom.url) {
+		sc_err("%s: %s goes with --prometheus", cmd, o->prom_only);
+		return -EINVAL;
+	}
 	return 0;
 }
 
 int observed__load(struct sc_census *c, const struct sc_observed *o)
 {
-	char state[PATH_MAX];
+	char state[PATH_MAX], shown[1024];
 	int err;
 
 	if (o->prom.url) {
 		err = census__from_prometheus(c, &o->prom);
 		prometheus__cleanup();
 		if (!err && !c->n_images)
-			sc_warn("--prometheus %s: no syscensus series in the last %llds (are the agents scraped, with "
-				"--metrics?)", o->prom.url, (long long)o->prom.window);
+			sc_warn("--prometheus %s: the agents reported no image in the last %llds",
+				prometheus__redact(o->prom.url, shown, sizeof(shown)), (long long)o->prom.window);
 	} else {
 		if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, o->dir) >= sizeof(state)) {
 			sc_err("--observed: path too long");

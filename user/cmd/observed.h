@@ -15,6 +15,7 @@
 struct sc_observed {
 	const char *dir;		/* --observed STATE-DIR */
 	struct sc_prom_opts prom;	/* .url: --prometheus URL */
+	const char *prom_only;		/* an option given that only --prometheus uses */
 };
 
 #define SC_OBSERVED_HELP \
@@ -22,14 +23,17 @@ struct sc_observed {
 	"  --prometheus URL      what every node saw, from a Prometheus server that scrapes the\n" \
 	"                        agents' --metrics: the union over all nodes\n" \
 	"  --window DURATION     how far back Prometheus is asked (30m, 12h, 7d or seconds; default 30d)\n" \
-	"  --node-label LABEL    the label that tells nodes apart (default " SC_PROM_NODE_LABEL ")\n"
+	"  --node-label LABEL    the label that tells nodes apart (default " SC_PROM_NODE_LABEL "; give a\n" \
+	"                        stable one, such as the node's name, if the agents' addresses change)\n" \
+	"  --job NAME            the agents' scrape job: only its series are read (default " SC_PROM_JOB ")\n"
 
-/* The long options above, for getopt_long (values 'o', 'Q', 'W', 'N'). */
+/* The long options above, for getopt_long (values 'o', 'Q', 'W', 'N', 'J'). */
 #define SC_OBSERVED_OPTIONS \
 	{ "observed", required_argument, NULL, 'o' }, \
 	{ "prometheus", required_argument, NULL, 'Q' }, \
 	{ "window", required_argument, NULL, 'W' }, \
-	{ "node-label", required_argument, NULL, 'N' }
+	{ "node-label", required_argument, NULL, 'N' }, \
+	{ "job", required_argument, NULL, 'J' }
 
 void observed__init(struct sc_observed *o);
 /* Option @ch with @arg, if it is one of the above: 1 taken, 0 not ours, -1 bad value (said). */

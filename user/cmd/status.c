@@ -18,7 +18,8 @@
 static void usage(FILE *f)
 {
 	fprintf(f, "Usage: syscensus status [--state-dir DIR] [--profiles-dir DIR] [--json]\n"
-		   "       syscensus status --prometheus URL [--window DURATION] [--node-label LABEL] [--json]\n"
+		   "       syscensus status --prometheus URL [--window DURATION] [--node-label LABEL] [--job NAME]\n"
+		   "                        [--json]\n"
 		   "Images and containers the agent has seen, their syscalls, last activity,\n"
 		   "and the health of the recorder and of the state (from STATE-DIR/" SC_STATE_FILE ").\n"
 		   "With --prometheus: the same per image for the whole cluster, the union of what every\n"
@@ -39,6 +40,7 @@ int cmd_status(int argc, char **argv)
 		{ "prometheus", required_argument, NULL, 'Q' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "node-label", required_argument, NULL, 'N' },
+		{ "job", required_argument, NULL, 'J' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -46,8 +48,8 @@ int cmd_status(int argc, char **argv)
 	char state[PATH_MAX], pdir[PATH_MAX];
 	struct sc_census c = {};
 	struct sc_observed obs;
-	char win[32];
-	bool json = false;
+	char win[32], shown[1024];
+	bool json = false, dir_given = false;
 	int ch, err, ret = SC_EXIT_FAIL;
 
 	observed__init(&obs);
@@ -59,7 +61,7 @@ int cmd_status(int argc, char **argv)
 		if (taken)
 			continue;
 		switch (ch) {
-		case 's': src.state_dir = optarg; break;
+		case 's': src.state_dir = optarg; dir_given = true; break;
 		case 'p': src.profiles_dir = optarg; break;
 		case 'j': json = true; break;
 		case 'h':
@@ -75,8 +77,16 @@ int cmd_status(int argc, char **argv)
 		usage(stderr);
 		return SC_EXIT_USAGE;
 	}
+	if (obs.prom_only && !obs.prom.url) {
+		sc_err("status: %s goes with --prometheus", obs.prom_only);
+		return SC_EXIT_USAGE;
+	}
+	if (obs.prom.url && (dir_given || src.profiles_dir)) {
+		sc_err("status: --prometheus shows the cluster; --state-dir and --profiles-dir are one agent's");
+		return SC_EXIT_USAGE;
+	}
 	if (obs.prom.url) {
-		src.prometheus = obs.prom.url;
+		src.prometheus = prometheus__redact(obs.prom.url, shown, sizeof(shown));
 		src.window = observed__window(&obs, win, sizeof(win));
 		if (observed__load(&c, &obs)) {
 			census__free(&c);

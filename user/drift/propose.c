@@ -283,13 +283,13 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 /* The commit, with the base commit's date (reproducible), in the clone. */
 static int commit(struct propose *pp)
 {
-	char date[64], when[32];
+	char date[64], when[32], safe[4200];
 	struct sc_buf msg = {};
 	int ret = -EINVAL;
 
 	sc_buf_printf(&msg, "seccomp: update %zu profile(s) from observed behaviour\n\n", pp->n_ch);
 	for (size_t i = 0; i < pp->n_ch; i++)
-		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", pp->ch[i].img->key,
+		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].img->key, safe, sizeof(safe)),
 			      pp->ch[i].created ? "new profile, " : "", pp->ch[i].n_added, pp->ch[i].n_removed);
 	sc_buf_printf(&msg, "\nProposed by syscensus propose.\n");
 	if (msg.oom || git_line(pp, pp->o->repo, when, sizeof(when), "log", "log", "-1", "--format=%ct",
@@ -381,7 +381,7 @@ static void body_lists(struct propose *pp, struct sc_buf *b, struct sc_change *c
 /* The images --min-stable left out, in the body. */
 static void body_growing(struct propose *pp, struct sc_buf *b)
 {
-	char t[32];
+	char t[32], safe[4200];
 
 	if (!pp->n_growing)
 		return;
@@ -389,7 +389,8 @@ static void body_growing(struct propose *pp, struct sc_buf *b)
 		      (long long)pp->o->min_stable);
 	for (size_t i = 0; i < pp->n_growing; i++) {
 		sc_fmt_time(image__last_new(pp->growing[i]), t, sizeof(t));
-		sc_buf_printf(b, "%s`%s` (last new syscall %s)", i ? ", " : "", pp->growing[i]->key, t);
+		sc_buf_printf(b, "%s`%s` (last new syscall %s)", i ? ", " : "",
+			      sc_inline_name(pp->growing[i]->key, safe, sizeof(safe)), t);
 	}
 	sc_buf_puts(b, ".\n\n");
 }
@@ -407,7 +408,7 @@ static size_t new_profile_size(const struct sc_image *img, const char **note)
 
 static void body(struct propose *pp, struct sc_buf *b)
 {
-	char t1[32], t2[32];
+	char t1[32], t2[32], safe[4200];
 
 	sc_buf_printf(b, "## Seccomp profiles updated from observed behaviour\n\n");
 	if (pp->nodes)
@@ -423,12 +424,14 @@ static void body(struct propose *pp, struct sc_buf *b)
 
 		sc_fmt_time(img->first, t1, sizeof(t1));
 		sc_fmt_time(img->last, t2, sizeof(t2));
-		sc_buf_printf(b, "### `%s`\n\n`%s`%s. Observed from %s to %s in %llu container(s)", img->key, c->rel,
+		sc_buf_printf(b, "### `%s`\n\n`%s`%s. Observed from %s to %s in %llu container(s)",
+			      sc_inline_name(img->key, safe, sizeof(safe)), c->rel,
 			      c->created ? " (new: no profile was committed)" : "", t1, t2,
 			      (unsigned long long)img->ctrs_total);
 		for (size_t k = 0; k < img->n_ctrs && k < 5; k++)
 			sc_buf_printf(b, "%s`%.12s`%s%s%s", k ? ", " : ": ", img->ctrs[k].id,
-				      img->ctrs[k].name ? " (" : "", img->ctrs[k].name ? img->ctrs[k].name : "",
+				      img->ctrs[k].name ? " (" : "",
+				      img->ctrs[k].name ? sc_inline_name(img->ctrs[k].name, safe, sizeof(safe)) : "",
 				      img->ctrs[k].name ? ")" : "");
 		sc_buf_printf(b, "%s", img->n_ctrs > 5 ? ", ..." : "");
 		if (img->nodes)

@@ -188,11 +188,12 @@ static void md_denials(const struct sc_image *img)
 static void md_image(const struct sc_eval *ev)
 {
 	const struct sc_image *img = ev->img;
-	char t1[32], t2[32], v[48], nb[32];
+	char t1[32], t2[32], v[48], nb[32], safe[4200];
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
-			printf("### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n", img->key);
+			printf("### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n",
+			       sc_inline_name(img->key, safe, sizeof(safe)));
 			md_denials(img);
 			printf("\n");
 		}
@@ -200,7 +201,8 @@ static void md_image(const struct sc_eval *ev)
 	}
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
-	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n", img->key, t1, t2,
+	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n",
+	       sc_inline_name(img->key, safe, sizeof(safe)), t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)), ev->profile);
 	if (ev->error) {
 		printf("**error**: %s\n\n", ev->error);
@@ -229,6 +231,7 @@ static void md_image(const struct sc_eval *ev)
 static void render_md(const struct sc_drift *d)
 {
 	struct totals t = totals(d);
+	char safe[4200];
 
 	printf("## syscensus: observed syscalls against the profiles\n\n");
 	for (size_t i = 0; i < d->n; i++)
@@ -237,7 +240,7 @@ static void render_md(const struct sc_drift *d)
 		printf("### Images without a profile\n\n");
 		for (size_t i = 0; i < d->n; i++)
 			if (!d->ev[i].has_profile)
-				printf("- `%s`\n", d->ev[i].img->key);
+				printf("- `%s`\n", sc_inline_name(d->ev[i].img->key, safe, sizeof(safe)));
 		printf("\n");
 	}
 	if (d->n_stale) {

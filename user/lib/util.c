@@ -460,3 +460,15 @@ int sc_check_output(const char *path, const char *what)
 	}
 	return 0;
 }
+
+const char *sc_inline_name(const char *s, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (!len)
+		return "";
+	for (const unsigned char *p = (const unsigned char *)s; *p && n + 1 < len; p++)
+		buf[n++] = *p < 0x20 || *p == 0x7f || *p == '`' ? '?' : (char)*p;
+	buf[n] = '\0';
+	return buf;
+}

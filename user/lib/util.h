@@ -77,6 +77,13 @@ void sc_fmt_time(int64_t t, char *buf, size_t len);
 /* Parse an unsigned decimal integer made only of digits, <= @max. Returns 0 or -EINVAL/-ERANGE. */
 int sc_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
+/*
+ * @s for one line of markdown or of a commit message, into @buf: control characters
+ * (newlines included) and backticks become '?', so that a name from a container cannot
+ * end a code span, add a line or forge a trailer. Returns @buf.
+ */
+const char *sc_inline_name(const char *s, char *buf, size_t len);
+
 /* Growable string buffer; on allocation failure it sets .oom and stops growing. */
 struct sc_buf {
 	char *data;
