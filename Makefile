@@ -26,7 +26,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: all clean test bench bench-metrics demo vmlinux deps progs asan install programs
+.PHONY: all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -100,6 +100,26 @@ programs: all progs
 asan:
 	$(MAKE) BUILD=build-asan CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer"
 
+# libFuzzer harnesses (tests/fuzz/fuzz_*.c), built with clang into build-fuzz/ with ASan and
+# UBSan (any report is a crash); `make fuzz FUZZ_SECONDS=N` runs each for N seconds from its
+# committed seed corpus (tests/fuzz/corpus/NAME) and prints runs, exec/s and coverage.
+FUZZ_SECONDS ?= 60
+FUZZERS := $(notdir $(basename $(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(USER_OBJS) $(USER_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -fsanitize=fuzzer $< $(USER_OBJS) -o $@ $(LDFLAGS) $(LDLIBS)
+
+fuzzers: $(addprefix $(BUILD)/fuzz/,$(FUZZERS))
+
+print-fuzz-cflags:
+	@echo '$(FUZZ_CFLAGS)'
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_CFLAGS)" fuzzers
+	bash tests/fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
 vmlinux:
 	mkdir -p vmlinux/$(VMLINUX_ARCH)
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/$(VMLINUX_ARCH)/vmlinux.h.tmp
@@ -109,4 +129,4 @@ deps:
 	bash .ci/deps
 
 clean:
-	rm -rf $(BUILD) build-asan
+	rm -rf $(BUILD) build-asan build-fuzz

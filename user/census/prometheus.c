@@ -101,6 +101,25 @@ static CURL *request(const char *url, const char *form, struct answer *a)
 	return h;
 }
 
+/* data.result of a successful answer, an array owned by *@doc; NULL when it is not an instant vector. */
+static cJSON *vector(const char *text, size_t len, cJSON **doc)
+{
+	const cJSON *data, *type;
+	cJSON *res = NULL;
+
+	*doc = text ? cJSON_ParseWithLength(text, len) : NULL;
+	data = cJSON_GetObjectItemCaseSensitive(*doc, "data");
+	type = cJSON_GetObjectItemCaseSensitive(data, "resultType");
+	if (cJSON_IsString(type) && !strcmp(type->valuestring, "vector"))
+		res = cJSON_GetObjectItemCaseSensitive(data, "result");
+	if (!cJSON_IsArray(res)) {
+		cJSON_Delete(*doc);
+		*doc = NULL;
+		return NULL;
+	}
+	return res;
+}
+
 /*
  * The instant vector @q evaluates to: data.result of the answer (an array owned by
  * *@doc). NULL after saying why, naming the URL (without its credentials).
@@ -112,7 +131,7 @@ static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 	long status = 0;
 	CURLcode rc;
 	CURL *h;
-	const cJSON *data, *type, *res = NULL;
+	cJSON *res;
 
 	*doc = NULL;
 	if (!curl_ready) {
@@ -154,19 +173,11 @@ static cJSON *query(const struct sc_prom_opts *o, const char *q, cJSON **doc)
 		sc_buf_free(&a.b);
 		return NULL;
 	}
-	*doc = a.b.data ? cJSON_ParseWithLength(a.b.data, a.b.len) : NULL;
+	res = vector(a.b.data, a.b.len, doc);
 	sc_buf_free(&a.b);
-	data = cJSON_GetObjectItemCaseSensitive(*doc, "data");
-	type = cJSON_GetObjectItemCaseSensitive(data, "resultType");
-	if (cJSON_IsString(type) && !strcmp(type->valuestring, "vector"))
-		res = cJSON_GetObjectItemCaseSensitive(data, "result");
-	if (!cJSON_IsArray(res)) {
+	if (!res)
 		sc_err("--prometheus %s: the answer is not an instant vector (data.resultType \"vector\", data.result)", shown);
-		cJSON_Delete(*doc);
-		*doc = NULL;
-		return NULL;
-	}
-	return (cJSON *)res;
+	return res;
 }
 
 static const char *label(const cJSON *s, const char *name)
@@ -270,18 +281,29 @@ static void counter_union(const struct sc_prom_opts *o, const char *metric, cons
 	snprintf(q, len, "sum by (%s) (max by (%s, %s) (max_over_time(%s)))", by, by, o->node_label, sel);
 }
 
-/* Run @q and call @fn on each sample of it. 0, -EIO (said) or -ENOMEM. */
-static int each(struct sc_census *c, const struct sc_prom_opts *o, const char *q,
-		int (*fn)(struct sc_census *c, const cJSON *s, unsigned *skipped), unsigned *skipped)
+typedef int (*sample_fn)(struct sc_census *c, const cJSON *s, unsigned *skipped);
+
+/* @fn on each sample of @res. 0 or -ENOMEM. */
+static int apply(struct sc_census *c, const cJSON *res, sample_fn fn, unsigned *skipped)
 {
-	cJSON *doc, *res = query(o, q, &doc), *s;
+	const cJSON *s;
 	int err = 0;
 
-	if (!res)
-		return -EIO;
 	cJSON_ArrayForEach(s, res)
 		if ((err = fn(c, s, skipped)))
 			break;
+	return err;
+}
+
+/* Run @q and call @fn on each sample of it. 0, -EIO (said) or -ENOMEM. */
+static int each(struct sc_census *c, const struct sc_prom_opts *o, const char *q, sample_fn fn, unsigned *skipped)
+{
+	cJSON *doc, *res = query(o, q, &doc);
+	int err;
+
+	if (!res)
+		return -EIO;
+	err = apply(c, res, fn, skipped);
 	cJSON_Delete(doc);
 	if (err == -ENOMEM)
 		sc_err("out of memory");
@@ -453,6 +475,21 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 			prometheus__redact(o->url, shown, sizeof(shown)), skipped,
 			arch_native() ? arch_native()->docker : "?");
 	return 0;
+}
+
+int prometheus__fold_answer(struct sc_census *c, unsigned kind, const char *text, size_t len)
+{
+	static const sample_fn fns[] = { set_census_nodes, set_first, set_last, set_last_new, set_containers,
+					 set_execs, set_uncounted, add_call, add_denial, set_nodes };
+	unsigned skipped = 0;
+	cJSON *doc, *res = vector(text, len, &doc);
+	int err;
+
+	if (!res)
+		return -EINVAL;
+	err = apply(c, res, fns[kind % ARRAY_SIZE(fns)], &skipped);
+	cJSON_Delete(doc);
+	return err;
 }
 
 void prometheus__cleanup(void)

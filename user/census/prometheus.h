@@ -37,6 +37,14 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o);
 /* @url without the user and password it may hold, into @buf (for messages). */
 const char *prometheus__redact(const char *url, char *buf, size_t len);
 
+/*
+ * @text taken as Prometheus's answer to the query of kind @kind (the nodes, an image
+ * figure, the calls, the denials, in census__from_prometheus()'s order, modulo their
+ * number), folded into @c: what the fuzz harness feeds. 0, -EINVAL (not an instant
+ * vector) or -ENOMEM.
+ */
+int prometheus__fold_answer(struct sc_census *c, unsigned kind, const char *text, size_t len);
+
 /* The HTTP client's global state (at exit). */
 void prometheus__cleanup(void);
 

@@ -16,7 +16,7 @@
 #define SC_EXIT_FAIL	1	/* failure, or a finding (invalid profile, drift) */
 #define SC_EXIT_USAGE	2	/* bad command line */
 
-extern int sc_verbose;
+extern int sc_verbose;	/* > 0: debug messages too; < 0: no message at all (fuzzing) */
 
 /* Messages go to stderr, prefixed with "syscensus: " and, for warnings, "warning: ". */
 void sc_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -627,7 +627,7 @@ int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot)
 	/* bounded: each retry means the BPF side claimed a slot in between */
 	for (int attempt = 0; attempt < SC_PROBES; attempt++) {
 		uint32_t free_slot = UINT32_MAX, s;
-		uint64_t v, old = 0;
+		__u64 v, old = 0;	/* the type of the table's cgid, for the compare-and-swap */
 
 		/* the whole probe sequence first: the id may already be there past a free slot */
 		for (int i = 0; i < SC_PROBES; i++) {
@@ -736,7 +736,7 @@ static void grace_period(void)
 int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
 {
 	struct sc_cgroup_ent *ent;
-	uint64_t v;
+	__u64 v;	/* the type of the table's cgid, for the compare-and-swap */
 	int err = 0;
 
 	if (slot >= r->capacity)
