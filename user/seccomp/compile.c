@@ -132,6 +132,31 @@ static int rule_error(const struct sc_profile *p, const struct sc_rule *r, size_
 	return ret;
 }
 
+/*
+ * Whether name @ni of conditional rule @ri is also in an active rule with the same action
+ * and no condition: the conditions then change nothing, and are not given to libseccomp.
+ * (libseccomp 2.5.4 leaks the rule tree it replaces when a call multiplexed on one of the
+ * filter's architectures, socket on x86 or MIPS, gets a conditional rule and then an
+ * unconditional one with the same action: found by fuzzing.)
+ */
+static bool covered(const struct sc_profile *p, size_t ri, size_t ni)
+{
+	const struct sc_rule *r = &p->rules[ri];
+
+	if (!r->n_conds)
+		return false;
+	for (size_t rj = 0; rj < p->n_rules; rj++) {
+		const struct sc_rule *o = &p->rules[rj];
+
+		if (rj == ri || !o->active || o->n_conds || o->action != r->action)
+			continue;
+		for (size_t k = 0; k < o->n_names; k++)
+			if (!strcmp(o->names[k], r->names[ni]))
+				return true;
+	}
+	return false;
+}
+
 /* Name @ni of rule @ri into both filters. Returns 0 or -errno with @err filled. */
 static int add_named(const struct sc_profile *p, size_t ri, size_t ni, scmp_filter_ctx nat,
 		     scmp_filter_ctx other, struct sc_compile_stats *st, char *err, size_t errlen)
@@ -153,6 +178,8 @@ static int add_named(const struct sc_profile *p, size_t ri, size_t ni, scmp_filt
 		else if (r->action == SCMP_ACT_ALLOW)
 			st->syscalls_conditional++;
 	}
+	if (covered(p, ri, ni))
+		return 0;
 	/* pseudo-numbers (socketcall, _llseek...) only exist on other arches */
 	if (nr >= 0) {
 		ret = add_rule(nat, r->action, nr, r, st);
