@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -449,6 +450,84 @@ static bool profile_series(const char *dir, const char *file, const struct sc_ev
 	return true;
 }
 
+/*
+ * The series of one profile file, compiled again only when the file changed (device,
+ * inode, size, modification time): `metrics --profiles --listen` renders every interval,
+ * and compiling costs, and leaks inside libseccomp for some rules (see compile.c).
+ */
+struct profile_cache {
+	char *path;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtime;
+	bool ok;
+	char *series, *count;	/* what profile_series() gave */
+};
+
+static struct profile_cache *pcache;
+static size_t n_pcache, cap_pcache;
+
+static bool cached_series(const char *dir, const char *file, const struct sc_eval_ctx *ctx, struct sc_buf *b,
+			  struct sc_buf *counts)
+{
+	char path[PATH_MAX];
+	struct sc_buf s = {}, c = {};
+	struct profile_cache *e = NULL, *v;
+	struct stat st;
+	bool ok;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) >= sizeof(path) || stat(path, &st) < 0)
+		return profile_series(dir, file, ctx, b, counts);
+	for (size_t i = 0; i < n_pcache && !e; i++)
+		if (!strcmp(pcache[i].path, path))
+			e = &pcache[i];
+	if (e && e->dev == st.st_dev && e->ino == st.st_ino && e->size == st.st_size &&
+	    e->mtime.tv_sec == st.st_mtim.tv_sec && e->mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		if (e->series)
+			sc_buf_puts(b, e->series);
+		if (e->count)
+			sc_buf_puts(counts, e->count);
+		return e->ok;
+	}
+	ok = profile_series(dir, file, ctx, &s, &c);
+	if (s.data)
+		sc_buf_add(b, s.data, s.len);
+	if (c.data)
+		sc_buf_add(counts, c.data, c.len);
+	if (!e && !s.oom && !c.oom && (v = sc_grow(pcache, &cap_pcache, n_pcache, sizeof(*v), 16))) {
+		pcache = v;
+		e = &pcache[n_pcache];
+		*e = (struct profile_cache){ .path = strdup(path) };
+		if (e->path)
+			n_pcache++;
+		else
+			e = NULL;
+	}
+	if (e && !s.oom && !c.oom) {
+		free(e->series);
+		free(e->count);
+		*e = (struct profile_cache){ .path = e->path, .dev = st.st_dev, .ino = st.st_ino, .size = st.st_size,
+					     .mtime = st.st_mtim, .ok = ok, .series = s.data, .count = c.data };
+		return ok;
+	}
+	sc_buf_free(&s);
+	sc_buf_free(&c);
+	return ok;
+}
+
+void metrics__cleanup(void)
+{
+	for (size_t i = 0; i < n_pcache; i++) {
+		free(pcache[i].path);
+		free(pcache[i].series);
+		free(pcache[i].count);
+	}
+	free(pcache);
+	pcache = NULL;
+	n_pcache = cap_pcache = 0;
+}
+
 int metrics__render_profiles(const char *dir, struct sc_buf *b)
 {
 	struct sc_buf counts = {};
@@ -474,7 +553,7 @@ int metrics__render_profiles(const char *dir, struct sc_buf *b)
 		size_t len = strlen(ents[i]->d_name);
 
 		if (len > 5 && !strcmp(ents[i]->d_name + len - 5, ".json") && ents[i]->d_name[0] != '.')
-			errors += !profile_series(dir, ents[i]->d_name, &ctx, b, &counts);
+			errors += !cached_series(dir, ents[i]->d_name, &ctx, b, &counts);
 		free(ents[i]);
 	}
 	free(ents);

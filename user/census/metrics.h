@@ -40,6 +40,9 @@ int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, 
  */
 int metrics__render_profiles(const char *dir, struct sc_buf *b);
 
+/* Forget the compiled profiles metrics__render_profiles() keeps (at exit). */
+void metrics__cleanup(void);
+
 /* An image label back to the name (%XX decoded). 0, or -EINVAL / -ENAMETOOLONG. */
 int metrics__label_decode(const char *label, char *out, size_t len);
 

@@ -168,10 +168,14 @@ int cmd_metrics(int argc, char **argv)
 		return SC_EXIT_USAGE;
 	}
 	src.state = dir ? state : NULL;
-	if (addr)
-		return serve(&src, addr, interval);
+	if (addr) {
+		ret = serve(&src, addr, interval);
+		metrics__cleanup();
+		return ret;
+	}
 	ret = render(&src, &b) ? SC_EXIT_FAIL : fwrite(b.data, 1, b.len, stdout) == b.len && fflush(stdout) == 0
 							? SC_EXIT_OK : SC_EXIT_FAIL;
 	sc_buf_free(&b);
+	metrics__cleanup();
 	return ret;
 }
