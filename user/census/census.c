@@ -188,17 +188,6 @@ int image__add_alias(struct sc_image *img, const char *name)
 	return err;
 }
 
-struct sc_image *census__image_named(struct sc_census *c, const char *name)
-{
-	struct sc_image *img = census__image(c, name, false);
-
-	for (size_t i = 0; !img && i < c->n_images; i++)
-		for (size_t k = 0; k < c->images[i]->n_aliases; k++)
-			if (!strcmp(c->images[i]->aliases[k], name))
-				return c->images[i];
-	return img;
-}
-
 struct sc_image *census__image_by_id(struct sc_census *c, const char *id)
 {
 	for (size_t i = 0; id && i < c->n_images; i++)

@@ -170,8 +170,6 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 int image__add_id(struct sc_image *img, const char *id);
 /* Remember @name as another name of @img (NULL, its key or known: nothing). 0 or -ENOMEM. */
 int image__add_alias(struct sc_image *img, const char *name);
-/* The image named @name, by its key or one of its other names; NULL if none. */
-struct sc_image *census__image_named(struct sc_census *c, const char *name);
 /* The attributed image that has image id @id, NULL if none. */
 struct sc_image *census__image_by_id(struct sc_census *c, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);

@@ -94,7 +94,7 @@ static void evaluate_one(struct sc_deployed *d, struct sc_census *c, const struc
 	cfg = runtime__bundle_config(roots, d->id, d->bundle, sizeof(d->bundle));
 	sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "linux"), "seccomp");
 	d->has_seccomp = cJSON_IsObject(sec);
-	d->ev.img = d->image ? census__image_named(c, d->image) : NULL;
+	d->ev.img = d->image ? census__image(c, d->image, false) : NULL;
 	d->observed = d->ev.img != NULL;
 	if (!d->observed) {
 		d->empty.key = d->image ? d->image : (char *)"?";
