@@ -176,31 +176,6 @@ print(im[sys.argv[1]]["exec_sessions"], im[sys.argv[2]]["exec_sessions"])' "$BB"
 		fail agent_exec_sessions_seen "exec sessions (busybox, nginx): got '$(cat "$T/ex.out")', expected '1 0'; status: $(grep "$BB" "$T/status.txt")"
 }
 
-# Two names (tags) of one image id: one census, its profile under both names; diff evaluates the
-# committed profile of either name, and a committed profile of the other name is not "stale".
-t_agent_aliases() {
-	local S=$T/ag-alias alias=localhost/syscensus-test-bb-alias:1 pa pb out rc
-	mkdir -p "$S" "$T/alias-committed"
-	podman tag "$BB" "$alias"
-	agent_start "$S" --interval 1 || { fail agent_alias_start "$(tail -5 "$S.log")"; return; }
-	prun --rm "$BB" sh -c 'echo one' >/dev/null 2>&1
-	prun --rm "$alias" sh -c 'sync; echo two' >/dev/null 2>&1
-	sleep 1.5
-	agent_stop_ok agent_alias_sigterm_exit_0 "$S.log"
-	podman rmi "$alias" >/dev/null 2>&1
-	pb=$(profile_of "$S/profiles" "$BB") pa=$(profile_of "$S/profiles" "$alias")
-	out=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
-im=[i for i in json.load(sys.stdin)["images"] if not i["unknown"]]
-print(len(im), im[0]["image"], im[0]["aliases"], im[0]["containers_total"])' 2>&1)
-	[ "$out" = "1 $BB ['$alias'] 2" ] && [ -f "$pa" ] && cmp -s "$pa" "$pb" && names "$pa" | grep -qx sync &&
-		pass agent_alias_one_census || fail agent_alias_one_census "got '$out', expected '1 $BB ['$alias'] 2', and the same profile under both names"
-	# the committed profile of the other name, without sync: breaking, and not stale
-	without "$pa" sync "$T/alias-committed/$(basename "$pa")"
-	out=$("$SC" diff --observed "$S" --against "$T/alias-committed" 2>&1); rc=$?
-	[ $rc = 1 ] && grep -q "^$alias .*profile" <<<"$out" && grep -q "BREAKING.*sync" <<<"$out" &&
-		grep -q ", 0 stale" <<<"$out" && pass agent_alias_diff || fail agent_alias_diff "exit $rc: $out"
-}
-
 # A container whose whole life is a few milliseconds is still attributed.
 t_agent_short_container() {
 	local S=$T/ag2 short=localhost/syscensus-test-short:1
@@ -526,7 +501,6 @@ t_agent() {
 	t_agent_denials
 	t_agent_deployed
 	t_agent_short_container
-	t_agent_aliases
 	t_agent_sigkill
 	t_agent_runtimes_and_names
 	t_agent_capacity

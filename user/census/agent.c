@@ -96,18 +96,8 @@ static void enforced_profile(struct agent *a, struct sc_live *l)
 static struct sc_image *attribute_container(struct agent *a, const char *runtime, const char *ctr,
 					    const struct sc_container_info *ci)
 {
-	struct sc_image *img = census__image(&a->c, ci->image, false), *same;
+	struct sc_image *img = census__image(&a->c, ci->image, true);
 
-	/* another name (tag) of an image id already counted: the same census, one more file */
-	if (!img && (same = census__image_by_id(&a->c, ci->image_id))) {
-		if (image__add_alias(same, ci->image))
-			return NULL;
-		sc_info("%s is image %.19s, counted as %s: its profile is written under both names", ci->image,
-			ci->image_id, same->key);
-		img = same;
-	}
-	if (!img)
-		img = census__image(&a->c, ci->image, true);
 	if (!img || image__add_id(img, ci->image_id) || !image__add_container(img, ctr, ci->name, now_s()) ||
 	    (!img->runtime && !(img->runtime = strdup(runtime))))
 		return NULL;
@@ -420,20 +410,17 @@ static int write_profile(struct agent *a, struct sc_image *img)
 		sc_buf_free(&b);
 		return 0;
 	}
-	/* under its name, and under every other name (tag) of its image id */
-	for (size_t k = 0; k <= img->n_aliases; k++) {
-		image_file_name(k ? img->aliases[k - 1] : img->key, name);
-		if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", a->profiles_dir, name) >= sizeof(path))
-			err = -ENAMETOOLONG;
-		else
-			err = sc_write_file_atomic(path, b.data, b.len);
-		if (err) {
-			sc_err("cannot write %s/%s.json: %s", a->profiles_dir, name, strerror(-err));
-			sc_buf_free(&b);
-			return err;
-		}
-		sc_debug("wrote %s (%s)", path, note);
+	image_file_name(img->key, name);
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", a->profiles_dir, name) >= sizeof(path))
+		err = -ENAMETOOLONG;
+	else
+		err = sc_write_file_atomic(path, b.data, b.len);
+	if (err) {
+		sc_err("cannot write %s/%s.json: %s", a->profiles_dir, name, strerror(-err));
+		sc_buf_free(&b);
+		return err;
 	}
+	sc_debug("wrote %s (%s)", path, note);
 	free(img->written);
 	img->written = b.data;	/* the buffer is kept: it is what the file holds */
 	img->written_len = b.len;

@@ -65,9 +65,6 @@ static void image_free(struct sc_image *img)
 	for (size_t i = 0; i < img->n_ids; i++)
 		free(img->ids[i]);
 	free(img->ids);
-	for (size_t i = 0; i < img->n_aliases; i++)
-		free(img->aliases[i]);
-	free(img->aliases);
 	for (size_t i = 0; i < img->n_ctrs; i++)
 		free(img->ctrs[i].name);
 	free(img->ctrs);
@@ -149,52 +146,23 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 	return ct;
 }
 
-/* @s added to the string set *@v of *@n (at most @max). 0 or -ENOMEM. */
-static int strset_add(char ***v, size_t *n, size_t *cap, size_t max, const char *s)
-{
-	char **nv;
-
-	if (!s || *n >= max)
-		return 0;
-	for (size_t i = 0; i < *n; i++)
-		if (!strcmp((*v)[i], s))
-			return 0;
-	if (!(nv = sc_grow(*v, cap, *n, sizeof(*nv), 4)))
-		return -ENOMEM;
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return -ENOMEM;
-	++*n;
-	return 0;
-}
-
 int image__add_id(struct sc_image *img, const char *id)
 {
-	return strset_add(&img->ids, &img->n_ids, &img->cap_ids, SC_MAX_IMAGE_IDS, id);
-}
+	char **v;
 
-int image__add_alias(struct sc_image *img, const char *name)
-{
-	size_t n = img->n_aliases;
-	int err;
-
-	if (!name || !strcmp(name, img->key))
+	if (!id || img->n_ids >= SC_MAX_IMAGE_IDS)
 		return 0;
-	err = strset_add(&img->aliases, &img->n_aliases, &img->cap_aliases, SC_MAX_ALIASES, name);
-	if (!err && img->n_aliases != n) {
-		free(img->written);	/* the profile goes to one more file: written again */
-		img->written = NULL;
-	}
-	return err;
-}
-
-struct sc_image *census__image_by_id(struct sc_census *c, const char *id)
-{
-	for (size_t i = 0; id && i < c->n_images; i++)
-		for (size_t k = 0; !c->images[i]->unknown && k < c->images[i]->n_ids; k++)
-			if (!strcmp(c->images[i]->ids[k], id))
-				return c->images[i];
-	return NULL;
+	for (size_t i = 0; i < img->n_ids; i++)
+		if (!strcmp(img->ids[i], id))
+			return 0;
+	v = sc_grow(img->ids, &img->cap_ids, img->n_ids, sizeof(*v), 4);
+	if (!v)
+		return -ENOMEM;
+	img->ids = v;
+	if (!(img->ids[img->n_ids] = strdup(id)))
+		return -ENOMEM;
+	img->n_ids++;
+	return 0;
 }
 
 void image__set_incomplete(struct sc_image *img, const char *why)
@@ -207,9 +175,6 @@ void image__set_incomplete(struct sc_image *img, const char *why)
 int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
 {
 	to->modes |= from->modes;
-	for (size_t i = 0; i < from->n_aliases; i++)
-		if (image__add_alias(to, from->aliases[i]))
-			return -ENOMEM;
 	for (size_t i = 0; i < from->calls.n; i++) {
 		const struct sc_vent *f = &from->calls.e[i];
 		struct sc_vent *e = vec_get(&to->calls, f->key, true);
@@ -551,7 +516,7 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	struct sc_tally *t = malloc(sizeof(*t));
 	struct sc_unnamed *un = NULL;
 	struct sc_refused *ref;
-	char comment[1024], conf[160], aliases[512] = "";
+	char comment[768], conf[160];
 	size_t n_un = 0, n_ref = 0;
 	cJSON *doc;
 
@@ -572,16 +537,10 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	free(un);	/* unnamed numbers cannot be written; status lists them */
 	if (!doc)
 		return NULL;
-	for (size_t k = 0; k < img->n_aliases; k++)
-		snprintf(aliases + strlen(aliases), sizeof(aliases) - strlen(aliases), "%s%s", k ? ", " : "",
-			 img->aliases[k]);
 	image__confidence(img, 0, conf, sizeof(conf));
-	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s; %s%s%s%s", img->key,
+	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s; %s%s%s", img->key,
 		 confined ? "" : " (never seen under a seccomp filter: includes the container runtime's setup)",
-		 conf, img->n_aliases ? "; the same image id is also " : "", aliases,
-		 img->incomplete ? "; INCOMPLETE: " : "");
-	if (img->incomplete)
-		snprintf(comment + strlen(comment), sizeof(comment) - strlen(comment), "%s", img->incomplete);
+		 conf, img->incomplete ? "; INCOMPLETE: " : "", img->incomplete ? img->incomplete : "");
 	if (!cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(comment))) {
 		cJSON_Delete(doc);
 		return NULL;

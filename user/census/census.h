@@ -22,7 +22,6 @@
 #define SC_UNKNOWN_GONE		SC_UNKNOWN_PREFIX "gone"
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
-#define SC_MAX_ALIASES		32	/* other names of an image id, kept per image */
 #define SC_MAX_DENIALS		1024	/* denial entries per image; then kept without container and profile */
 
 /*
@@ -78,12 +77,6 @@ struct sc_image {
 	char **ids;		/* image ids / digests seen */
 	size_t n_ids;
 	size_t cap_ids;
-	/*
-	 * Other names containers of the same image id were started with (tags): one census,
-	 * its profile written under each name. A name already an image of its own stays one.
-	 */
-	char **aliases;
-	size_t n_aliases, cap_aliases;
 	struct sc_container *ctrs;
 	size_t n_ctrs, cap_ctrs;
 	uint64_t ctrs_total;
@@ -168,10 +161,6 @@ struct sc_image *census__image(struct sc_census *c, const char *key, bool create
 struct sc_container *image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
 /* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */
 int image__add_id(struct sc_image *img, const char *id);
-/* Remember @name as another name of @img (NULL, its key or known: nothing). 0 or -ENOMEM. */
-int image__add_alias(struct sc_image *img, const char *name);
-/* The attributed image that has image id @id, NULL if none. */
-struct sc_image *census__image_by_id(struct sc_census *c, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
 /*
  * @count more refusals of (abi, nr) answered @ret in container @ctr under profile @profile

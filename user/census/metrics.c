@@ -220,21 +220,6 @@ static void images(struct sc_buf *b, const struct sc_census *c)
 	}
 }
 
-/* The other names (tags) of an image's id: its profile is also theirs. */
-static void aliases(struct sc_buf *b, const struct sc_census *c)
-{
-	family(b, "syscensus_image_alias_info", "gauge",
-	       "Another name containers of the image's id were started with: the same census and profile.");
-	for (size_t i = 0; i < c->n_images; i++)
-		for (size_t k = 0; listed(c->images[i]) && k < c->images[i]->n_aliases; k++) {
-			sc_buf_puts(b, "syscensus_image_alias_info{image=");
-			label_value(b, c->images[i]->key);
-			sc_buf_puts(b, ",alias=");
-			label_value(b, c->images[i]->aliases[k]);
-			sc_buf_puts(b, "} 1\n");
-		}
-}
-
 static void containers(struct sc_buf *b, const struct sc_census *c)
 {
 	char id[SC_SHORT_ID];
@@ -362,7 +347,6 @@ int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, 
 {
 	syscalls(b, c);
 	images(b, c);
-	aliases(b, c);
 	containers(b, c);
 	denials(b, c);
 	health(b, c, h);

@@ -382,18 +382,6 @@ static int add_denial(struct sc_census *c, const cJSON *s, unsigned *skipped)
 	return image__add_denial(img, abi, nr, ret, v, img->last, "", "") ? 0 : -ENOMEM;
 }
 
-static int add_alias(struct sc_census *c, const cJSON *s, unsigned *skipped)
-{
-	const char *l = label(s, "alias");
-	bool none = false;
-	struct sc_image *img = image_of(c, s, false, &none);
-	char name[4097];
-
-	if (!img || !l || !l[0] || metrics__label_decode(l, name, sizeof(name)))
-		return 0;
-	return image__add_alias(img, name);
-}
-
 static int set_census_nodes(struct sc_census *c, const cJSON *s, unsigned *skipped)
 {
 	uint64_t v;
@@ -462,10 +450,6 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 	snprintf(q, sizeof(q), "max by (image) (max_over_time(%s))", sel);
 	if ((err = each(c, o, q, set_last_new, &skipped)))
 		return err;
-	selector(o, "syscensus_image_alias_info", sel, sizeof(sel));
-	snprintf(q, sizeof(q), "max by (image, alias) (max_over_time(%s))", sel);
-	if ((err = each(c, o, q, add_alias, &skipped)))
-		return err;
 	counter_union(o, "syscensus_image_containers_total", "image", q, sizeof(q));
 	if ((err = each(c, o, q, set_containers, &skipped)))
 		return err;
@@ -496,7 +480,7 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 int prometheus__fold_answer(struct sc_census *c, unsigned kind, const char *text, size_t len)
 {
 	static const sample_fn fns[] = { set_census_nodes, set_first, set_last, set_last_new, set_containers,
-					 set_execs, set_uncounted, add_call, add_denial, set_nodes, add_alias };
+					 set_execs, set_uncounted, add_call, add_denial, set_nodes };
 	unsigned skipped = 0;
 	cJSON *doc, *res = vector(text, len, &doc);
 	int err;

@@ -121,11 +121,6 @@ static cJSON *image_json(const struct sc_image *img)
 		cJSON_AddStringToObject(o, "cgroup_path", img->cgpath);
 	if (img->runtime)
 		cJSON_AddStringToObject(o, "runtime", img->runtime);
-	if (img->n_aliases) {
-		a = cJSON_AddArrayToObject(o, "aliases");
-		for (size_t k = 0; a && k < img->n_aliases; k++)
-			cJSON_AddItemToArray(a, cJSON_CreateString(img->aliases[k]));
-	}
 	a = cJSON_AddArrayToObject(o, "image_ids");
 	for (size_t k = 0; a && k < img->n_ids; k++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(img->ids[k]));
@@ -385,9 +380,6 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 		return err;
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "image_ids"))
 		if (cJSON_IsString(x) && (err = image__add_id(img, x->valuestring)))
-			return err;
-	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "aliases"))
-		if (cJSON_IsString(x) && (err = image__add_alias(img, x->valuestring)))
 			return err;
 	/* optional (older state files have none): unknown strings are ignored */
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "modes"))

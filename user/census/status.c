@@ -209,9 +209,6 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	a = cJSON_AddArrayToObject(o, "image_ids");
 	for (size_t k = 0; a && k < img->n_ids; k++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(img->ids[k]));
-	a = cJSON_AddArrayToObject(o, "aliases");
-	for (size_t k = 0; a && k < img->n_aliases; k++)
-		cJSON_AddItemToArray(a, cJSON_CreateString(img->aliases[k]));
 	sc_fmt_time(img->first, t, sizeof(t));
 	cJSON_AddStringToObject(o, "first_seen", t);
 	sc_fmt_time(img->last, t, sizeof(t));
@@ -307,8 +304,6 @@ static void image_notes(const struct sc_image *img, const struct img_sum *s, str
 		sc_buf_printf(b, "only seen with no-new-privileges; ");
 	else if (img->modes == SC_MODE_PRIV)
 		sc_buf_printf(b, "never seen with no-new-privileges; ");
-	for (size_t k = 0; k < img->n_aliases; k++)
-		sc_buf_printf(b, "%s%s%s", k ? ", " : "also named ", img->aliases[k], k + 1 == img->n_aliases ? "; " : "");
 	if (s->setup_only)
 		sc_buf_printf(b, "%u setup-only excluded; ", s->setup_only);
 	if (img->n_denied)

@@ -43,7 +43,6 @@ struct sc_finding {
 /* One image's calls against one profile. */
 struct sc_eval {
 	const struct sc_image *img;
-	const char *name;	/* the name the profile is for: the image's key, or another name (tag) of it */
 	char profile[PATH_MAX + SC_NAME_MAX + 8];	/* the profile's file (or bundle:linux.seccomp) */
 	bool has_profile;
 	char *error;		/* the profile could not be used: why */
@@ -61,8 +60,8 @@ struct sc_eval {
 int drift__evaluate(struct sc_eval *ev, const struct sc_eval_ctx *ctx, cJSON *doc);
 void drift__eval_free(struct sc_eval *ev);
 
-/* The report of @img under @name (its key, or another name of it) in a profiles directory. */
-void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *name, const char *dir);
+/* An image's report in a profiles directory (`diff --against`, `propose`). */
+void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *dir);
 
 enum sc_format { SC_FMT_TEXT, SC_FMT_JSON, SC_FMT_MARKDOWN };
 /* --format: "text", "json", "markdown" (or "md"). 0, or -EINVAL after saying what is accepted. */

@@ -17,7 +17,6 @@
 
 struct sc_change {
 	const struct sc_image *img;
-	const char *name;		/* the image's name the profile is for (its key, or another tag of it) */
 	char rel[PATH_MAX];		/* the profile's path in the repository */
 	bool created;			/* no profile was committed: a new one */
 	const char **added;		/* observed, refused by the committed profile */

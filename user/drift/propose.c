@@ -202,7 +202,7 @@ static int make_clone(struct propose *pp)
 }
 
 /* One image's profile in the clone. 1 changed, 0 unchanged, or -errno (said). */
-static int update_one(struct propose *pp, const struct sc_image *img, const char *iname, struct sc_change *ch)
+static int update_one(struct propose *pp, const struct sc_image *img, struct sc_change *ch)
 {
 	char name[SC_NAME_MAX], path[PATH_MAX * 2], err_s[512] = "";
 	struct sc_buf b = {};
@@ -213,8 +213,7 @@ static int update_one(struct propose *pp, const struct sc_image *img, const char
 	int ret = 0;
 
 	ch->img = img;
-	ch->name = iname;
-	image_file_name(iname, name);
+	image_file_name(img->key, name);
 	snprintf(ch->rel, sizeof(ch->rel), "%s/%s.json", pp->o->subdir, name);
 	snprintf(path, sizeof(path), "%s/%s", pp->tmp, ch->rel);
 	old = sc_read_file(path, SC_JSON_MAX_SIZE, &old_len);
@@ -250,14 +249,12 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 		sc_err("cannot create %s: %s", dir, strerror(-ret));
 		return ret;
 	}
-	size_t names = 1;
-
-	for (size_t i = 0; i < c->n_images; i++)
-		names += 1 + c->images[i]->n_aliases;
-	pp->ch = calloc(names, sizeof(*pp->ch));
+	pp->ch = calloc(c->n_images + 1, sizeof(*pp->ch));
 	if (!pp->ch)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n_images; i++) {
+		struct sc_change *ch = &pp->ch[pp->n_ch];
+
 		if (c->images[i]->unknown || !c->images[i]->calls.n)
 			continue;
 		/* a set still growing is not proposed yet: said in the body */
@@ -270,20 +267,15 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 			pp->growing[pp->n_growing++] = c->images[i];
 			continue;
 		}
-		/* its profile under its name and under each other name (tag) of its image id */
-		for (size_t k = 0; k <= c->images[i]->n_aliases; k++) {
-			struct sc_change *ch = &pp->ch[pp->n_ch];
-
-			ret = update_one(pp, c->images[i], k ? c->images[i]->aliases[k - 1] : c->images[i]->key, ch);
-			if (ret < 0)
-				return ret;
-			if (ret == 0) {
-				drift__change_free(ch);
-				continue;
-			}
-			changed++;
-			pp->n_ch++;
+		ret = update_one(pp, c->images[i], ch);
+		if (ret < 0)
+			return ret;
+		if (ret == 0) {
+			drift__change_free(ch);
+			continue;
 		}
+		changed++;
+		pp->n_ch++;
 	}
 	return changed;
 }
@@ -297,7 +289,7 @@ static int commit(struct propose *pp)
 
 	sc_buf_printf(&msg, "seccomp: update %zu profile(s) from observed behaviour\n\n", pp->n_ch);
 	for (size_t i = 0; i < pp->n_ch; i++)
-		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].name, safe, sizeof(safe)),
+		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].img->key, safe, sizeof(safe)),
 			      pp->ch[i].created ? "new profile, " : "", pp->ch[i].n_added, pp->ch[i].n_removed);
 	sc_buf_printf(&msg, "\nProposed by syscensus propose.\n");
 	if (msg.oom || git_line(pp, pp->o->repo, when, sizeof(when), "log", "log", "-1", "--format=%ct",
@@ -433,7 +425,7 @@ static void body(struct propose *pp, struct sc_buf *b)
 		sc_fmt_time(img->first, t1, sizeof(t1));
 		sc_fmt_time(img->last, t2, sizeof(t2));
 		sc_buf_printf(b, "### `%s`\n\n`%s`%s. Observed from %s to %s in %llu container(s)",
-			      sc_inline_name(c->name, safe, sizeof(safe)), c->rel,
+			      sc_inline_name(img->key, safe, sizeof(safe)), c->rel,
 			      c->created ? " (new: no profile was committed)" : "", t1, t2,
 			      (unsigned long long)img->ctrs_total);
 		for (size_t k = 0; k < img->n_ctrs && k < 5; k++)

@@ -87,12 +87,6 @@ static bool has_findings(const struct sc_eval *ev)
 	return ev->n[SC_BREAKING] || ev->n[SC_CONDITIONAL] || ev->n[SC_UNUSED] || ev->img->n_denied;
 }
 
-/* The name an evaluation is for: its image's, or another name (tag) of that image. */
-static const char *ev_name(const struct sc_eval *ev)
-{
-	return ev->name ? ev->name : ev->img->key;
-}
-
 /* ", on 3 nodes" for a census from the cluster view, "" for one agent's. */
 static const char *on_nodes(const struct sc_image *img, char *buf, size_t len)
 {
@@ -109,14 +103,14 @@ static void text_image(const struct sc_eval *ev)
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
-			printf("%s  (no profile)\n", ev_name(ev));
+			printf("%s  (no profile)\n", img->key);
 			text_denials(img);
 		}
 		return;
 	}
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
-	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", ev_name(ev), ev->profile, t1, t2,
+	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", img->key, ev->profile, t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)));
 	if (ev->error) {
 		printf("  ERROR %s\n", ev->error);
@@ -164,7 +158,7 @@ static void render_text(const struct sc_drift *d)
 		printf("unprofiled (observed, no profile):\n");
 		for (size_t i = 0; i < d->n; i++)
 			if (!d->ev[i].has_profile)
-				printf("  %s\n", ev_name(&d->ev[i]));
+				printf("  %s\n", d->ev[i].img->key);
 	}
 	if (d->n_stale) {
 		printf("stale (profile, image not observed):\n");
@@ -199,7 +193,7 @@ static void md_image(const struct sc_eval *ev)
 	if (!ev->has_profile) {
 		if (img->n_denied) {
 			printf("### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n",
-			       sc_inline_name(ev_name(ev), safe, sizeof(safe)));
+			       sc_inline_name(img->key, safe, sizeof(safe)));
 			md_denials(img);
 			printf("\n");
 		}
@@ -208,7 +202,7 @@ static void md_image(const struct sc_eval *ev)
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
 	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n",
-	       sc_inline_name(ev_name(ev), safe, sizeof(safe)), t1, t2,
+	       sc_inline_name(img->key, safe, sizeof(safe)), t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)), ev->profile);
 	if (ev->error) {
 		printf("**error**: %s\n\n", ev->error);
@@ -246,7 +240,7 @@ static void render_md(const struct sc_drift *d)
 		printf("### Images without a profile\n\n");
 		for (size_t i = 0; i < d->n; i++)
 			if (!d->ev[i].has_profile)
-				printf("- `%s`\n", sc_inline_name(ev_name(&d->ev[i]), safe, sizeof(safe)));
+				printf("- `%s`\n", sc_inline_name(d->ev[i].img->key, safe, sizeof(safe)));
 		printf("\n");
 	}
 	if (d->n_stale) {
@@ -310,7 +304,7 @@ static cJSON *image_json(const struct sc_eval *ev)
 
 	if (!o)
 		return NULL;
-	cJSON_AddStringToObject(o, "image", ev_name(ev));
+	cJSON_AddStringToObject(o, "image", ev->img->key);
 	cJSON_AddItemToObject(o, "denied", denials_json(ev->img));
 	if (!ev->has_profile) {
 		cJSON_AddStringToObject(o, "status", "unprofiled");
