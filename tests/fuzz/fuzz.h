@@ -21,17 +21,24 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The harness's private directory, made once (under $TMPDIR or /tmp). */
+static char fuzz_dir_path[PATH_MAX];
+
+static inline void fuzz_dir_remove(void)
+{
+	if (fuzz_dir_path[0])
+		sc_rm_tree(fuzz_dir_path);
+}
+
+/* The harness's private directory, made once (under $TMPDIR or /tmp), removed at exit. */
 static inline const char *fuzz_dir(void)
 {
-	static char dir[PATH_MAX];
-
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "%s/syscensus-fuzz.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-		if (!mkdtemp(dir))
+	if (!fuzz_dir_path[0]) {
+		snprintf(fuzz_dir_path, sizeof(fuzz_dir_path), "%s/syscensus-fuzz.XXXXXX",
+			 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		if (!mkdtemp(fuzz_dir_path) || atexit(fuzz_dir_remove))
 			abort();
 	}
-	return dir;
+	return fuzz_dir_path;
 }
 
 /* Write @size bytes to @path (directories made), replacing it. Aborts on failure: the harness is broken. */

@@ -15,6 +15,9 @@ bad=0
 # every ASan/UBSan report is a crash; leaks too
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+# the harnesses' files go under BUILD, even when one crashes before removing them
+export TMPDIR=$PWD/$BUILD/tmp
+mkdir -p "$TMPDIR"
 # libseccomp's own leaks (see the file) are not syscensus's
 export LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$PWD/tests/fuzz/lsan.supp:print_suppressions=0}
 printf '%-16s %8s %10s %8s %6s %6s %s\n' harness seconds runs exec/s cov ft crashes

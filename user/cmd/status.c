@@ -31,6 +31,43 @@ static void usage(FILE *f)
 		   "unreachable or answering an error.\n");
 }
 
+/* One agent's state into @c; @state and @pdir hold the paths @src points to. 0 or an exit status. */
+static int load_local(struct sc_status_src *src, struct sc_census *c, char state[PATH_MAX], char pdir[PATH_MAX])
+{
+	if ((size_t)snprintf(state, PATH_MAX, "%s/" SC_STATE_FILE, src->state_dir) >= PATH_MAX ||
+	    (size_t)snprintf(pdir, PATH_MAX, "%s/" SC_PROFILES_SUBDIR, src->state_dir) >= PATH_MAX) {
+		sc_err("--state-dir: path too long");
+		return SC_EXIT_USAGE;
+	}
+	src->state_file = state;
+	if (!src->profiles_dir)
+		src->profiles_dir = pdir;
+	if (access(state, F_OK) < 0) {
+		sc_err("%s: %s (has `syscensus agent --state-dir %s` run?)", state, strerror(errno), src->state_dir);
+		return SC_EXIT_FAIL;
+	}
+	if (census__load(c, state))
+		return SC_EXIT_FAIL;
+	status__probe_agent(src);
+	qsort(c->images, c->n_images, sizeof(*c->images), census__cmp_image);
+	return 0;
+}
+
+static int show(const struct sc_census *c, const struct sc_status_src *src, bool json)
+{
+	int err;
+
+	if (!json) {
+		status__print(c, src);
+		return ferror(stdout) ? SC_EXIT_FAIL : SC_EXIT_OK;
+	}
+	if ((err = json_print(status__json(c, src)))) {
+		sc_err("cannot print the status: %s", strerror(-err));
+		return SC_EXIT_FAIL;
+	}
+	return SC_EXIT_OK;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -45,16 +82,15 @@ int cmd_status(int argc, char **argv)
 		{},
 	};
 	struct sc_status_src src = { .state_dir = SC_DEFAULT_STATE_DIR };
-	char state[PATH_MAX], pdir[PATH_MAX];
+	char state[PATH_MAX], pdir[PATH_MAX], win[32], shown[1024];
 	struct sc_census c = {};
 	struct sc_observed obs;
-	char win[32], shown[1024];
 	bool json = false, dir_given = false;
-	int ch, err, ret = SC_EXIT_FAIL;
+	int ch, ret;
 
 	observed__init(&obs);
 	while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		int taken = ch == 'o' ? 0 : observed__option(&obs, ch, optarg);
+		int taken = observed__option(&obs, ch, optarg);
 
 		if (taken < 0)
 			return SC_EXIT_USAGE;
@@ -72,53 +108,25 @@ int cmd_status(int argc, char **argv)
 			return SC_EXIT_USAGE;
 		}
 	}
-	if (optind < argc) {
-		sc_err("status: unexpected argument \"%s\"", argv[optind]);
+	if (optind < argc || (obs.prom_only && !obs.prom.url) || (obs.prom.url && (dir_given || src.profiles_dir))) {
+		if (optind < argc)
+			sc_err("status: unexpected argument \"%s\"", argv[optind]);
+		else if (!obs.prom.url)
+			sc_err("status: %s goes with --prometheus", obs.prom_only);
+		else
+			sc_err("status: --prometheus shows the cluster; --state-dir and --profiles-dir are one agent's");
 		usage(stderr);
-		return SC_EXIT_USAGE;
-	}
-	if (obs.prom_only && !obs.prom.url) {
-		sc_err("status: %s goes with --prometheus", obs.prom_only);
-		return SC_EXIT_USAGE;
-	}
-	if (obs.prom.url && (dir_given || src.profiles_dir)) {
-		sc_err("status: --prometheus shows the cluster; --state-dir and --profiles-dir are one agent's");
 		return SC_EXIT_USAGE;
 	}
 	if (obs.prom.url) {
 		src.prometheus = prometheus__redact(obs.prom.url, shown, sizeof(shown));
 		src.window = observed__window(&obs, win, sizeof(win));
-		if (observed__load(&c, &obs)) {
-			census__free(&c);
-			return SC_EXIT_USAGE;
-		}
-		goto show;
-	}
-	if ((size_t)snprintf(state, sizeof(state), "%s/" SC_STATE_FILE, src.state_dir) >= sizeof(state) ||
-	    (size_t)snprintf(pdir, sizeof(pdir), "%s/" SC_PROFILES_SUBDIR, src.state_dir) >= sizeof(pdir)) {
-		sc_err("--state-dir: path too long");
-		return SC_EXIT_USAGE;
-	}
-	src.state_file = state;
-	if (!src.profiles_dir)
-		src.profiles_dir = pdir;
-	if (access(state, F_OK) < 0) {
-		sc_err("%s: %s (has `syscensus agent --state-dir %s` run?)", state, strerror(errno), src.state_dir);
-		return SC_EXIT_FAIL;
-	}
-	if (census__load(&c, state))
-		return SC_EXIT_FAIL;
-	status__probe_agent(&src);
-	qsort(c.images, c.n_images, sizeof(*c.images), census__cmp_image);
-show:
-	if (!json) {
-		status__print(&c, &src);
-		ret = ferror(stdout) ? SC_EXIT_FAIL : SC_EXIT_OK;
-	} else if ((err = json_print(status__json(&c, &src)))) {
-		sc_err("cannot print the status: %s", strerror(-err));
+		ret = observed__load(&c, &obs) ? SC_EXIT_USAGE : 0;
 	} else {
-		ret = SC_EXIT_OK;
+		ret = load_local(&src, &c, state, pdir);
 	}
+	if (!ret)
+		ret = show(&c, &src, json);
 	census__free(&c);
 	return ret;
 }
