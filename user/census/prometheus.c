@@ -273,14 +273,6 @@ static void selector(const struct sc_prom_opts *o, const char *metric, char *buf
 	snprintf(buf, len, "%s{job=\"%s\"}[%llds]", metric, o->job, (long long)o->window);
 }
 
-static void counter_union(const struct sc_prom_opts *o, const char *metric, const char *by, char *q, size_t len)
-{
-	char sel[256];
-
-	selector(o, metric, sel, sizeof(sel));
-	snprintf(q, len, "sum by (%s) (max by (%s, %s) (max_over_time(%s)))", by, by, o->node_label, sel);
-}
-
 typedef int (*sample_fn)(struct sc_census *c, const cJSON *s, unsigned *skipped);
 
 /* @fn on each sample of @res. 0 or -ENOMEM. */
@@ -413,6 +405,49 @@ static bool job_name(const char *s)
 	return true;
 }
 
+/*
+ * The queries after the node count, in order. A gauge is taken as its lowest or highest
+ * value over every node; a counter per node (its highest value), then summed; COUNT is how
+ * many nodes have a series.
+ */
+enum agg { AGG_MIN, AGG_MAX, AGG_SUM, AGG_COUNT };
+
+static const struct union_query {
+	enum agg agg;
+	const char *metric, *by;
+	sample_fn fn;
+} queries[] = {
+	{ AGG_MIN, "syscensus_image_first_seen_timestamp_seconds", "image", set_first },
+	{ AGG_MAX, "syscensus_image_last_seen_timestamp_seconds", "image", set_last },
+	{ AGG_MAX, "syscensus_image_last_new_syscall_timestamp_seconds", "image", set_last_new },
+	{ AGG_SUM, "syscensus_image_containers_total", "image", set_containers },
+	{ AGG_SUM, "syscensus_image_exec_sessions_total", "image", set_execs },
+	{ AGG_SUM, "syscensus_image_uncounted_calls_total", "image", set_uncounted },
+	{ AGG_SUM, "syscensus_syscalls_total", "image, syscall, abi, phase", add_call },
+	{ AGG_SUM, "syscensus_seccomp_denials_total", "image, syscall, abi, action", add_denial },
+	{ AGG_COUNT, "syscensus_syscalls_total", "image", set_nodes },
+};
+
+static void build(const struct sc_prom_opts *o, const struct union_query *u, char *q, size_t len)
+{
+	char sel[256];
+
+	selector(o, u->metric, sel, sizeof(sel));
+	switch (u->agg) {
+	case AGG_MIN:
+	case AGG_MAX:
+		snprintf(q, len, "%s by (%s) (%s_over_time(%s))", u->agg == AGG_MIN ? "min" : "max", u->by,
+			 u->agg == AGG_MIN ? "min" : "max", sel);
+		break;
+	case AGG_SUM:
+		snprintf(q, len, "sum by (%s) (max by (%s, %s) (max_over_time(%s)))", u->by, u->by, o->node_label, sel);
+		break;
+	case AGG_COUNT:
+		snprintf(q, len, "count by (%s) (count by (%s, %s) (max_over_time(%s)))", u->by, u->by, o->node_label, sel);
+		break;
+	}
+}
+
 int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 {
 	char q[640], sel[256], shown[1024];
@@ -438,37 +473,11 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 		return -ENOENT;
 	}
 	/* the images and their times first: the calls take them */
-	selector(o, "syscensus_image_first_seen_timestamp_seconds", sel, sizeof(sel));
-	snprintf(q, sizeof(q), "min by (image) (min_over_time(%s))", sel);
-	if ((err = each(c, o, q, set_first, &skipped)))
-		return err;
-	selector(o, "syscensus_image_last_seen_timestamp_seconds", sel, sizeof(sel));
-	snprintf(q, sizeof(q), "max by (image) (max_over_time(%s))", sel);
-	if ((err = each(c, o, q, set_last, &skipped)))
-		return err;
-	selector(o, "syscensus_image_last_new_syscall_timestamp_seconds", sel, sizeof(sel));
-	snprintf(q, sizeof(q), "max by (image) (max_over_time(%s))", sel);
-	if ((err = each(c, o, q, set_last_new, &skipped)))
-		return err;
-	counter_union(o, "syscensus_image_containers_total", "image", q, sizeof(q));
-	if ((err = each(c, o, q, set_containers, &skipped)))
-		return err;
-	counter_union(o, "syscensus_image_exec_sessions_total", "image", q, sizeof(q));
-	if ((err = each(c, o, q, set_execs, &skipped)))
-		return err;
-	counter_union(o, "syscensus_image_uncounted_calls_total", "image", q, sizeof(q));
-	if ((err = each(c, o, q, set_uncounted, &skipped)))
-		return err;
-	counter_union(o, "syscensus_syscalls_total", "image, syscall, abi, phase", q, sizeof(q));
-	if ((err = each(c, o, q, add_call, &skipped)))
-		return err;
-	counter_union(o, "syscensus_seccomp_denials_total", "image, syscall, abi, action", q, sizeof(q));
-	if ((err = each(c, o, q, add_denial, &skipped)))
-		return err;
-	selector(o, "syscensus_syscalls_total", sel, sizeof(sel));
-	snprintf(q, sizeof(q), "count by (image) (count by (image, %s) (max_over_time(%s)))", o->node_label, sel);
-	if ((err = each(c, o, q, set_nodes, &skipped)))
-		return err;
+	for (size_t k = 0; k < ARRAY_SIZE(queries); k++) {
+		build(o, &queries[k], q, sizeof(q));
+		if ((err = each(c, o, q, queries[k].fn, &skipped)))
+			return err;
+	}
 	if (skipped)
 		sc_warn("--prometheus %s: %u series not understood were left out (a syscall, ABI or action this "
 			"machine's %s tables do not know, or a malformed label)",
@@ -479,15 +488,14 @@ int census__from_prometheus(struct sc_census *c, const struct sc_prom_opts *o)
 
 int prometheus__fold_answer(struct sc_census *c, unsigned kind, const char *text, size_t len)
 {
-	static const sample_fn fns[] = { set_census_nodes, set_first, set_last, set_last_new, set_containers,
-					 set_execs, set_uncounted, add_call, add_denial, set_nodes };
 	unsigned skipped = 0;
 	cJSON *doc, *res = vector(text, len, &doc);
 	int err;
 
 	if (!res)
 		return -EINVAL;
-	err = apply(c, res, fns[kind % ARRAY_SIZE(fns)], &skipped);
+	kind %= ARRAY_SIZE(queries) + 1;
+	err = apply(c, res, kind ? queries[kind - 1].fn : set_census_nodes, &skipped);
 	cJSON_Delete(doc);
 	return err;
 }
