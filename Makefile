@@ -47,13 +47,17 @@ $(BUILD)/syscensus: $(BUILD)/user/cmd/main.o $(USER_OBJS)
 
 # Test programs: a sample with a known set of syscalls (native and ia32), unit tests,
 # BPF tests (root: real programs, real cgroups).
-progs: $(BUILD)/tests/sample $(BUILD)/tests/many $(BUILD)/tests/sample32 $(BUILD)/tests/unit $(BUILD)/tests/test_slots
+progs: $(BUILD)/tests/sample $(BUILD)/tests/many $(BUILD)/tests/sock $(BUILD)/tests/sample32 $(BUILD)/tests/unit $(BUILD)/tests/test_slots
 
 $(BUILD)/tests/sample: tests/progs/sample.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -pthread $< -o $@
 
 # more distinct syscalls than the recorder counts one by one in a cgroup (x86_64)
 $(BUILD)/tests/many: tests/progs/many.c | $(BUILD)/tests
+	$(CC) -O2 -Wall $< -o $@
+
+# one socket of the family and type given: the argument-rule tests
+$(BUILD)/tests/sock: tests/progs/sock.c | $(BUILD)/tests
 	$(CC) -O2 -Wall $< -o $@
 
 # 32-bit static build (gcc-multilib): exercises the ia32 ABI on x86_64
