@@ -19,6 +19,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Iinclude -Wa
 USER_SRCS := $(filter-out user/cmd/main.c,$(wildcard user/*/*.c))
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 USER_HDRS := $(wildcard user/*/*.h)
+# the agent's own seccomp profile, built into the binary (user/census/confine.c)
+USER_OBJS += $(BUILD)/gen/agent_profile.o
 BPF_SRCS  := $(wildcard bpf/*.bpf.c)
 SKELS     := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
@@ -26,7 +28,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
+.PHONY: agent-profile all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -92,6 +94,18 @@ bench: all
 # What serving metrics costs for 1,000 images (the suite runs it for 100)
 bench-metrics: all
 	bash tests/metrics_bench.sh 1000 200
+
+$(BUILD)/gen/agent_profile.c: deploy/seccomp/syscensus-agent.json
+	@mkdir -p $(@D)
+	{ echo '/* generated from $< */'; echo 'const char sc_agent_profile_json[] = {'; \
+	  od -An -v -tx1 $< | sed -e 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; echo '0 };'; } >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/agent_profile.o: $(BUILD)/gen/agent_profile.c
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# the agent's own seccomp profile, recorded from the agent by syscensus (root, podman)
+agent-profile: all
+	bash tests/agent_profile.sh deploy/seccomp/syscensus-agent.json
 
 demo: all
 	bash tests/demo

@@ -58,11 +58,11 @@ podman_setup() {
 
 prun() { timeout 60 podman run --network=none "$@"; }
 
-agent_start() {	# state-dir [options...]
+agent_start() {	# state-dir [options...]; AGENT_WRAP: a command to run the agent under
 	local dir=$1 before
 	shift
 	before=$(grep -c "agent .*cgroup slots" "$dir.log" 2>/dev/null)
-	"$SC" agent --state-dir "$dir" --pin-dir "$PIN" "$@" >>"$dir.log" 2>&1 &
+	${AGENT_WRAP:-} "$SC" agent --state-dir "$dir" --pin-dir "$PIN" "$@" >>"$dir.log" 2>&1 &
 	AGENT_PID=$!
 	# ready once this agent has said so (after its first state file)
 	for _ in $(seq 300); do
@@ -96,6 +96,7 @@ agent_cleanup() {
 	"$SC" unload --pin-dir "$PIN-deny" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-cap" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-race" >/dev/null 2>&1
+	"$SC" unload --pin-dir "$PIN-lp" >/dev/null 2>&1
 	podman rm -af -t 0 >/dev/null 2>&1
 	[ -n "${CGT:-}" ] && find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 	true
@@ -468,6 +469,62 @@ assert all(not i["denied"] for k, i in im.items() if k != sys.argv[1]), "denials
 		pass agent_diff_reports_denials || fail agent_diff_reports_denials "exit $rc: $out"
 }
 
+# Least privilege: started with CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH only (no
+# CAP_SYS_ADMIN), the agent profiles a container; once its recorder runs it keeps
+# CAP_DAC_READ_SEARCH only (and CAP_BPF where the kernel asks for it), with no_new_privs and
+# its own filter, and still attributes, folds, saves, writes profiles and serves metrics.
+t_agent_least_privilege() {
+	local S=$T/ag-lp pin_saved=$PIN port st eff want pb out rc m
+	command -v setpriv >/dev/null || { skip agent_least_privilege "setpriv (util-linux) not installed"; return; }
+	mkdir -p "$S"
+	PIN=$PIN-lp
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	out=$(setpriv --bounding-set -all,+bpf,+dac_read_search --inh-caps -all -- "$SC" agent --state-dir "$S" \
+		--pin-dir "$PIN" 2>&1); rc=$?
+	[ $rc = 1 ] && [[ $out == *"missing: CAP_PERFMON"* ]] && pass agent_names_missing_capability ||
+		fail agent_names_missing_capability "exit $rc, expected 1 and CAP_PERFMON named: $out"
+	AGENT_WRAP="setpriv --bounding-set -all,+bpf,+perfmon,+dac_read_search --inh-caps -all --" \
+		agent_start "$S" --interval 1 --metrics "127.0.0.1:$port" ||
+		{ fail agent_least_privilege_start "$(tail -5 "$S.log")"; PIN=$pin_saved; return; }
+	st=/proc/$AGENT_PID/status
+	eff=$(awk '$1 == "CapEff:" { print $2 }' "$st")
+	# CAP_DAC_READ_SEARCH (bit 2), and CAP_BPF (bit 39) if the log says the kernel needs it
+	want=0000000000000004
+	grep -q "capabilities CAP_DAC_READ_SEARCH,CAP_BPF;" "$S.log" && want=0000008000000004
+	[ "$eff" = "$want" ] && [ "$(awk '$1 == "CapPrm:" { print $2 }' "$st")" = "$want" ] &&
+		grep -qP '^Seccomp:\t2$' "$st" && grep -qP '^NoNewPrivs:\t1$' "$st" &&
+		pass "agent_confined (CapEff $eff, Seccomp 2, NoNewPrivs 1)" ||
+		fail agent_confined "got $(grep -E '^(CapEff|CapPrm|Seccomp|NoNewPrivs):' "$st" | tr '\t\n' '  '), expected CapEff and CapPrm $want, Seccomp 2, NoNewPrivs 1"
+	prun --rm "$BB" sh -c "$W_BB" >"$T/lp.out" 2>&1
+	sleep 2.5
+	m=$(curl -s "http://127.0.0.1:$port/metrics")
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/healthz")" = 200 ] &&
+		grep -q "^syscensus_syscalls_total{image=\"localhost/syscensus-test-bb:1\",syscall=\"mkdir" <<<"$m" &&
+		grep -qx "syscensus_agent_seccomp_refusals_total 0" <<<"$m" && pass agent_confined_serves_metrics ||
+		fail agent_confined_serves_metrics "$(grep -E 'refusals|mkdir' <<<"$m" | head -3)"
+	"$SC" status --state-dir "$S" >"$T/lp.status" 2>&1
+	grep -q "^confinement: capabilities CAP_DAC_READ_SEARCH.*no_new_privs; seccomp filter of [0-9]* syscalls; 0 calls refused" "$T/lp.status" &&
+		grep -q "^$BB  *1 " "$T/lp.status" && pass agent_confined_status ||
+		fail agent_confined_status "$(head -12 "$T/lp.status")"
+	agent_stop_ok agent_confined_sigterm_exit_0 "$S.log"
+	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1
+	PIN=$pin_saved
+	pb=$(profile_of "$S/profiles" "$BB")
+	out=$(prun --rm --security-opt "seccomp=$pb" "$BB" sh -c "$W_BB" 2>&1); rc=$?
+	[ $rc = 0 ] && [[ $out == *bb-ok* ]] && pass agent_confined_profile_runs_it ||
+		fail agent_confined_profile_runs_it "exit $rc: $(echo "$out" | tail -3); $(ls "$S/profiles" 2>&1)"
+}
+
+# Every agent the suite ran confined itself, and its own filter refused nothing: a refusal
+# is a path the recorded profile (deploy/seccomp/syscensus-agent.json) lacks.
+t_agent_own_filter() {
+	local n bad
+	n=$(grep -rl "confinement: capabilities" "$T" --include='*.log' 2>/dev/null | wc -l)
+	bad=$(grep -rh "own seccomp filter refused" "$T" --include='*.log' 2>/dev/null | sort -u)
+	[ "$n" -gt 0 ] && [ -z "$bad" ] && pass "agent_own_filter_refused_nothing ($n agent logs)" ||
+		fail agent_own_filter_refused_nothing "$n confined agent logs; refused: ${bad:-none}"
+}
+
 # --deployed: what the running containers enforce, and who runs unconfined
 t_agent_deployed() {
 	local pb c1 c2 c3 out rc
@@ -507,5 +564,6 @@ t_agent() {
 	t_agent_slots_and_cost
 	t_agent_walk_race
 	t_agent_state_version
+	t_agent_least_privilege
 	agent_cleanup
 }

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "census/agent.h"
+#include "census/confine.h"
 #include "census/census.h"
 #include "census/metrics.h"
 #include "census/serve.h"
@@ -551,6 +552,7 @@ static void tick(struct agent *a)
 	recorder__drain_denials(a->rec, on_denial, a);
 	fold_live(a);
 	a->ah.last_fold = now_s();
+	a->c.health.self_refused = confine__refusals();
 	census__prune(&a->c);
 	write_profiles(a);
 	save(a);
@@ -700,6 +702,32 @@ static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 	return 0;
 }
 
+/*
+ * The recorder runs: from here on the agent needs few capabilities and few syscalls
+ * (census/confine.h). It states what it kept, in the log, the state and status.
+ */
+static int confine(struct agent *a, const struct sc_agent_opts *o)
+{
+	struct sc_confinement cf;
+	char caps[160], dropped[512];
+
+	if (o->no_confine) {
+		snprintf(a->c.health.confinement, sizeof(a->c.health.confinement), "none (--no-confine)");
+		return 0;
+	}
+	if (confine__agent(a->rec, true, &cf)) {
+		sc_err("the agent does not run unconfined unless asked: `--no-confine` runs it with every "
+		       "capability it was given and no seccomp filter of its own");
+		return -EPERM;
+	}
+	confine__caps_str(cf.kept, caps, sizeof(caps));
+	confine__caps_str(cf.dropped, dropped, sizeof(dropped));
+	snprintf(a->c.health.confinement, sizeof(a->c.health.confinement),
+		 "capabilities %s; no_new_privs; seccomp filter of %u syscalls", caps, cf.syscalls);
+	sc_debug("dropped capabilities: %s", dropped);
+	return 0;
+}
+
 static size_t attributed_images(const struct sc_census *c)
 {
 	size_t n = 0;
@@ -787,7 +815,7 @@ int agent__run(const struct sc_agent_opts *o)
 	struct sc_map_mem mem[SC_RECORDER_MAPS];
 	int ret = SC_EXIT_FAIL;
 
-	if (open_state(&a, o))
+	if (confine__check_start() || open_state(&a, o))
 		goto out;
 	a.buf = calloc(1, sizeof(*a.buf));
 	if (!a.buf) {
@@ -798,17 +826,18 @@ int agent__run(const struct sc_agent_opts *o)
 		sc_err("cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}
+	if (open_recorder(&a, o) || confine(&a, o))
+		goto out;
+	/* after confine(): the server's threads start confined */
 	if (o->metrics && !(a.srv = server__start("--metrics", o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
 		goto out;
-	if (open_recorder(&a, o))
-		goto out;
 	sc_info("agent %s (%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
-		"profiles in %s, every %us%s%s",
+		"profiles in %s, every %us%s%s; confinement: %s",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
 		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
 		o->rec.capacity || recorder__adopted(a.rec) ? "" : " for the containers running now",
 		recorder__memory(a.rec, mem) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
-		o->interval, o->metrics ? "; metrics on " : "", o->metrics ? o->metrics : "");
+		o->interval, o->metrics ? "; metrics on " : "", o->metrics ? o->metrics : "", a.c.health.confinement);
 	loop(&a, o->interval);
 	/* a signal or an error: everything counted so far goes to disk */
 	recorder__poll_events(a.rec, 0, on_event, &a);

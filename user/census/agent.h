@@ -18,6 +18,7 @@ struct sc_agent_opts {
 	const char *profiles_dir;	/* NULL: STATE-DIR/profiles */
 	unsigned interval;
 	const char *metrics;		/* ADDR:PORT of /metrics and /healthz; NULL: none */
+	bool no_confine;		/* keep every capability, no seccomp filter of its own */
 	struct sc_recorder_opts rec;	/* capacity 0: sized from the host; watch_cgroups set by the agent */
 	struct sc_runtime_roots roots;
 };

@@ -132,6 +132,8 @@ struct sc_health {
 	uint64_t table_full, events_lost, untracked, denied_lost;
 	bool denials;		/* denial tracking attached */
 	char pin_dir[256];
+	char confinement[256];	/* what the agent kept after start (census/confine.h); "" unknown */
+	uint64_t self_refused;	/* calls the agent's own filter refused since it started */
 	/* the programs' own time, from the kernel's BPF statistics (when kernel.bpf_stats_enabled=1) */
 	bool stats_enabled;
 	uint64_t enter_ns, enter_runs;	/* sys_enter: the counting */

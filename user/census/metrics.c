@@ -328,6 +328,9 @@ static void health(struct sc_buf *b, const struct sc_census *c, const struct sc_
 			      (unsigned long long)h->saves_ok, (unsigned long long)h->saves_failed);
 		gauge(b, "syscensus_last_fold_timestamp_seconds", "gauge",
 		      "When the counters were last folded into the census (unix time).", (uint64_t)h->last_fold);
+		gauge(b, "syscensus_agent_seccomp_refusals_total", "counter",
+		      "Calls of the agent itself that its own seccomp filter refused (EPERM; the log names them).",
+		      x->self_refused);
 	}
 	if (!x->stats_enabled)
 		return;

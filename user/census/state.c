@@ -56,6 +56,8 @@ static cJSON *health_json(const struct sc_census *c)
 	add_u64(h, "denied_lost", c->health.denied_lost);
 	cJSON_AddBoolToObject(h, "denials", c->health.denials);
 	cJSON_AddStringToObject(h, "pin_dir", c->health.pin_dir);
+	cJSON_AddStringToObject(h, "confinement", c->health.confinement);
+	add_u64(h, "self_refused", c->health.self_refused);
 	/* the kernel's BPF statistics of the programs (kernel.bpf_stats_enabled) */
 	cJSON_AddBoolToObject(h, "stats_enabled", c->health.stats_enabled);
 	add_u64(h, "enter_run_ns", c->health.enter_ns);
@@ -424,7 +426,7 @@ static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 
 static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 {
-	const char *at = get_str(x, "attach"), *pd = get_str(x, "pin_dir");
+	const char *at = get_str(x, "attach"), *pd = get_str(x, "pin_dir"), *cf = get_str(x, "confinement");
 	uint64_t v;
 	int err;
 
@@ -433,6 +435,7 @@ static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 	snprintf(ld->where, sizeof(ld->where), "recorder");
 	snprintf(c->health.attach, sizeof(c->health.attach), "%s", at ? at : "");
 	snprintf(c->health.pin_dir, sizeof(c->health.pin_dir), "%s", pd ? pd : "");
+	snprintf(c->health.confinement, sizeof(c->health.confinement), "%s", cf ? cf : "");
 	if ((err = get_u64(ld, x, "capacity", UINT32_MAX, &v)))
 		return err;
 	c->health.capacity = (uint32_t)v;
@@ -443,7 +446,8 @@ static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 	    (err = get_u64(ld, x, "enter_run_ns", UINT64_MAX, &c->health.enter_ns)) ||
 	    (err = get_u64(ld, x, "enter_runs", UINT64_MAX, &c->health.enter_runs)) ||
 	    (err = get_u64(ld, x, "deny_run_ns", UINT64_MAX, &c->health.deny_ns)) ||
-	    (err = get_u64(ld, x, "deny_runs", UINT64_MAX, &c->health.deny_runs)))
+	    (err = get_u64(ld, x, "deny_runs", UINT64_MAX, &c->health.deny_runs)) ||
+	    (err = get_u64(ld, x, "self_refused", UINT64_MAX, &c->health.self_refused)))
 		return err;
 	c->health.denials = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "denials"));
 	c->health.stats_enabled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "stats_enabled"));

@@ -128,6 +128,8 @@ static cJSON *recorder_json(const struct sc_census *c)
 	cJSON_AddItemToObject(rec, "events_lost", json_u64_node(c->health.events_lost));
 	cJSON_AddItemToObject(rec, "untracked", json_u64_node(c->health.untracked));
 	cJSON_AddBoolToObject(rec, "denials", c->health.denials);
+	cJSON_AddStringToObject(rec, "confinement", c->health.confinement);
+	cJSON_AddItemToObject(rec, "self_refused", json_u64_node(c->health.self_refused));
 	cJSON_AddItemToObject(rec, "denied_lost", json_u64_node(c->health.denied_lost));
 	cJSON_AddBoolToObject(rec, "stats_enabled", c->health.stats_enabled);
 	cJSON_AddItemToObject(rec, "enter_run_ns", json_u64_node(c->health.enter_ns));
@@ -428,6 +430,10 @@ void status__print(const struct sc_census *c, const struct sc_status_src *src)
 	       "%llu events lost\n", c->health.attach[0] ? c->health.attach : "?", c->n_live,
 	       c->health.capacity, (unsigned long long)(c->health.table_full + c->health.untracked),
 	       (unsigned long long)c->health.events_lost);
+	if (c->health.confinement[0])
+		printf("confinement: %s; %llu calls refused by it%s\n", c->health.confinement,
+		       (unsigned long long)c->health.self_refused,
+		       c->health.self_refused ? " (the agent's log names them)" : "");
 	print_cost(c);
 	print_images(c);
 	print_denials(c);

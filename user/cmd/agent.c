@@ -17,7 +17,7 @@ static void usage(FILE *f)
 		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--interval SEC]\n"
 		"                       [--capacity N] [--pin-dir DIR] [--storage-root DIR]\n"
 		"                       [--docker-root DIR] [--bundle-root DIR]... [--attach auto|tp_btf|raw_tp]\n"
-		"                       [--denials] [--metrics ADDR:PORT]\n"
+		"                       [--denials] [--metrics ADDR:PORT] [--no-confine]\n"
 		"Count the syscalls of every container cgroup on the host (named like a container's,\n"
 		"or below one), attribute them to containers and images, and keep one seccomp\n"
 		"profile per image in the profiles directory.\n"
@@ -37,7 +37,14 @@ static void usage(FILE *f)
 		"                      recorder does; see `syscensus bench`)\n"
 		"  --metrics ADDR:PORT serve /metrics (Prometheus text format) and /healthz there, for\n"
 		"                      example 127.0.0.1:9477 or :9477 (every address); /healthz answers\n"
-		"                      503 when the counters were not folded for 3 intervals\n\n"
+		"                      503 when the counters were not folded for 3 intervals\n"
+		"  --no-confine        keep every capability and run without the agent's own seccomp\n"
+		"                      filter. By default, once the recorder runs, the agent keeps only\n"
+		"                      CAP_DAC_READ_SEARCH (and CAP_BPF where the kernel asks for it to\n"
+		"                      read the counters, CAP_SYS_PTRACE when given), sets no_new_privs\n"
+		"                      and loads the seccomp filter recorded from itself. To start, it\n"
+		"                      needs CAP_BPF, CAP_PERFMON and CAP_DAC_READ_SEARCH, not\n"
+		"                      CAP_SYS_ADMIN\n\n"
 		"Exit status: 0 stopped by SIGTERM or SIGINT, state saved; 1 cannot run; 2 usage error.\n",
 		SC_AGENT_INTERVAL, SC_AGENT_MIN_CAPACITY, sizeof(struct sc_cgroup_ent), sizeof(struct sc_counts));
 }
@@ -69,6 +76,7 @@ int cmd_agent(int argc, char **argv)
 		{ "attach", required_argument, NULL, 'A' },
 		{ "denials", no_argument, NULL, 'd' },
 		{ "metrics", required_argument, NULL, 'M' },
+		{ "no-confine", no_argument, NULL, 'U' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -86,6 +94,7 @@ int cmd_agent(int argc, char **argv)
 		case 'p': o.profiles_dir = optarg; break;
 		case 'P': o.rec.pin_dir = optarg; break;
 		case 'd': o.rec.denials = true; break;
+		case 'U': o.no_confine = true; break;
 		case 'M':
 			if (server__check_addr("--metrics", optarg))
 				return SC_EXIT_USAGE;

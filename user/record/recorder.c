@@ -54,6 +54,11 @@ struct sc_recorder {
 	bool bss_mapped;		/* mapped here (adopted), not by the skeleton */
 	struct sc_counts *percpu;	/* ncpus values: read/zero buffer */
 	int fd_memo;			/* the per-CPU memo (fresh instances only) */
+	/*
+	 * Adopted: the pinned programs, for their statistics, opened at adoption: getting a
+	 * program from its link's id needs CAP_SYS_ADMIN, which the agent drops after.
+	 */
+	int fd_prog_enter, fd_prog_deny;
 	struct ring_buffer *rb;
 	sc_event_fn cb;
 	void *cb_ctx;
@@ -277,6 +282,26 @@ static int check_map(int fd, const char *dir, const char *name, enum bpf_map_typ
 	return 0;
 }
 
+/* The program behind pinned link @name, as a new fd; -errno. */
+static int pinned_prog_fd(const struct sc_recorder *r, const char *name)
+{
+	struct bpf_link_info info = {};
+	uint32_t len = sizeof(info);
+	char p[PATH_MAX];
+	int lfd, fd;
+
+	if (pin_path(p, sizeof(p), r->pin_dir, name))
+		return -ENAMETOOLONG;
+	lfd = bpf_obj_get(p);
+	if (lfd < 0)
+		return -errno;
+	fd = bpf_obj_get_info_by_fd(lfd, &info, &len) ? -errno : bpf_prog_get_fd_by_id(info.prog_id);
+	if (fd < 0 && fd != -errno)
+		fd = -errno;
+	close(lfd);
+	return fd;
+}
+
 /* Take over an instance pinned by a previous agent: counting never stopped. */
 static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 {
@@ -321,6 +346,10 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
 	if (pin_path(p, sizeof(p), dir, pin_links[4]) == 0 && access(p, F_OK) == 0)
 		r->denials = true;
+	/* best effort: without them the cost is "not measured" */
+	r->fd_prog_enter = pinned_prog_fd(r, pin_links[mode == SC_ATTACH_BTF ? 0 : 1]);
+	if (r->denials)
+		r->fd_prog_deny = pinned_prog_fd(r, pin_links[4]);
 	return 0;
 }
 
@@ -485,6 +514,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	if (!r)
 		return NULL;
 	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = r->fd_memo = -1;
+	r->fd_prog_enter = r->fd_prog_deny = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
 	r->capacity = cap < SC_PROBES ? SC_PROBES : cap;
@@ -535,6 +565,10 @@ void recorder__destroy(struct sc_recorder *r)
 		close(r->fd_denied);
 	if (r->fd_memo >= 0)
 		close(r->fd_memo);
+	if (r->fd_prog_enter >= 0)
+		close(r->fd_prog_enter);
+	if (r->fd_prog_deny >= 0)
+		close(r->fd_prog_deny);
 	free(r->percpu);
 	free(r);
 }
@@ -663,6 +697,13 @@ uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot)
 		return 0;
 	v = __atomic_load_n(&r->table[slot].cgid, __ATOMIC_ACQUIRE);
 	return v == SC_SLOT_DEAD || v == SC_SLOT_BUSY ? 0 : v;
+}
+
+int recorder__probe(struct sc_recorder *r)
+{
+	uint32_t slot = 0;
+
+	return bpf_map_lookup_elem(r->fd_counts, &slot, r->percpu) ? -errno : 0;
 }
 
 int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *c)
@@ -868,26 +909,6 @@ int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb,
 	return ring_buffer__poll(r->rb, timeout_ms);
 }
 
-/* The program behind the pinned link @name of @r's pin directory, as an fd (or -errno). */
-static int pinned_prog_fd(const struct sc_recorder *r, const char *name)
-{
-	struct bpf_link_info info = {};
-	uint32_t len = sizeof(info);
-	char p[PATH_MAX];
-	int lfd, fd;
-
-	if (pin_path(p, sizeof(p), r->pin_dir, name))
-		return -ENAMETOOLONG;
-	lfd = bpf_obj_get(p);
-	if (lfd < 0)
-		return -errno;
-	fd = bpf_obj_get_info_by_fd(lfd, &info, &len) ? -errno : bpf_prog_get_fd_by_id(info.prog_id);
-	if (fd < 0 && fd != -errno)
-		fd = -errno;
-	close(lfd);
-	return fd;
-}
-
 static void prog_stats(int fd, struct sc_prog_cost *c)
 {
 	struct bpf_prog_info info = {};
@@ -903,7 +924,6 @@ int recorder__cost(const struct sc_recorder *r, struct sc_prog_cost *enter, stru
 {
 	char *on = sc_read_file("/proc/sys/kernel/bpf_stats_enabled", 64, NULL);
 	bool enabled = on && on[0] == '1';
-	int fd;
 
 	free(on);
 	memset(enter, 0, sizeof(*enter));
@@ -912,15 +932,9 @@ int recorder__cost(const struct sc_recorder *r, struct sc_prog_cost *enter, stru
 		prog_stats(bpf_program__fd(enter_prog((struct sc_recorder *)r)), enter);
 		if (r->denials)
 			prog_stats(bpf_program__fd(r->skel->progs.sc_deny_exit_btf), deny);
-	} else if (r->pin_dir[0]) {
-		if ((fd = pinned_prog_fd(r, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1])) >= 0) {
-			prog_stats(fd, enter);
-			close(fd);
-		}
-		if (r->denials && (fd = pinned_prog_fd(r, pin_links[4])) >= 0) {
-			prog_stats(fd, deny);
-			close(fd);
-		}
+	} else {
+		prog_stats(r->fd_prog_enter, enter);
+		prog_stats(r->fd_prog_deny, deny);
 	}
 	return enabled ? 0 : -ENODATA;
 }

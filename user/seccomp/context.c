@@ -46,6 +46,11 @@ int cap_by_name(const char *name)
 	return -1;
 }
 
+const char *cap_name(int n)
+{
+	return n >= 0 && (size_t)n < ARRAY_SIZE(cap_names) ? cap_names[n] : NULL;
+}
+
 int parse_caps(const char *spec, uint64_t *caps)
 {
 	static const char *const docker_default[] = {

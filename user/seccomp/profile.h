@@ -23,6 +23,8 @@ struct sc_eval_ctx {
 
 /* Capability number of "CAP_SYS_ADMIN"-style @name, or -1. */
 int cap_by_name(const char *name);
+/* "CAP_SYS_ADMIN" for capability @n; NULL for a number the build does not know. */
+const char *cap_name(int n);
 
 /*
  * --caps: "default" (Docker's default set for a container: no CAP_SYS_ADMIN), "all",
