@@ -28,7 +28,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: agent-profile all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
+.PHONY: agent-profile vmtest all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -102,6 +102,12 @@ $(BUILD)/gen/agent_profile.c: deploy/seccomp/syscensus-agent.json
 
 $(BUILD)/gen/agent_profile.o: $(BUILD)/gen/agent_profile.c
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# The kernel matrix: the kernel-facing tests on Debian 12's 6.1 and 6.12 kernels in qemu, and
+# on the host's (root; the suite runs 6.1 only)
+VMTEST_KERNELS ?= 6.1 6.12 host
+vmtest: all
+	bash tests/vmtest/vmtest.sh $(VMTEST_KERNELS)
 
 # the agent's own seccomp profile, recorded from the agent by syscensus (root, podman)
 agent-profile: all
