@@ -5,9 +5,10 @@
  * What the loop needs, and why:
  *  - CAP_DAC_READ_SEARCH: open_by_handle_at() names a new cgroup from its id (the kernel
  *    asks for it), and runtimes' state of other users (rootless storage) is read;
- *  - CAP_BPF, only on kernels that check it on every bpf() command (before Linux 6.5,
- *    with kernel.unprivileged_bpf_disabled set): the counters are read with bpf(); it is
- *    probed, not guessed from the version;
+ *  - CAP_BPF, only on kernels that check it on every bpf() command (before Linux 5.19,
+ *    with kernel.unprivileged_bpf_disabled set; since then an fd a privileged process
+ *    opened may be used without it): the counters are read with bpf(); it is probed, not
+ *    guessed from the version (the kernel matrix: not needed on 6.1, 6.12 and 6.18);
  *  - CAP_SYS_PTRACE, kept when given: only /proc mounted with hidepid= needs it to read
  *    other processes' /proc/PID/status.
  * Loading and attaching needed CAP_BPF and CAP_PERFMON (and the pinned recorder's
