@@ -97,6 +97,8 @@ agent_cleanup() {
 	"$SC" unload --pin-dir "$PIN-cap" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-race" >/dev/null 2>&1
 	"$SC" unload --pin-dir "$PIN-lp" >/dev/null 2>&1
+	"$SC" unload --pin-dir "$PIN-faults" >/dev/null 2>&1
+	mountpoint -q "$T/fstate" 2>/dev/null && umount "$T/fstate"
 	podman rm -af -t 0 >/dev/null 2>&1
 	[ -n "${CGT:-}" ] && find "$CGT" -depth -type d -exec rmdir {} + 2>/dev/null
 	true
@@ -565,5 +567,6 @@ t_agent() {
 	t_agent_walk_race
 	t_agent_state_version
 	t_agent_least_privilege
+	t_faults
 	agent_cleanup
 }

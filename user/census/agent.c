@@ -59,6 +59,9 @@ struct agent {
 	struct timespec saved_at;	/* monotonic time of the last save */
 	int lock_fd;
 	struct sc_server *srv;		/* --metrics */
+	unsigned save_failures;		/* saves failed in a row: said at the first, and at the recovery */
+	unsigned profile_failures;	/* ticks in a row with a profile not written */
+	bool pins_gone_said;		/* the pinned recorder was removed under us: said once */
 	struct sc_agent_health ah;
 };
 
@@ -417,7 +420,9 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	else
 		err = sc_write_file_atomic(path, b.data, b.len);
 	if (err) {
-		sc_err("cannot write %s/%s.json: %s", a->profiles_dir, name, strerror(-err));
+		if (!a->profile_failures)	/* once per streak of failing ticks, not per image and tick */
+			sc_err("cannot write %s/%s.json: %s; the file is left as it was, and written at the "
+			       "next fold that can", a->profiles_dir, name, strerror(-err));
 		sc_buf_free(&b);
 		return err;
 	}
@@ -438,7 +443,29 @@ static int write_profiles(struct agent *a)
 		if (!img->unknown && img->calls.n && (err = write_profile(a, img)))
 			ret = err;
 	}
+	if (ret)
+		a->profile_failures++;
+	else if (a->profile_failures) {
+		sc_info("the profiles in %s are written again, after %u folds that could not", a->profiles_dir,
+			a->profile_failures);
+		a->profile_failures = 0;
+	}
 	return ret;
+}
+
+/*
+ * Someone removed the pinned recorder (`syscensus unload`, rm): this agent's programs stay
+ * attached while it holds them, so counting goes on, but a restart would load a new one
+ * and lose what happened in between. Said once.
+ */
+static void check_pins(struct agent *a)
+{
+	if (a->pins_gone_said || recorder__pinned(a->rec))
+		return;
+	sc_warn("the pinned recorder in %s was removed: this agent keeps counting while it runs, but "
+		"after it stops nothing counts until an agent starts again (which loads and pins a new one)",
+		a->c.health.pin_dir);
+	a->pins_gone_said = true;
 }
 
 static int save(struct agent *a)
@@ -459,10 +486,16 @@ static int save(struct agent *a)
 	a->c.health.denied_lost = st.denied_lost;
 	a->c.health.denials = recorder__denials(a->rec);
 	err = census__save(&a->c, a->state_path, now_s());
-	if (!err)
+	if (!err) {
 		a->c.saved = now_s();
-	if (err)
-		sc_err("cannot write %s: %s", a->state_path, strerror(-err));
+		if (a->save_failures)
+			sc_info("%s written again, after %u failed saves: nothing counted meanwhile is lost",
+				a->state_path, a->save_failures);
+		a->save_failures = 0;
+	} else if (a->save_failures++ == 0) {
+		sc_err("cannot write %s: %s; the previous state file is left as it was, counting goes on, and "
+		       "every fold tries again (said again once a save works)", a->state_path, strerror(-err));
+	}
 	err ? a->ah.saves_failed++ : a->ah.saves_ok++;
 	a->save_soon = false;
 	clock_gettime(CLOCK_MONOTONIC, &a->saved_at);
@@ -551,6 +584,7 @@ static void tick(struct agent *a)
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
 	fold_live(a);
+	check_pins(a);
 	a->ah.last_fold = now_s();
 	a->c.health.self_refused = confine__refusals();
 	census__prune(&a->c);

@@ -158,9 +158,9 @@ static const cJSON *load_cached(struct cached_json *c, const char *path)
 		return c->doc;
 	cJSON_Delete(c->doc);
 	c->doc = NULL;
-	text = sc_read_file(path, STATE_FILE_MAX, &len);
+	text = sc_read_untrusted(path, STATE_FILE_MAX, &len);
 	if (!text) {
-		sc_warn("%s: %s", path, strerror(errno));
+		sc_warn("%s: %s", path, sc_read_error(errno));
 		return NULL;
 	}
 	c->doc = json_parse(text, len, err, sizeof(err));
@@ -339,7 +339,7 @@ static char *docker_name_of(const char *root, const char *id)
 
 	for (size_t d = 0; d < ARRAY_SIZE(drivers) && !best; d++) {
 		if ((size_t)snprintf(path, sizeof(path), "%s/image/%s/repositories.json", root, drivers[d]) >= sizeof(path) ||
-		    access(path, F_OK) < 0 || !(doc = json_parse_file(path, err, sizeof(err))))
+		    access(path, F_OK) < 0 || !(doc = json_parse_untrusted(path, err, sizeof(err))))
 			continue;
 		cJSON_ArrayForEach(repo, cJSON_GetObjectItemCaseSensitive(doc, "Repositories"))
 			cJSON_ArrayForEach(tag, repo)
@@ -367,7 +367,7 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 		return -ENAMETOOLONG;
 	if (access(path, F_OK) < 0)
 		return -ENOENT;
-	doc = json_parse_file(path, err, sizeof(err));
+	doc = json_parse_untrusted(path, err, sizeof(err));
 	if (!doc) {
 		sc_warn("%s", err);
 		return -EINVAL;
@@ -407,7 +407,7 @@ static cJSON *bundle_at(const char *root, const char *id, char *path, size_t len
 	for (size_t l = 0; l < ARRAY_SIZE(layouts); l++) {
 		if ((size_t)snprintf(path, len, layouts[l], root, id) >= len || access(path, F_OK) < 0)
 			continue;
-		doc = json_parse_file(path, err, sizeof(err));
+		doc = json_parse_untrusted(path, err, sizeof(err));
 		if (doc)
 			return doc;
 		sc_warn("%s", err);

@@ -249,7 +249,7 @@ out:
 	return root;
 }
 
-cJSON *json_parse_file(const char *path, char *err, size_t errlen)
+static cJSON *parse_path(const char *path, bool untrusted, char *err, size_t errlen)
 {
 	char sub[256];
 	size_t len;
@@ -257,12 +257,13 @@ cJSON *json_parse_file(const char *path, char *err, size_t errlen)
 	cJSON *root;
 
 	/* "-": standard input (a pipe: sc_read_file reads to the end) */
-	text = sc_read_file(strcmp(path, "-") ? path : "/dev/stdin", SC_JSON_MAX_SIZE, &len);
+	text = untrusted ? sc_read_untrusted(path, SC_JSON_MAX_SIZE, &len)
+			 : sc_read_file(strcmp(path, "-") ? path : "/dev/stdin", SC_JSON_MAX_SIZE, &len);
 	if (!text) {
 		if (errno == EFBIG)
 			snprintf(err, errlen, "%s: file larger than %u MiB", path, SC_JSON_MAX_SIZE >> 20);
 		else
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			snprintf(err, errlen, "%s: %s", path, untrusted ? sc_read_error(errno) : strerror(errno));
 		return NULL;
 	}
 	root = json_parse(text, len, sub, sizeof(sub));
@@ -270,6 +271,16 @@ cJSON *json_parse_file(const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: %s", path, sub);
 	free(text);
 	return root;
+}
+
+cJSON *json_parse_file(const char *path, char *err, size_t errlen)
+{
+	return parse_path(path, false, err, errlen);
+}
+
+cJSON *json_parse_untrusted(const char *path, char *err, size_t errlen)
+{
+	return parse_path(path, true, err, errlen);
 }
 
 int json_u64(const cJSON *num, uint64_t *out)

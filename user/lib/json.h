@@ -28,6 +28,8 @@ bool json_duplicate_key(const cJSON *root, char *err, size_t errlen);
 
 /* Read and parse a file of at most SC_JSON_MAX_SIZE bytes; @err gets "FILE: reason". */
 cJSON *json_parse_file(const char *path, char *err, size_t errlen);
+/* The same for a file containers or runtimes control (sc_read_untrusted): no "-". */
+cJSON *json_parse_untrusted(const char *path, char *err, size_t errlen);
 
 /* Exact unsigned integer value of a number node: 0, -EINVAL (not a plain integer), -ERANGE. */
 int json_u64(const cJSON *num, uint64_t *out);

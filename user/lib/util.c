@@ -71,14 +71,15 @@ void sc_debug(const char *fmt, ...)
 	va_end(ap);
 }
 
-char *sc_read_file(const char *path, size_t max, size_t *len)
+static char *read_path(const char *path, bool untrusted, size_t max, size_t *len)
 {
 	char *buf = NULL;
 	size_t n = 0;
 	struct stat st;
 	int fd, err = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* untrusted: never through a symlink, never blocked by a FIFO's open */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | (untrusted ? O_NOFOLLOW | O_NONBLOCK : 0));
 	if (fd < 0)
 		return NULL;
 	if (fstat(fd, &st) < 0) {
@@ -87,6 +88,10 @@ char *sc_read_file(const char *path, size_t max, size_t *len)
 	}
 	if (S_ISDIR(st.st_mode)) {
 		err = EISDIR;
+		goto out;
+	}
+	if (untrusted && !S_ISREG(st.st_mode)) {
+		err = EINVAL;
 		goto out;
 	}
 	buf = malloc(max + 1);
@@ -123,6 +128,26 @@ out:
 		return NULL;
 	}
 	return buf;
+}
+
+char *sc_read_file(const char *path, size_t max, size_t *len)
+{
+	return read_path(path, false, max, len);
+}
+
+char *sc_read_untrusted(const char *path, size_t max, size_t *len)
+{
+	return read_path(path, true, max, len);
+}
+
+const char *sc_read_error(int err)
+{
+	switch (err) {
+	case EFBIG: return "larger than syscensus reads (refused)";
+	case ELOOP: return "a symbolic link (refused: runtimes write regular files)";
+	case EINVAL: return "not a regular file (a FIFO, socket or device: refused)";
+	default: return strerror(err);
+	}
 }
 
 static int write_all(int fd, const void *buf, size_t len)

@@ -29,6 +29,13 @@ void sc_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * Returns NULL with errno set (EFBIG when larger than @max, EISDIR, ...).
  */
 char *sc_read_file(const char *path, size_t max, size_t *len);
+/*
+ * The same for a file that containers or runtimes control: a regular file only (EINVAL
+ * otherwise, without blocking on a FIFO), not through a symlink (ELOOP).
+ */
+char *sc_read_untrusted(const char *path, size_t max, size_t *len);
+/* What a failed sc_read_*() of errno @err means, for a message. */
+const char *sc_read_error(int err);
 
 /*
  * Room for one more element in a growable array @p of *@cap elements of @size bytes,

@@ -699,6 +699,15 @@ uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot)
 	return v == SC_SLOT_DEAD || v == SC_SLOT_BUSY ? 0 : v;
 }
 
+bool recorder__pinned(const struct sc_recorder *r)
+{
+	char p[PATH_MAX];
+
+	if (!r->pin_dir[0] || pin_path(p, sizeof(p), r->pin_dir, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1]))
+		return true;
+	return access(p, F_OK) == 0 || errno != ENOENT;
+}
+
 int recorder__probe(struct sc_recorder *r)
 {
 	uint32_t slot = 0;

@@ -161,6 +161,8 @@ int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot);
 int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last);
 /* The cgroup id in @slot: 0 for a free slot. */
 uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot);
+/* Whether the recorder's pins are still in its pin directory (true when not pinned). */
+bool recorder__pinned(const struct sc_recorder *r);
 /* One harmless bpf() call on the recorder's maps: 0, or -errno (EPERM: not allowed). */
 int recorder__probe(struct sc_recorder *r);
 /* Sum the slot's per-CPU counters. Returns 0 or -errno. */
