@@ -104,9 +104,14 @@ t_faults() {
 	( end=$((SECONDS + 3)); while [ $SECONDS -lt $end ]; do
 		printf '{"Image":"sha' >"$FDOCK/containers/$id/config.v2.json"; fctr_state "$id" fault/rewritten:1; done ) &
 	local rw=$!
-	fctr_run "$id" 3
+	# the container lives on past the rewrites: it is attributed from the file as it ends, with all its calls
+	mkdir -p "$CGT/docker-$id.scope"
+	sh -c 'echo $$ > "$1/cgroup.procs" && for i in 1 2 3; do "$2" >/dev/null; done; exec sleep 5' sh "$CGT/docker-$id.scope" "$SAMPLE" &
+	keep=$!
 	wait "$rw"
-	sleep 2
+	sleep 2.5
+	kill "$keep" 2>/dev/null; wait "$keep" 2>/dev/null; rmdir "$CGT/docker-$id.scope"
+	sleep 1.5
 	grep -q "containers/$(fid 5)/config.v2.json: a symbolic link (refused" "$S.log" &&
 		grep -q "containers/$(fid 6)/config.v2.json: .*larger than" "$S.log" &&
 		grep -q "containers/$(fid 7)/config.v2.json: " "$S.log" && pass faults_bad_runtime_files_named ||
@@ -115,8 +120,8 @@ t_faults() {
 	[ "$out" = "1 none none" ] && kill -0 "$AGENT_PID" 2>/dev/null && pass faults_bad_runtime_files_not_attributed ||
 		fail faults_bad_runtime_files_not_attributed "sysinfo of fifo-then-file, link-target, huge: got '$out', expected '1 none none' (agent alive: $(kill -0 "$AGENT_PID" 2>/dev/null && echo yes || echo no))"
 	n=$(fsysinfo fault/rewritten:1 "$S")
-	[ "$n" = 3 ] || [ "$n" = none ] && kill -0 "$AGENT_PID" 2>/dev/null && pass "faults_rewritten_under_reader (${n} sysinfo: all 3 or unattributed, never a part)" ||
-		fail faults_rewritten_under_reader "got $n sysinfo calls for fault/rewritten:1, expected 3 (or none if never attributed)"
+	[ "$n" = 3 ] && kill -0 "$AGENT_PID" 2>/dev/null && pass "faults_rewritten_under_reader (3 sysinfo, attributed once the file was whole)" ||
+		fail faults_rewritten_under_reader "got $n sysinfo calls for fault/rewritten:1, expected 3"
 
 	# 4. the pinned recorder removed by someone else: counting goes on, said once
 	rm -rf "${PIN:?}"
@@ -127,22 +132,24 @@ t_faults() {
 		fail faults_pins_removed_counting_goes_on "$(grep -c "was removed" "$S.log") warnings (expected 1); sysinfo of fault/unpinned:1: $(fsysinfo fault/unpinned:1 "$S") (expected 2)"
 
 	# 5. a container that holds thousands of cgroups: the table fills, the agent goes on, slots come back
+	local before
+	before=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recorder"]["tracked"])')
 	id=$(fid 10)
 	fctr_state "$id" fault/many-cgroups:1
 	mkdir -p "$CGT/docker-$id.scope"
 	(cd "$CGT/docker-$id.scope" && for i in $(seq 3000); do mkdir "c$i"; done)
 	sleep 2.5
 	"$SC" status --state-dir "$S" --json >"$T/fmany.json" 2>/dev/null
-	rc=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["recorder"]; print(r["table_full"] + r["untracked"] > 0, r["tracked"] <= r["capacity"])' "$T/fmany.json" 2>&1)
+	rc=$(python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["recorder"]; print(r["table_full"] + r["untracked"] > 0, r["tracked"] >= r["capacity"] * 0.9)' "$T/fmany.json" 2>&1)
 	find "$CGT/docker-$id.scope" -depth -mindepth 1 -type d -exec rmdir {} + 2>/dev/null
 	rmdir "$CGT/docker-$id.scope"
 	sleep 2.5
 	n=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["recorder"]["tracked"])')
 	fctr_state "$(fid 11)" fault/after-many:1 && fctr_run "$(fid 11)" 1
 	sleep 1.5
-	[ "$rc" = "True True" ] && [ "$n" = 0 ] && [ "$(fsysinfo fault/after-many:1 "$S")" = 1 ] &&
-		pass "faults_thousands_of_cgroups (table full reported, 0 tracked after, next container counted)" ||
-		fail faults_thousands_of_cgroups "table full and tracked <= capacity: $rc; tracked after removal: $n (expected 0); next container: $(fsysinfo fault/after-many:1 "$S") sysinfo (expected 1)"
+	[ "$rc" = "True True" ] && [ "$n" = "$before" ] && [ "$(fsysinfo fault/after-many:1 "$S")" = 1 ] &&
+		pass "faults_thousands_of_cgroups (table full reported, back to $before tracked after, next container counted)" ||
+		fail faults_thousands_of_cgroups "table full, table filled: $rc (expected True True); tracked after removal: $n (expected $before as before); next container: $(fsysinfo fault/after-many:1 "$S") sysinfo (expected 1)"
 
 	agent_stop_ok faults_sigterm_exit_0 "$S.log"
 	"$SC" unload --pin-dir "$PIN" >/dev/null 2>&1

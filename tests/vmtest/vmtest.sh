@@ -38,7 +38,7 @@ kernel_package() {
 kernel_image() {
 	local pkg deb dir
 	pkg=$(kernel_package "$1")
-	[ -n "$pkg" ] || { echo "vmtest: no Debian package for kernel $1 (apt-get update first?)" >&2; return 1; }
+	[ -n "$pkg" ] || { echo "vmtest: no Debian package for kernel $1 (apt-get update first?)" >&2; return 2; }
 	dir=$CACHE/$pkg
 	if ! ls "$dir"/boot/vmlinuz-* >/dev/null 2>&1; then
 		echo "vmtest: downloading $pkg" >&2
@@ -98,6 +98,15 @@ initramfs() {
 # (VMTEST_ACCEL=kvm) is faster where it works; on a nested KVM such as a Firecracker guest's,
 # qemu cannot set IA32_ARCH_CAPABILITIES ("failed to set MSR 0x10a", hence -arch-capabilities)
 # and the kernel then stops on a KVM emulation failure (lock cmpxchg16b) during boot.
+# whether the initramfs is newer than what goes into it
+fresh() {
+	local f
+	[ -f "$V/initramfs.cpio.gz" ] || return 1
+	for f in "$BUILD/syscensus" "$BUILD/tests/sample" tests/vmtest/guest.sh tests/vmtest/vmtest.sh "$(command -v strace)"; do
+		[ "$V/initramfs.cpio.gz" -nt "$f" ] || return 1
+	done
+}
+
 accel() {
 	if [ "${VMTEST_ACCEL:-tcg}" = kvm ] && [ -w /dev/kvm ]; then
 		echo "-enable-kvm -cpu host,-arch-capabilities"
@@ -106,20 +115,21 @@ accel() {
 	fi
 }
 
-PASSED=0 FAILED=0 BAD=0
+PASSED=0 FAILED=0 BAD=0 NOKERNEL=0
 summary=()
 for k in "${KERNELS[@]}"; do
 	start=$(date +%s)
 	log=$V/$k.log
 	if [ "$k" = host ]; then
 		# the same guest tests, on the running kernel, from a copy of what the VM gets
-		[ -d "$V/root/vm" ] || initramfs >/dev/null || die "cannot build the initramfs"
-		VM=$(realpath "$V/root/vm") sh tests/vmtest/guest.sh >"$log" 2>&1
+		fresh || initramfs >/dev/null || die "cannot build the initramfs"
+		VM=$(realpath "$V/root/vm") timeout "$TIMEOUT" sh tests/vmtest/guest.sh >"$log" 2>&1
 	else
 		command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is missing (apt-get install qemu-system-x86)"
-		img=$(kernel_image "$k") || { BAD=$((BAD + 1)); summary+=("vmtest $k: no kernel"); continue; }
-		[ -f "$V/initramfs.cpio.gz" ] && [ "$V/initramfs.cpio.gz" -nt "$BUILD/syscensus" ] &&
-			[ "$V/initramfs.cpio.gz" -nt tests/vmtest/guest.sh ] || initramfs >/dev/null || die "cannot build the initramfs"
+		img=$(kernel_image "$k"); rc=$?
+		if [ $rc = 2 ]; then NOKERNEL=$((NOKERNEL + 1)); summary+=("vmtest $k: no kernel package (skipped)"); continue; fi
+		[ $rc = 0 ] || { BAD=$((BAD + 1)); summary+=("vmtest $k: no kernel"); continue; }
+		fresh || initramfs >/dev/null || die "cannot build the initramfs"
 		# shellcheck disable=SC2046
 		timeout "$TIMEOUT" qemu-system-x86_64 $(accel) -m 1024 -smp 2 -nographic -no-reboot -nic none \
 			-kernel "$img" -initrd "$V/initramfs.cpio.gz" \
@@ -137,5 +147,5 @@ for k in "${KERNELS[@]}"; do
 	fi
 done
 printf '%s\n' "${summary[@]}"
-echo "vmtest: $PASSED passed, $FAILED failed on ${#KERNELS[@]} kernels$([ "$BAD" = 0 ] || echo ", $BAD without a result")"
+echo "vmtest: $PASSED passed, $FAILED failed on $((${#KERNELS[@]} - NOKERNEL)) kernels$([ "$BAD" = 0 ] || echo ", $BAD without a result")$([ "$NOKERNEL" = 0 ] || echo ", $NOKERNEL without a kernel package")"
 [ "$FAILED" = 0 ] && [ "$BAD" = 0 ]

@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
@@ -46,6 +47,21 @@
 #if defined(__x86_64__) || defined(__aarch64__)
 #define TRAP_REFUSALS 1
 #endif
+/*
+ * A sanitizer's runtime makes calls of its own (LeakSanitizer's tracer at exit: clone,
+ * ptrace, with signals blocked): not the agent's, not in its profile. Such a build
+ * drops its capabilities and sets no_new_privs, and runs without the filter.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANITIZER_BUILD 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SANITIZER_BUILD 1
+#endif
+#endif
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP 1		/* si_code of a seccomp trap (asm-generic/siginfo.h) */
+#endif
 #define REFUSED_NR_MAX 1024
 static uint64_t refused_calls;				/* atomic */
 static uint64_t refused_nr[REFUSED_NR_MAX / 64];	/* atomic: numbers refused ... */
@@ -59,6 +75,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ucv)
 	int nr = si->si_syscall;
 
 	(void)sig;
+	if (si->si_code != SYS_SECCOMP)
+		return;		/* sent by someone (kill): no syscall to answer */
 	__atomic_fetch_add(&refused_calls, 1, __ATOMIC_RELAXED);
 	if (nr >= 0 && nr < REFUSED_NR_MAX)
 		__atomic_fetch_or(&refused_nr[nr / 64], 1ULL << (nr % 64), __ATOMIC_RELAXED);
@@ -168,15 +186,23 @@ static int drop_caps(struct sc_recorder *rec, struct sc_confinement *out)
 		sc_err("cannot clear the agent's ambient capabilities: %s", strerror(errno));
 		return err;
 	}
-	/* only the kept ones in effect (CAP_SYS_ADMIN would stand in for CAP_BPF): are the counters readable? */
-	if ((had & BIT(CAP_BPF)) && !caps_set(keep, had) && recorder__probe(rec) == -EPERM)
-		keep |= BIT(CAP_BPF);
+	/*
+	 * Only the kept ones in effect (CAP_SYS_ADMIN would stand in for CAP_BPF): are the
+	 * counters readable? If not, CAP_BPF stays, or CAP_SYS_ADMIN where there is no CAP_BPF
+	 * (before Linux 5.8, or not given).
+	 */
+	if ((had & (BIT(CAP_BPF) | BIT(CAP_SYS_ADMIN))) && !caps_set(keep, had) && recorder__probe(rec) == -EPERM) {
+		keep |= had & BIT(CAP_BPF) ? BIT(CAP_BPF) : BIT(CAP_SYS_ADMIN);
+		if (!(had & BIT(CAP_BPF)))
+			sc_warn("the counters cannot be read without CAP_BPF here, and the agent was not given "
+				"it: it keeps CAP_SYS_ADMIN");
+	}
 	if ((err = caps_set(had, had))) {
 		sc_err("cannot drop the agent's capabilities: %s", strerror(-err));
 		return err;
 	}
 	if (had & BIT(CAP_SETPCAP))
-		for (int n = 0; n <= CAP_LAST_CAP; n++)
+		for (int n = 0; n < 64; n++)	/* past the build's CAP_LAST_CAP: EINVAL where the kernel has none */
 			if (!(keep & BIT(n)) && prctl(PR_CAPBSET_DROP, n, 0, 0, 0) && errno != EINVAL) {
 				err = -errno;
 				sc_err("cannot drop %s from the bounding set: %s", cap_name(n), strerror(errno));
@@ -219,8 +245,15 @@ static int load_filter(struct sc_confinement *out)
 		sc_err("%s", err);
 		return -EINVAL;
 	}
+	/* recorded on x86_64: another architecture's names differ (openat for open, ppoll for poll) */
+	if (!profile__has_arch(p, ctx.native)) {
+		sc_warn("the built-in agent profile was recorded on another architecture: no seccomp filter "
+			"of its own on this one (its capabilities are dropped all the same)");
+		profile__free(p);
+		return 0;
+	}
 #ifdef TRAP_REFUSALS
-	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO | SA_RESTART };
+	struct sigaction sa = { .sa_sigaction = on_sigsys, .sa_flags = SA_SIGINFO };
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL)) {
@@ -246,6 +279,17 @@ static int load_filter(struct sc_confinement *out)
 	out->syscalls = st.syscalls_allowed + st.syscalls_conditional;
 	out->filtered = true;
 	return 0;
+}
+
+static int count_threads(void)
+{
+	char *text = sc_read_file("/proc/self/status", 1 << 16, NULL), *p;
+	int n = -1;
+
+	if (text && (p = strstr(text, "\nThreads:")))
+		n = atoi(p + 9);
+	free(text);
+	return n;
 }
 
 int confine__check_start(void)
@@ -281,6 +325,11 @@ int confine__agent(struct sc_recorder *rec, bool filter, struct sc_confinement *
 	int err;
 
 	memset(out, 0, sizeof(*out));
+	/* capabilities are per thread: the others would keep theirs */
+	if (count_threads() != 1) {
+		sc_err("the agent must confine itself before it starts a thread (a bug)");
+		return -EBUSY;
+	}
 	if ((err = drop_caps(rec, out)))
 		return err;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
@@ -288,5 +337,11 @@ int confine__agent(struct sc_recorder *rec, bool filter, struct sc_confinement *
 		sc_err("cannot set no_new_privs: %s", strerror(errno));
 		return err;
 	}
+#ifdef SANITIZER_BUILD
+	if (filter) {
+		sc_info("a sanitizer build: no seccomp filter of its own (its runtime makes calls the agent does not)");
+		filter = false;
+	}
+#endif
 	return filter ? load_filter(out) : 0;
 }

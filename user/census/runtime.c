@@ -131,6 +131,32 @@ static char *dup_str(const cJSON *o, const char *key)
 	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
 }
 
+/*
+ * A runtime file that cannot be used is said once while it stays as it is (the agent
+ * retries an unattributed container's files at every fold): remembered by path and by
+ * what lstat() says of it, in a small ring.
+ */
+#define SAID_RING 256
+static uint64_t said[SAID_RING];
+static unsigned said_next;
+
+static void warn_file(const char *path, const char *msg)
+{
+	uint64_t h = 1469598103934665603ULL;	/* FNV-1a of the path, then the file's identity */
+	struct stat st;
+
+	for (const char *c = path; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ULL;
+	if (lstat(path, &st) == 0)
+		h ^= ((uint64_t)st.st_ino * 31 + (uint64_t)st.st_size) * 1099511628211ULL ^
+		     ((uint64_t)st.st_mtim.tv_sec << 20 ^ (uint64_t)st.st_mtim.tv_nsec);
+	for (unsigned i = 0; i < SAID_RING; i++)
+		if (said[i] == h)
+			return;
+	said[said_next++ % SAID_RING] = h;
+	sc_warn("%s (said once while the file stays as it is)", msg);
+}
+
 /* A parsed state file, kept while its mtime and size do not change. */
 struct cached_json {
 	char path[PATH_MAX];
@@ -160,13 +186,19 @@ static const cJSON *load_cached(struct cached_json *c, const char *path)
 	c->doc = NULL;
 	text = sc_read_untrusted(path, STATE_FILE_MAX, &len);
 	if (!text) {
-		sc_warn("%s: %s", path, sc_read_error(errno));
+		char msg[PATH_MAX + 128];
+
+		snprintf(msg, sizeof(msg), "%s: %s", path, sc_read_error(errno));
+		warn_file(path, msg);
 		return NULL;
 	}
 	c->doc = json_parse(text, len, err, sizeof(err));
 	free(text);
 	if (!c->doc) {
-		sc_warn("%s: %s", path, err);
+		char msg[PATH_MAX + 300];
+
+		snprintf(msg, sizeof(msg), "%s: %s", path, err);
+		warn_file(path, msg);
 		return NULL;
 	}
 	snprintf(c->path, sizeof(c->path), "%s", path);
@@ -369,7 +401,7 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 		return -ENOENT;
 	doc = json_parse_untrusted(path, err, sizeof(err));
 	if (!doc) {
-		sc_warn("%s", err);
+		warn_file(path, err);
 		return -EINVAL;
 	}
 	cfg = cJSON_GetObjectItemCaseSensitive(doc, "Config");
@@ -410,7 +442,7 @@ static cJSON *bundle_at(const char *root, const char *id, char *path, size_t len
 		doc = json_parse_untrusted(path, err, sizeof(err));
 		if (doc)
 			return doc;
-		sc_warn("%s", err);
+		warn_file(path, err);
 	}
 	path[0] = '\0';
 	return NULL;

@@ -37,6 +37,7 @@ struct sc_server {
 	struct timespec published;	/* monotonic */
 	unsigned stale_s;
 	unsigned port;
+	int fd;			/* the listening socket, until the daemon takes it over */
 };
 
 static void snapshot_put(struct sc_server *s, struct snapshot *x)
@@ -240,12 +241,11 @@ static int listener(const char *opt, const char *addr, const char *host, const c
 	return fd;
 }
 
-struct sc_server *server__start(const char *opt, const char *addr, unsigned stale_s)
+struct sc_server *server__bind(const char *opt, const char *addr, unsigned stale_s)
 {
 	char host[256], port[8];
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	sigset_t block, old;
 	struct sc_server *s;
 	int fd;
 
@@ -265,6 +265,14 @@ struct sc_server *server__start(const char *opt, const char *addr, unsigned stal
 	if (getsockname(fd, (struct sockaddr *)&ss, &sl) == 0)
 		s->port = ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port
 							 : ((struct sockaddr_in *)&ss)->sin_port);
+	s->fd = fd;
+	return s;
+}
+
+int server__run(struct sc_server *s, const char *opt, const char *addr)
+{
+	sigset_t block, old;
+
 	/* the server's thread inherits a mask without the signals the loop waits for */
 	sigemptyset(&block);
 	sigaddset(&block, SIGTERM);
@@ -273,7 +281,7 @@ struct sc_server *server__start(const char *opt, const char *addr, unsigned stal
 	pthread_sigmask(SIG_BLOCK, &block, &old);
 	s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ERROR_LOG,
 				0, NULL, NULL, on_request, s,
-				MHD_OPTION_LISTEN_SOCKET, fd,
+				MHD_OPTION_LISTEN_SOCKET, s->fd,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned)SC_SERVE_CONNECTIONS,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)SC_SERVE_PER_IP,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SC_SERVE_TIMEOUT_S,
@@ -283,9 +291,18 @@ struct sc_server *server__start(const char *opt, const char *addr, unsigned stal
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!s->d) {
 		sc_err("%s %s: the HTTP server did not start (libmicrohttpd; `syscensus -v` shows its messages)", opt, addr);
-		close(fd);
-		pthread_mutex_destroy(&s->lock);
-		free(s);
+		return -EIO;
+	}
+	s->fd = -1;	/* the daemon's now: it closes it */
+	return 0;
+}
+
+struct sc_server *server__start(const char *opt, const char *addr, unsigned stale_s)
+{
+	struct sc_server *s = server__bind(opt, addr, stale_s);
+
+	if (s && server__run(s, opt, addr)) {
+		server__stop(s);
 		return NULL;
 	}
 	return s;
@@ -317,7 +334,10 @@ void server__stop(struct sc_server *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);	/* joins the thread; responses in flight are released */
+	if (s->d)
+		MHD_stop_daemon(s->d);	/* joins the thread; responses in flight are released */
+	if (s->fd >= 0)
+		close(s->fd);
 	snapshot_put(s, s->cur);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

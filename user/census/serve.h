@@ -23,6 +23,14 @@ struct sc_server;
  * saying why, naming option @opt.
  */
 struct sc_server *server__start(const char *opt, const char *addr, unsigned stale_s);
+/*
+ * The same in two steps: bind now (before the agent loads anything, and while it may
+ * still create any socket and bind any port), serve from server__run() (after it confined
+ * itself, so that the server's thread is confined too). server__run: 0, or -EIO after
+ * saying why; server__stop() frees @s either way.
+ */
+struct sc_server *server__bind(const char *opt, const char *addr, unsigned stale_s);
+int server__run(struct sc_server *s, const char *opt, const char *addr);
 /* The exposition /metrics answers from now on (@data taken over, malloc'd). */
 void server__publish(struct sc_server *s, char *data, size_t len);
 /* The port listened on (for ":0"). */

@@ -49,7 +49,8 @@ static int load_local(struct sc_status_src *src, struct sc_census *c, char state
 	if (census__load(c, state))
 		return SC_EXIT_FAIL;
 	status__probe_agent(src);
-	qsort(c->images, c->n_images, sizeof(*c->images), census__cmp_image);
+	if (c->n_images)	/* no array at all when empty: qsort() must not be given NULL */
+		qsort(c->images, c->n_images, sizeof(*c->images), census__cmp_image);
 	return 0;
 }
 

@@ -94,6 +94,10 @@ static char *read_path(const char *path, bool untrusted, size_t max, size_t *len
 		err = EINVAL;
 		goto out;
 	}
+	if (untrusted && (uint64_t)st.st_size > max) {
+		err = EFBIG;	/* said without reading it: a regular file's size does not lie */
+		goto out;
+	}
 	buf = malloc(max + 1);
 	if (!buf) {
 		err = ENOMEM;

@@ -36,6 +36,8 @@
 static const char *const pin_maps[] = { "cgroups", "counts", "events", "bss", "denied" };
 static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "link_mkdir", "link_rmdir",
 					 "link_deny", "link_kill" };
+/* the counting and denial programs themselves: an agent without CAP_SYS_ADMIN reads their statistics */
+static const char *const pin_progs[] = { "prog_enter", "prog_deny" };
 
 struct sc_recorder {
 	char pin_dir[PATH_MAX];		/* "" when not pinned */
@@ -234,6 +236,9 @@ int recorder__unpin(const char *dir)
 	for (size_t i = 0; i < ARRAY_SIZE(pin_maps); i++)
 		if (!pin_path(p, sizeof(p), dir, pin_maps[i]) && unlink(p) < 0 && errno != ENOENT)
 			ret = -errno;
+	for (size_t i = 0; i < ARRAY_SIZE(pin_progs); i++)
+		if (!pin_path(p, sizeof(p), dir, pin_progs[i]) && unlink(p) < 0 && errno != ENOENT)
+			ret = -errno;
 	if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
 		ret = -errno;
 	return ret;
@@ -257,6 +262,11 @@ static int pin_all(struct sc_recorder *r, const char *dir)
 	if (r->link_deny && ((err = pin_path(p, sizeof(p), dir, pin_links[4])) || (err = bpf_link__pin(r->link_deny, p))))
 		return err;
 	if (r->link_kill && ((err = pin_path(p, sizeof(p), dir, pin_links[5])) || (err = bpf_link__pin(r->link_kill, p))))
+		return err;
+	if ((err = pin_path(p, sizeof(p), dir, pin_progs[0])) || (err = bpf_program__pin(enter_prog(r), p)))
+		return err;
+	if (r->link_deny && ((err = pin_path(p, sizeof(p), dir, pin_progs[1])) ||
+			     (err = bpf_program__pin(r->skel->progs.sc_deny_exit_btf, p))))
 		return err;
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[r->mode == SC_ATTACH_BTF ? 0 : 1])) ||
 	    (err = bpf_link__pin(r->link, p)))
@@ -346,10 +356,19 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
 	if (pin_path(p, sizeof(p), dir, pin_links[4]) == 0 && access(p, F_OK) == 0)
 		r->denials = true;
-	/* best effort: without them the cost is "not measured" */
-	r->fd_prog_enter = pinned_prog_fd(r, pin_links[mode == SC_ATTACH_BTF ? 0 : 1]);
-	if (r->denials)
-		r->fd_prog_deny = pinned_prog_fd(r, pin_links[4]);
+	/*
+	 * Best effort: without them the cost is "not measured". The pinned programs first; a
+	 * recorder pinned by an older syscensus has only its links, whose program needs
+	 * CAP_SYS_ADMIN to be opened by id.
+	 */
+	r->fd_prog_enter = pin_path(p, sizeof(p), dir, pin_progs[0]) ? -1 : bpf_obj_get(p);
+	if (r->fd_prog_enter < 0)
+		r->fd_prog_enter = pinned_prog_fd(r, pin_links[mode == SC_ATTACH_BTF ? 0 : 1]);
+	if (r->denials) {
+		r->fd_prog_deny = pin_path(p, sizeof(p), dir, pin_progs[1]) ? -1 : bpf_obj_get(p);
+		if (r->fd_prog_deny < 0)
+			r->fd_prog_deny = pinned_prog_fd(r, pin_links[4]);
+	}
 	return 0;
 }
 

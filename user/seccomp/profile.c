@@ -496,6 +496,14 @@ static int add_arch(struct pctx *pc, struct sc_profile *p, const cJSON *v, const
 	return 0;
 }
 
+bool profile__has_arch(const struct sc_profile *p, uint32_t token)
+{
+	for (size_t i = 0; i < p->n_arches; i++)
+		if (p->arches[i] == token)
+			return true;
+	return false;
+}
+
 static const char *const top_fields[] = {
 	"defaultAction", "defaultErrnoRet", "defaultErrno", "architectures", "archMap",
 	"syscalls", "flags", "listenerPath", "listenerMetadata", "comment",

@@ -81,6 +81,8 @@ struct sc_profile *profile__from_json(cJSON *doc, const char *file, const struct
 				      enum sc_unknown_policy unknown, char *err, size_t errlen);
 
 void profile__free(struct sc_profile *p);
+/* Whether @p lists architecture @token (libseccomp's) in "architectures" or "archMap". */
+bool profile__has_arch(const struct sc_profile *p, uint32_t token);
 
 struct sc_compile_stats {
 	unsigned rules;		/* libseccomp rules added */
