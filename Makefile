@@ -28,7 +28,7 @@ PREFIX   ?= /usr/local
 BINDIR   ?= $(PREFIX)/bin
 UNITDIR  ?= /etc/systemd/system
 
-.PHONY: agent-profile vmtest all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
+.PHONY: agent-profile churn vmtest all clean test bench bench-metrics demo vmlinux deps progs asan install programs fuzz fuzzers print-fuzz-cflags
 # keep skeletons and BPF objects: they are build products, not temporaries
 .SECONDARY:
 
@@ -49,7 +49,7 @@ $(BUILD)/syscensus: $(BUILD)/user/cmd/main.o $(USER_OBJS)
 
 # Test programs: a sample with a known set of syscalls (native and ia32), unit tests,
 # BPF tests (root: real programs, real cgroups).
-progs: $(BUILD)/tests/sample $(BUILD)/tests/many $(BUILD)/tests/sock $(BUILD)/tests/sample32 $(BUILD)/tests/unit $(BUILD)/tests/test_slots
+progs: $(BUILD)/tests/sample $(BUILD)/tests/many $(BUILD)/tests/sock $(BUILD)/tests/marker $(BUILD)/tests/sample32 $(BUILD)/tests/unit $(BUILD)/tests/test_slots
 
 $(BUILD)/tests/sample: tests/progs/sample.c | $(BUILD)/tests
 	$(CC) -O2 -Wall -pthread $< -o $@
@@ -61,6 +61,10 @@ $(BUILD)/tests/many: tests/progs/many.c | $(BUILD)/tests
 # one socket of the family and type given: the argument-rule tests
 $(BUILD)/tests/sock: tests/progs/sock.c | $(BUILD)/tests
 	$(CC) -O2 -Wall $< -o $@
+
+# a known number of one syscall, static: the whole of a churn test container
+$(BUILD)/tests/marker: tests/progs/marker.c | $(BUILD)/tests
+	$(CC) -O2 -Wall -static $< -o $@
 
 # 32-bit static build (gcc-multilib): exercises the ia32 ABI on x86_64
 $(BUILD)/tests/sample32: tests/progs/sample.c | $(BUILD)/tests
@@ -108,6 +112,10 @@ $(BUILD)/gen/agent_profile.o: $(BUILD)/gen/agent_profile.c
 VMTEST_KERNELS ?= 6.1 6.12 host
 vmtest: all
 	bash tests/vmtest/vmtest.sh $(VMTEST_KERNELS)
+
+# Churn: 500 real containers and 4 SIGKILLs of the agent (root, podman; the suite runs 40 and 1)
+churn: all
+	bash tests/churn.sh 500 4
 
 # the agent's own seccomp profile, recorded from the agent by syscensus (root, podman)
 agent-profile: all

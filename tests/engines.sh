@@ -281,6 +281,6 @@ t_engines() {
 	docker_cleanup
 	agent_cleanup
 	# the last tests that use the podman images: none is left behind
-	podman rmi -f "$BB" "$NGX" >/dev/null 2>&1
+	podman rmi -f "$BB" "$NGX" "$CHURN_A" "$CHURN_B" >/dev/null 2>&1
 	true
 }

@@ -60,8 +60,14 @@ struct agent {
 	int lock_fd;
 	struct sc_server *srv;		/* --metrics */
 	unsigned save_failures;		/* saves failed in a row: said at the first, and at the recovery */
-	unsigned profile_failures;	/* ticks in a row with a profile not written */
+	int save_error;			/* the last one's -errno: a new cause is said too */
 	bool pins_gone_said;		/* the pinned recorder was removed under us: said once */
+	/* the journal: every cgroup tracked since the last save, by id and path (see journal_add()) */
+	int journal_fd;
+	off_t journal_len;
+	struct jentry { uint64_t cgid; char *path, *key; } *jent;	/* read at start, until the first save */
+	size_t n_jent;
+	bool journal_full_said;
 	struct sc_agent_health ah;
 };
 
@@ -178,6 +184,130 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
 	container_info__free(&ci);
 }
 
+/*
+ * The state is saved within SAVE_SOON_S of a new cgroup, not at once. An agent SIGKILLed
+ * in between leaves the cgroup in its slot, counted, but unknown to the saved state; if
+ * the cgroup is removed before the restart, its id no longer leads to its path and the
+ * restart could not say whose container it was (nor, for a container run with --rm,
+ * could the runtime). So each new cgroup's id, path and image are appended to
+ * STATE-DIR/journal first (a write(): it survives the process, not a power loss), read
+ * back at the start, and the journal is emptied by every save.
+ */
+#define JOURNAL_MAX	(16u << 20)
+
+static void journal_add(struct agent *a, uint64_t cgid, const char *path, const char *key)
+{
+	char rec[2 * PATH_MAX + 64];
+	size_t pl = strlen(path), kl = strlen(key);
+	int n;
+
+	if (a->journal_fd < 0 || pl >= PATH_MAX || kl >= PATH_MAX)
+		return;
+	/* one write() of the whole record: a kill leaves it whole or not at all */
+	n = snprintf(rec, sizeof(rec), "%llu %zu %s %zu %s\n", (unsigned long long)cgid, pl, path, kl, key);
+	if (n < 0 || (size_t)n >= sizeof(rec))
+		return;
+	if (a->journal_len + n > (off_t)JOURNAL_MAX) {
+		if (!a->journal_full_said)
+			sc_warn("the journal of new cgroups is full (saves are failing): a SIGKILL now could leave "
+				"cgroups removed meanwhile unattributed");
+		a->journal_full_said = true;
+		return;
+	}
+	if (write(a->journal_fd, rec, (size_t)n) == n)
+		a->journal_len += n;
+}
+
+/* After a save: what the journal held is in the state. */
+static void journal_reset(struct agent *a)
+{
+	if (a->journal_fd >= 0 && a->journal_len && ftruncate(a->journal_fd, 0) == 0)
+		a->journal_len = 0;
+	a->journal_full_said = false;
+	for (size_t i = 0; i < a->n_jent; i++) {
+		free(a->jent[i].path);
+		free(a->jent[i].key);
+	}
+	free(a->jent);
+	a->jent = NULL;
+	a->n_jent = 0;
+}
+
+/* A "LEN BYTES" field at *@p (advanced past it and one separator @sep). NULL when malformed. */
+static char *journal_field(char **p, const char *end, char sep)
+{
+	unsigned long long n;
+	char *q, *s;
+
+	errno = 0;
+	n = strtoull(*p, &q, 10);
+	if (errno || q == *p || *q != ' ' || n >= PATH_MAX || (size_t)(end - q - 1) < n + 1 || q[1 + n] != sep)
+		return NULL;
+	if (!(s = strndup(q + 1, n)))
+		return NULL;
+	*p = q + 1 + n + 1;
+	return s;
+}
+
+/* "CGID LEN PATH LEN KEY\n" records; a torn last record (a kill mid-write) is ignored. */
+static void journal_load(struct agent *a, const char *file)
+{
+	size_t len, cap = 0;
+	char *text = sc_read_file(file, JOURNAL_MAX, &len), *p, *end;
+
+	if (!text)
+		return;
+	for (p = text, end = text + len; p < end;) {
+		unsigned long long cgid;
+		char *q;
+		struct jentry *g;
+
+		char *path, *key;
+
+		errno = 0;
+		cgid = strtoull(p, &q, 10);
+		if (errno || q == p || *q != ' ')
+			break;
+		p = q + 1;
+		if (!(path = journal_field(&p, end, ' ')))
+			break;
+		if (!(key = journal_field(&p, end, '\n')) || !(g = sc_grow(a->jent, &cap, a->n_jent, sizeof(*a->jent), 16))) {
+			free(path);
+			free(key);
+			break;
+		}
+		a->jent = g;
+		a->jent[a->n_jent++] = (struct jentry){ .cgid = cgid, .path = path, .key = key };
+	}
+	free(text);
+}
+
+static const struct jentry *journal_find(const struct agent *a, uint64_t cgid)
+{
+	for (size_t i = a->n_jent; i-- > 0;)
+		if (a->jent[i].cgid == cgid)
+			return &a->jent[i];
+	return NULL;
+}
+
+static int journal_open(struct agent *a, const char *dir)
+{
+	char file[PATH_MAX];
+
+	if ((size_t)snprintf(file, sizeof(file), "%s/" SC_JOURNAL_FILE, dir) >= sizeof(file))
+		return -ENAMETOOLONG;
+	journal_load(a, file);
+	a->journal_fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (a->journal_fd < 0) {
+		sc_err("cannot open %s: %s", file, strerror(errno));
+		return -errno;
+	}
+	a->journal_len = lseek(a->journal_fd, 0, SEEK_END);
+	if (a->journal_len < 0)
+		a->journal_len = 0;
+	return 0;
+}
+
 static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, const char *path)
 {
 	char ctr[SC_CTR_ID_LEN + 1];
@@ -187,10 +317,35 @@ static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, c
 	if (!l) {
 		sc_err("out of memory: cgroup %s is counted but cannot be attributed", path);
 	} else {
+		journal_add(a, cgid, path, img->key);
 		l->seen = true;	/* known to exist now: a reconcile in progress must not retire it */
 		if (l->ctr[0])
 			enforced_profile(a, l);
 	}
+	return l;
+}
+
+/* A removed cgroup an agent killed before saving had attributed (journal_add()). */
+static struct sc_live *add_live_journaled(struct agent *a, uint64_t cgid, uint32_t slot, const struct jentry *j)
+{
+	char ctr[SC_CTR_ID_LEN + 1];
+	struct sc_image *img;
+	struct sc_live *l;
+
+	if (!strncmp(j->key, SC_UNKNOWN_PREFIX, strlen(SC_UNKNOWN_PREFIX)))
+		return add_live(a, cgid, slot, j->path);
+	if (!runtime__container_id(j->path, ctr))
+		ctr[0] = '\0';
+	img = census__image(&a->c, j->key, true);
+	if (!img || (ctr[0] && !image__add_container(img, ctr, NULL, now_s())) ||
+	    !(l = census__add_live(&a->c, cgid, slot, j->path, img, ctr))) {
+		sc_err("out of memory: cgroup %s is counted but cannot be attributed", j->path);
+		return NULL;
+	}
+	sc_debug("cgroup %llu (%s): image %s, from the journal", (unsigned long long)cgid, j->path, j->key);
+	journal_add(a, cgid, j->path, j->key);
+	l->seen = true;
+	a->save_soon = true;
 	return l;
 }
 
@@ -235,10 +390,17 @@ static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
 }
 
 /* Fold a cgroup's final counts, free its slot, forget it. */
+/*
+ * A removed cgroup: its last calls folded now, its slot given back only once a save has
+ * them (release_retired()). Given back at once, the slot could be claimed by a new
+ * cgroup before the save, and an agent SIGKILLed in between would find at its restart
+ * a saved cgroup whose slot holds another: what the first did since the previous save
+ * would be lost (the churn test found it).
+ */
 static void retire(struct agent *a, struct sc_live *l)
 {
-	int err;
-
+	if (l->gone)
+		return;
 	retry_attribution(a, l);
 	if (!l->profile[0])
 		enforced_profile(a, l);		/* a short container: its bundle may still be there */
@@ -251,16 +413,33 @@ static void retire(struct agent *a, struct sc_live *l)
 		a->save_soon = true;
 		return;
 	}
-	err = recorder__release(a->rec, l->slot, a->buf);
-	if (err) {
-		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
-		if (recorder__read(a->rec, l->slot, a->buf) == 0)
-			fold(l, a->buf);
-	} else {
+	if (recorder__read(a->rec, l->slot, a->buf) == 0)
 		fold(l, a->buf);
-	}
-	census__drop_live(&a->c, l);
+	l->gone = true;
 	a->save_soon = true;
+}
+
+/* After a save: the slots of the cgroups retired before it go back to the table. */
+static void release_retired(struct agent *a)
+{
+	for (size_t i = 0; i < a->c.n_live;) {
+		struct sc_live *l = a->c.live[i];
+		int err;
+
+		if (!l->gone) {
+			i++;
+			continue;
+		}
+		if (recorder__slot_cgid(a->rec, l->slot) == l->cgid) {
+			/* a program that found the slot before may still have counted: folded too */
+			err = recorder__release(a->rec, l->slot, a->buf);
+			if (err)
+				sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
+			else
+				fold(l, a->buf);
+		}
+		census__drop_live(&a->c, l);	/* swaps the last entry into i */
+	}
 }
 
 /* Whether the cgroup of id @cgid no longer exists (its kernfs handle is stale). */
@@ -294,8 +473,11 @@ static int on_event(void *ctx, const struct sc_event *e)
 		 * while a previous agent ran, which died before saving. Attribute it by the
 		 * path it had, then retire it like any other.
 		 */
-		if (!l && in_slot)
-			l = add_live(a, e->cgid, e->slot, path);
+		if (!l && in_slot) {
+			const struct jentry *j = journal_find(a, e->cgid);
+
+			l = j ? add_live_journaled(a, e->cgid, e->slot, j) : add_live(a, e->cgid, e->slot, path);
+		}
 		if (l)
 			retire(a, l);
 	}
@@ -352,7 +534,10 @@ static void adopt_slot(struct agent *a, uint32_t s, uint64_t cgid)
 		if ((l = add_live(a, cgid, s, rel)))
 			l->seen = true;
 	} else if (err == -ENOENT) {
-		if ((l = add_live(a, cgid, s, "(removed before it could be resolved)")))
+		/* gone: the journal knows it if an agent killed before saving had attributed it */
+		const struct jentry *j = journal_find(a, cgid);
+
+		if ((l = j ? add_live_journaled(a, cgid, s, j) : add_live(a, cgid, s, "(removed before it could be resolved)")))
 			retire(a, l);
 	} else {
 		sc_debug("slot %u: cannot tell whether cgroup %llu exists (%s): left for the next walk", s,
@@ -380,12 +565,13 @@ static void reconcile(struct agent *a)
 		struct sc_live *l = a->c.live[i];
 
 		/* not seen by an incomplete walk proves nothing: retired only when gone for sure */
-		if (l->seen || (walk && !cgroup_gone(a, l->cgid))) {
+		if (l->gone || l->seen || (walk && !cgroup_gone(a, l->cgid))) {
 			i++;
 			continue;
 		}
 		sc_debug("cgroup %s is gone", l->path);
-		retire(a, l);	/* swaps the last entry into i */
+		retire(a, l);
+		i++;
 	}
 	if (walk)
 		sc_warn("the walk of %s was incomplete (a directory could not be read): cgroups not seen are "
@@ -420,12 +606,16 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	else
 		err = sc_write_file_atomic(path, b.data, b.len);
 	if (err) {
-		if (!a->profile_failures)	/* once per streak of failing ticks, not per image and tick */
+		if (img->write_error != err)	/* once per image and cause, not at every fold */
 			sc_err("cannot write %s/%s.json: %s; the file is left as it was, and written at the "
 			       "next fold that can", a->profiles_dir, name, strerror(-err));
+		img->write_error = err;
 		sc_buf_free(&b);
 		return err;
 	}
+	if (img->write_error)
+		sc_info("wrote %s/%s.json again", a->profiles_dir, name);
+	img->write_error = 0;
 	sc_debug("wrote %s (%s)", path, note);
 	free(img->written);
 	img->written = b.data;	/* the buffer is kept: it is what the file holds */
@@ -442,13 +632,6 @@ static int write_profiles(struct agent *a)
 
 		if (!img->unknown && img->calls.n && (err = write_profile(a, img)))
 			ret = err;
-	}
-	if (ret)
-		a->profile_failures++;
-	else if (a->profile_failures) {
-		sc_info("the profiles in %s are written again, after %u folds that could not", a->profiles_dir,
-			a->profile_failures);
-		a->profile_failures = 0;
 	}
 	return ret;
 }
@@ -488,14 +671,17 @@ static int save(struct agent *a)
 	err = census__save(&a->c, a->state_path, now_s());
 	if (!err) {
 		a->c.saved = now_s();
+		journal_reset(a);
+		release_retired(a);
 		if (a->save_failures)
 			sc_info("%s written again, after %u failed saves: nothing counted meanwhile is lost",
 				a->state_path, a->save_failures);
 		a->save_failures = 0;
-	} else if (a->save_failures++ == 0) {
+	} else if (a->save_failures++ == 0 || err != a->save_error) {
 		sc_err("cannot write %s: %s; the previous state file is left as it was, counting goes on, and "
 		       "every fold tries again (said again once a save works)", a->state_path, strerror(-err));
 	}
+	a->save_error = err;
 	err ? a->ah.saves_failed++ : a->ah.saves_ok++;
 	a->save_soon = false;
 	clock_gettime(CLOCK_MONOTONIC, &a->saved_at);
@@ -644,7 +830,11 @@ static void resume(struct agent *a)
 			i++;
 			continue;
 		}
-		sc_warn("saved cgroup %s is not in slot %u any more; forgetting it", l->path, l->slot);
+		/*
+		 * Retired, saved with its last calls, and its slot given back after that save
+		 * (release_retired()): nothing of it is lost.
+		 */
+		sc_debug("saved cgroup %s is not in slot %u any more (retired and saved): forgetting it", l->path, l->slot);
 		census__drop_live(&a->c, l);
 	}
 }
@@ -675,6 +865,8 @@ static int open_state(struct agent *a, const struct sc_agent_opts *o)
 	a->lock_fd = lock_state_dir(o->state_dir);
 	if (a->lock_fd < 0)
 		return a->lock_fd;
+	if ((err = journal_open(a, o->state_dir)))
+		return err;
 	return census__load(&a->c, a->state_path);	/* a bad file is said and left as it is */
 }
 
@@ -756,8 +948,12 @@ static int confine(struct agent *a, const struct sc_agent_opts *o)
 	}
 	confine__caps_str(cf.kept, caps, sizeof(caps));
 	confine__caps_str(cf.dropped, dropped, sizeof(dropped));
-	snprintf(a->c.health.confinement, sizeof(a->c.health.confinement),
-		 "capabilities %s; no_new_privs; seccomp filter of %u syscalls", caps, cf.syscalls);
+	if (cf.filtered)
+		snprintf(a->c.health.confinement, sizeof(a->c.health.confinement),
+			 "capabilities %s; no_new_privs; seccomp filter of %u syscalls", caps, cf.syscalls);
+	else
+		snprintf(a->c.health.confinement, sizeof(a->c.health.confinement),
+			 "capabilities %s; no_new_privs; no seccomp filter of its own (see the log)", caps);
 	sc_debug("dropped capabilities: %s", dropped);
 	return 0;
 }
@@ -845,7 +1041,7 @@ static int loop(struct agent *a, unsigned interval)
 int agent__run(const struct sc_agent_opts *o)
 {
 	static const int sigs[] = { SIGTERM, SIGINT, 0 }, pipe[] = { SIGPIPE, 0 };
-	struct agent a = { .roots = &o->roots, .lock_fd = -1 };
+	struct agent a = { .roots = &o->roots, .lock_fd = -1, .journal_fd = -1 };
 	struct sc_map_mem mem[SC_RECORDER_MAPS];
 	int ret = SC_EXIT_FAIL;
 
@@ -860,10 +1056,10 @@ int agent__run(const struct sc_agent_opts *o)
 		sc_err("cannot set up signal handling: %s", strerror(errno));
 		goto out;
 	}
-	if (open_recorder(&a, o) || confine(&a, o))
+	/* bound before anything is loaded (a port in use leaves nothing pinned), served once confined */
+	if (o->metrics && !(a.srv = server__bind("--metrics", o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
 		goto out;
-	/* after confine(): the server's threads start confined */
-	if (o->metrics && !(a.srv = server__start("--metrics", o->metrics, 3 * o->interval + SC_SERVE_TIMEOUT_S)))
+	if (open_recorder(&a, o) || confine(&a, o) || (a.srv && server__run(a.srv, "--metrics", o->metrics)))
 		goto out;
 	sc_info("agent %s (%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
 		"profiles in %s, every %us%s%s; confinement: %s",
@@ -882,10 +1078,14 @@ int agent__run(const struct sc_agent_opts *o)
 out:
 	server__stop(a.srv);
 	recorder__destroy(a.rec);
+	confine__refusals();	/* what the filter refused on the way out is said too */
 	census__free(&a.c);
 	runtime__cleanup();
 	free(a.buf);
 	if (a.lock_fd >= 0)
 		close(a.lock_fd);
+	journal_reset(&a);
+	if (a.journal_fd >= 0)
+		close(a.journal_fd);
 	return ret;
 }

@@ -106,6 +106,7 @@ struct sc_image {
 	unsigned nodes;		/* how many nodes reported the image */
 	int64_t last_new_known;	/* the latest of the nodes' last new syscall (calls' first times are not known) */
 	size_t written_len;
+	int write_error;		/* -errno of the last failed write of its profile (said once per cause) */
 };
 
 /* The no-new-privileges modes an image's containers were seen in (runc installs the filter at another point in each). */
@@ -121,6 +122,7 @@ struct sc_live {
 	struct sc_vec folded;		/* counter values already added to img */
 	uint64_t uncounted_folded;	/* the same for the calls of keys without a counter */
 	bool seen;			/* reconciliation mark */
+	bool gone;			/* removed and folded; its slot is given back after the next save */
 	uint8_t mode_tries;		/* reads of its task's mode so far (SC_MODE_TRIES at most) */
 	char profile[SC_SHORT_ID];	/* its enforced profile's short digest, once read ("" until then) */
 };

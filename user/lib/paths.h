@@ -7,6 +7,7 @@
 #define SC_STATE_FILE		"state.json"
 #define SC_PROFILES_SUBDIR	"profiles"
 #define SC_LOCK_FILE		"agent.lock"
+#define SC_JOURNAL_FILE		"journal"	/* cgroups tracked since the last save (census/agent.c) */
 #define SC_DEFAULT_PIN_DIR	"/sys/fs/bpf/syscensus"	/* the agent's pinned recorder */
 #define SC_DEFAULT_STORAGE_ROOT	"/var/lib/containers/storage"	/* podman, CRI-O */
 #define SC_DEFAULT_DOCKER_ROOT	"/var/lib/docker"
