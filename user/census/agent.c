@@ -419,27 +419,57 @@ static void retire(struct agent *a, struct sc_live *l)
 	a->save_soon = true;
 }
 
-/* After a save: the slots of the cgroups retired before it go back to the table. */
+struct releasing {
+	struct sc_live **l;
+	uint32_t *slots;
+	size_t n;
+};
+
+static void released(void *ctx, size_t i, int err, const struct sc_slot_counts *last)
+{
+	struct releasing *r = ctx;
+	struct sc_live *l = r->l[i];
+
+	if (err)
+		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
+	else
+		fold(l, last);	/* a program that found the slot before may still have counted */
+}
+
+/* After a save: the slots of the cgroups retired before it go back to the table, at once. */
 static void release_retired(struct agent *a)
 {
-	for (size_t i = 0; i < a->c.n_live;) {
-		struct sc_live *l = a->c.live[i];
-		int err;
+	struct releasing r = {};
+	size_t n = 0;
 
-		if (!l->gone) {
-			i++;
-			continue;
-		}
-		if (recorder__slot_cgid(a->rec, l->slot) == l->cgid) {
-			/* a program that found the slot before may still have counted: folded too */
-			err = recorder__release(a->rec, l->slot, a->buf);
-			if (err)
-				sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
-			else
-				fold(l, a->buf);
-		}
-		census__drop_live(&a->c, l);	/* swaps the last entry into i */
+	for (size_t i = 0; i < a->c.n_live; i++)
+		n += a->c.live[i]->gone;
+	if (!n)
+		return;
+	r.l = calloc(n, sizeof(*r.l));
+	r.slots = calloc(n, sizeof(*r.slots));
+	if (!r.l || !r.slots) {
+		free(r.l);
+		free(r.slots);
+		return;		/* given back after a later save */
 	}
+	for (size_t i = 0; i < a->c.n_live; i++) {
+		struct sc_live *l = a->c.live[i];
+
+		if (l->gone && recorder__slot_cgid(a->rec, l->slot) == l->cgid) {
+			r.l[r.n] = l;
+			r.slots[r.n++] = l->slot;
+		}
+	}
+	recorder__release_batch(a->rec, r.slots, r.n, a->buf, released, &r);
+	for (size_t i = 0; i < a->c.n_live;) {
+		if (a->c.live[i]->gone)
+			census__drop_live(&a->c, a->c.live[i]);	/* swaps the last entry into i */
+		else
+			i++;
+	}
+	free(r.l);
+	free(r.slots);
 }
 
 /* Whether the cgroup of id @cgid no longer exists (its kernfs handle is stale). */

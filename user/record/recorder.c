@@ -802,11 +802,11 @@ static void grace_period(void)
 	}
 }
 
-int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
+/* Mark @slot busy: no longer found by id (not counted, not claimable) until zeroed. 0 or -errno. */
+static int mark_busy(struct sc_recorder *r, uint32_t slot)
 {
 	struct sc_cgroup_ent *ent;
 	__u64 v;	/* the type of the table's cgid, for the compare-and-swap */
-	int err = 0;
 
 	if (slot >= r->capacity)
 		return -EINVAL;
@@ -814,12 +814,17 @@ int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_count
 	v = __atomic_load_n(&ent->cgid, __ATOMIC_ACQUIRE);
 	if (v == SC_SLOT_EMPTY || v == SC_SLOT_DEAD || v == SC_SLOT_BUSY)
 		return -ENOENT;
-	/* busy: no longer found by id (not counted, not claimable) until zeroed */
 	if (!__atomic_compare_exchange_n(&ent->cgid, &v, SC_SLOT_BUSY, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
 		return -EAGAIN;
-	bump_epoch(r);
-	/* a program that found the slot before it was busy may still count or claim a key */
-	grace_period();
+	return 0;
+}
+
+/* A busy slot read into @last (NULL: not read) and zeroed, then free. 0 or -errno (kept busy). */
+static int zero_busy(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
+{
+	struct sc_cgroup_ent *ent = &r->table[slot];
+	int err = 0;
+
 	if (last)
 		err = recorder__read(r, slot, last);
 	memset(r->percpu, 0, r->ncpus * sizeof(*r->percpu));
@@ -830,7 +835,48 @@ int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_count
 	memset(ent->keys, 0, sizeof(ent->keys));
 	memset(ent->seen, 0, sizeof(ent->seen));
 	__atomic_store_n(&ent->cgid, SC_SLOT_DEAD, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last)
+{
+	int err = mark_busy(r, slot);
+
+	if (err)
+		return err;
+	bump_epoch(r);
+	/* a program that found the slot before it was busy may still count or claim a key */
+	grace_period();
+	if ((err = zero_busy(r, slot, last)))
+		return err;
 	return bump_epoch(r);
+}
+
+void recorder__release_batch(struct sc_recorder *r, const uint32_t *slots, size_t n, struct sc_slot_counts *buf,
+			     sc_release_fn done, void *ctx)
+{
+	int *err = calloc(n ? n : 1, sizeof(*err));
+	bool any = false;
+
+	if (!err) {	/* one at a time, then */
+		for (size_t i = 0; i < n; i++)
+			done(ctx, i, recorder__release(r, slots[i], buf), buf);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		any |= !(err[i] = mark_busy(r, slots[i]));
+	if (any) {
+		bump_epoch(r);
+		grace_period();	/* one for all of them */
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (!err[i])
+			err[i] = zero_busy(r, slots[i], buf);
+		done(ctx, i, err[i], buf);
+	}
+	if (any)
+		bump_epoch(r);
+	free(err);
 }
 
 void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts *cur)

@@ -159,6 +159,14 @@ int recorder__track(struct sc_recorder *r, uint64_t cgid, uint32_t *slot);
  * counters are zeroed and the slot becomes free. Returns 0 or -errno.
  */
 int recorder__release(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *last);
+/*
+ * The same for @n slots at once, with one grace period for all (each costs a
+ * synchronize_rcu: milliseconds): @done(ctx, i, 0 or -errno, @buf) after slot i is read
+ * into @buf and given back.
+ */
+typedef void (*sc_release_fn)(void *ctx, size_t i, int err, const struct sc_slot_counts *last);
+void recorder__release_batch(struct sc_recorder *r, const uint32_t *slots, size_t n, struct sc_slot_counts *buf,
+			     sc_release_fn done, void *ctx);
 /* The cgroup id in @slot: 0 for a free slot. */
 uint64_t recorder__slot_cgid(const struct sc_recorder *r, uint32_t slot);
 /* Whether the recorder's pins are still in its pin directory (true when not pinned). */
