@@ -164,6 +164,8 @@ static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *pa
  * again while the cgroup lives and when it goes, and move what it did so far from
  * unknown/<cgroup id> to its image.
  */
+static void journal_add(struct agent *a, uint64_t cgid, const char *path, const char *key);
+
 static void retry_attribution(struct agent *a, struct sc_live *l)
 {
 	struct sc_container_info ci;
@@ -179,6 +181,7 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
 			l->ctr, ci.image);
 		if (census__merge_image(&a->c, l->img, img))
 			sc_err("out of memory: part of what container %.12s did stays under its cgroup id", l->ctr);
+		journal_add(a, l->cgid, l->path, img->key);	/* the newest record of a cgroup is the one used */
 		a->save_soon = true;
 	}
 	container_info__free(&ci);
@@ -194,6 +197,7 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
  * back at the start, and the journal is emptied by every save.
  */
 #define JOURNAL_MAX	(16u << 20)
+#define RELEASE_AFTER_FAILED_SAVES	10
 
 static void journal_add(struct agent *a, uint64_t cgid, const char *path, const char *key)
 {
@@ -216,14 +220,13 @@ static void journal_add(struct agent *a, uint64_t cgid, const char *path, const 
 	}
 	if (write(a->journal_fd, rec, (size_t)n) == n)
 		a->journal_len += n;
+	else if (ftruncate(a->journal_fd, a->journal_len))	/* no partial record left behind */
+		sc_debug("cannot cut the journal back after a short write: %s", strerror(errno));
 }
 
-/* After a save: what the journal held is in the state. */
-static void journal_reset(struct agent *a)
+/* The records read at the start (journal_load()), forgotten. */
+static void journal_free(struct agent *a)
 {
-	if (a->journal_fd >= 0 && a->journal_len && ftruncate(a->journal_fd, 0) == 0)
-		a->journal_len = 0;
-	a->journal_full_said = false;
 	for (size_t i = 0; i < a->n_jent; i++) {
 		free(a->jent[i].path);
 		free(a->jent[i].key);
@@ -231,6 +234,15 @@ static void journal_reset(struct agent *a)
 	free(a->jent);
 	a->jent = NULL;
 	a->n_jent = 0;
+}
+
+/* After a successful save, and only then: what the journal held is in the state. */
+static void journal_reset(struct agent *a)
+{
+	if (a->journal_fd >= 0 && a->journal_len && ftruncate(a->journal_fd, 0) == 0)
+		a->journal_len = 0;
+	a->journal_full_said = false;
+	journal_free(a);
 }
 
 /* A "LEN BYTES" field at *@p (advanced past it and one separator @sep). NULL when malformed. */
@@ -249,14 +261,17 @@ static char *journal_field(char **p, const char *end, char sep)
 	return s;
 }
 
-/* "CGID LEN PATH LEN KEY\n" records; a torn last record (a kill mid-write) is ignored. */
-static void journal_load(struct agent *a, const char *file)
+/*
+ * "CGID LEN PATH LEN KEY\n" records; a torn last record (a kill mid-write) is ignored.
+ * Returns the length of the records read whole (the file is cut back to it).
+ */
+static off_t journal_load(struct agent *a, const char *file)
 {
 	size_t len, cap = 0;
 	char *text = sc_read_file(file, JOURNAL_MAX, &len), *p, *end;
 
 	if (!text)
-		return;
+		return 0;
 	for (p = text, end = text + len; p < end;) {
 		unsigned long long cgid;
 		char *q;
@@ -279,7 +294,9 @@ static void journal_load(struct agent *a, const char *file)
 		a->jent = g;
 		a->jent[a->n_jent++] = (struct jentry){ .cgid = cgid, .path = path, .key = key };
 	}
+	len = (size_t)(p - text);
 	free(text);
+	return (off_t)len;
 }
 
 static const struct jentry *journal_find(const struct agent *a, uint64_t cgid)
@@ -296,15 +313,17 @@ static int journal_open(struct agent *a, const char *dir)
 
 	if ((size_t)snprintf(file, sizeof(file), "%s/" SC_JOURNAL_FILE, dir) >= sizeof(file))
 		return -ENAMETOOLONG;
-	journal_load(a, file);
+	off_t whole = journal_load(a, file);
+
 	a->journal_fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (a->journal_fd < 0) {
 		sc_err("cannot open %s: %s", file, strerror(errno));
 		return -errno;
 	}
-	a->journal_len = lseek(a->journal_fd, 0, SEEK_END);
-	if (a->journal_len < 0)
-		a->journal_len = 0;
+	/* a torn record at the end is cut off, so that the next ones are read after it */
+	if (lseek(a->journal_fd, 0, SEEK_END) != whole && ftruncate(a->journal_fd, whole))
+		sc_warn("%s: cannot cut off a torn record: %s", file, strerror(errno));
+	a->journal_len = whole;
 	return 0;
 }
 
@@ -601,7 +620,8 @@ static void reconcile(struct agent *a)
 		}
 		sc_debug("cgroup %s is gone", l->path);
 		retire(a, l);
-		i++;
+		if (i < a->c.n_live && a->c.live[i] == l)
+			i++;	/* kept until the next save; else dropped, and another moved into i */
 	}
 	if (walk)
 		sc_warn("the walk of %s was incomplete (a directory could not be read): cgroups not seen are "
@@ -707,9 +727,17 @@ static int save(struct agent *a)
 			sc_info("%s written again, after %u failed saves: nothing counted meanwhile is lost",
 				a->state_path, a->save_failures);
 		a->save_failures = 0;
-	} else if (a->save_failures++ == 0 || err != a->save_error) {
-		sc_err("cannot write %s: %s; the previous state file is left as it was, counting goes on, and "
-		       "every fold tries again (said again once a save works)", a->state_path, strerror(-err));
+	} else {
+		if (a->save_failures++ == 0 || err != a->save_error)
+			sc_err("cannot write %s: %s; the previous state file is left as it was, counting goes on, "
+			       "and every fold tries again (said again once a save works)", a->state_path, strerror(-err));
+		/*
+		 * Saves keep failing: the slots of removed cgroups go back all the same, or the
+		 * table would fill and new containers go uncounted. A SIGKILL before the next
+		 * save would then lose their last calls (the state on disk is older).
+		 */
+		if (a->save_failures >= RELEASE_AFTER_FAILED_SAVES)
+			release_retired(a);
 	}
 	a->save_error = err;
 	err ? a->ah.saves_failed++ : a->ah.saves_ok++;
@@ -1114,7 +1142,7 @@ out:
 	free(a.buf);
 	if (a.lock_fd >= 0)
 		close(a.lock_fd);
-	journal_reset(&a);
+	journal_free(&a);	/* the file stays: only a save empties it */
 	if (a.journal_fd >= 0)
 		close(a.journal_fd);
 	return ret;
