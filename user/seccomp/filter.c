@@ -92,6 +92,65 @@ static void hint(struct sc_hints *hints, const uint8_t *data, uint32_t off, uint
  * would refuse to load it. With @hints, note the comparisons of argument words (loaded,
  * maybe masked with AND, then compared with a constant: the code libseccomp writes).
  */
+/* BPF_LD or BPF_LDX of a word that is not the data's: its length, @k, or scratch word @k. */
+static bool load_reg(uint16_t code, uint32_t k, const uint32_t *M, uint32_t *r)
+{
+	if (BPF_SIZE(code) != BPF_W)
+		return false;
+	switch (BPF_MODE(code)) {
+	case BPF_LEN: *r = sizeof(struct seccomp_data); return true;
+	case BPF_IMM: *r = k; return true;
+	case BPF_MEM: if (k >= BPF_MEMWORDS) return false; *r = M[k]; return true;
+	default: return false;
+	}
+}
+
+enum { ALU_OK, ALU_DIV0, ALU_BAD };
+
+/* A = A op src for the ALU instruction @code (immediate @k): ALU_OK, ALU_DIV0 or ALU_BAD. */
+static int alu(uint16_t code, uint32_t k, uint32_t src, uint32_t *A)
+{
+	switch (BPF_OP(code)) {
+	case BPF_ADD: *A += src; break;
+	case BPF_SUB: *A -= src; break;
+	case BPF_MUL: *A *= src; break;
+	case BPF_DIV: if (!src) return ALU_DIV0; *A /= src; break;
+	case BPF_AND: *A &= src; break;
+	case BPF_OR: *A |= src; break;
+	case BPF_XOR: *A ^= src; break;
+	/*
+	 * The kernel refuses a shift by a constant >= 32 at load; by X it
+	 * shifts by X & 31, as its eBPF interpreter and the JITs do.
+	 */
+	case BPF_LSH:
+		if (BPF_SRC(code) == BPF_K && k >= 32)
+			return ALU_BAD;
+		*A <<= src & 31;
+		break;
+	case BPF_RSH:
+		if (BPF_SRC(code) == BPF_K && k >= 32)
+			return ALU_BAD;
+		*A >>= src & 31;
+		break;
+	case BPF_NEG: *A = -*A; break;
+	/* BPF_MOD among them: classic BPF has it, seccomp_check_filter() refuses it */
+	default: return ALU_BAD;
+	}
+	return ALU_OK;
+}
+
+/* Whether the conditional jump @code is taken: 1 or 0, -1 for an operation seccomp refuses. */
+static int jump_taken(uint16_t code, uint32_t A, uint32_t src)
+{
+	switch (BPF_OP(code)) {
+	case BPF_JEQ: return A == src;
+	case BPF_JGT: return A > src;
+	case BPF_JGE: return A >= src;
+	case BPF_JSET: return (A & src) != 0;
+	default: return -1;
+	}
+}
+
 static uint32_t run(const struct sc_filter *f, const struct seccomp_data *d, struct sc_hints *hints)
 {
 	uint32_t A = 0, X = 0, M[BPF_MEMWORDS] = {}, amask = 0;
@@ -118,24 +177,12 @@ static uint32_t run(const struct sc_filter *f, const struct seccomp_data *d, str
 					aword = k;
 					amask = ~0u;
 				}
-			} else if (i->code == (BPF_LD | BPF_W | BPF_LEN)) {
-				A = sizeof(*d);
-			} else if (i->code == (BPF_LD | BPF_IMM)) {
-				A = k;
-			} else if (i->code == (BPF_LD | BPF_MEM) && k < BPF_MEMWORDS) {
-				A = M[k];
-			} else {
+			} else if (!load_reg(i->code, k, M, &A)) {
 				return SECCOMP_RET_KILL_PROCESS;
 			}
 			break;
 		case BPF_LDX:
-			if (i->code == (BPF_LDX | BPF_W | BPF_LEN))
-				X = sizeof(*d);
-			else if (i->code == (BPF_LDX | BPF_IMM))
-				X = k;
-			else if (i->code == (BPF_LDX | BPF_MEM) && k < BPF_MEMWORDS)
-				X = M[k];
-			else
+			if (!load_reg(i->code, k, M, &X))
 				return SECCOMP_RET_KILL_PROCESS;
 			break;
 		case BPF_ST:
@@ -145,36 +192,14 @@ static uint32_t run(const struct sc_filter *f, const struct seccomp_data *d, str
 			M[k] = BPF_CLASS(i->code) == BPF_ST ? A : X;
 			break;
 		case BPF_ALU:
-			src = BPF_SRC(i->code) == BPF_X ? X : k;
-			switch (BPF_OP(i->code)) {
-			case BPF_ADD: A += src; break;
-			case BPF_SUB: A -= src; break;
-			case BPF_MUL: A *= src; break;
-			case BPF_DIV: if (!src) return 0; A /= src; break;
-			case BPF_AND: A &= src; break;
-			case BPF_OR: A |= src; break;
-			case BPF_XOR: A ^= src; break;
-			/*
-			 * The kernel refuses a shift by a constant >= 32 at load; by X it
-			 * shifts by X & 31, as its eBPF interpreter and the JITs do.
-			 */
-			case BPF_LSH:
-				if (BPF_SRC(i->code) == BPF_K && k >= 32)
-					return SECCOMP_RET_KILL_PROCESS;
-				A <<= src & 31;
-				break;
-			case BPF_RSH:
-				if (BPF_SRC(i->code) == BPF_K && k >= 32)
-					return SECCOMP_RET_KILL_PROCESS;
-				A >>= src & 31;
-				break;
-			case BPF_NEG: A = -A; break;
-			/* BPF_MOD among them: classic BPF has it, seccomp_check_filter() refuses it */
+			switch (alu(i->code, k, BPF_SRC(i->code) == BPF_X ? X : k, &A)) {
+			case ALU_OK: break;
+			case ALU_DIV0: return 0;
 			default: return SECCOMP_RET_KILL_PROCESS;
 			}
 			break;
 		case BPF_JMP: {
-			bool t;
+			int t;
 
 			if (BPF_OP(i->code) == BPF_JA) {
 				pc += k;
@@ -183,13 +208,8 @@ static uint32_t run(const struct sc_filter *f, const struct seccomp_data *d, str
 			src = BPF_SRC(i->code) == BPF_X ? X : k;
 			if (hints && aword >= 0 && BPF_SRC(i->code) == BPF_K)
 				hint(hints, data, (uint32_t)aword, amask, k);
-			switch (BPF_OP(i->code)) {
-			case BPF_JEQ: t = A == src; break;
-			case BPF_JGT: t = A > src; break;
-			case BPF_JGE: t = A >= src; break;
-			case BPF_JSET: t = A & src; break;
-			default: return SECCOMP_RET_KILL_PROCESS;
-			}
+			if ((t = jump_taken(i->code, A, src)) < 0)
+				return SECCOMP_RET_KILL_PROCESS;
 			pc += t ? i->jt : i->jf;
 			break;
 		}
