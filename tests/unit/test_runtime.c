@@ -80,6 +80,38 @@ void test_runtime(void)
 			ASSERT_MSG(err == -EINVAL, name, "\"%s\": got %s, expected -EINVAL", refs[i].in, err ? "another error" : norm);
 	}
 
+	/* workloads from pod names, as the controllers make them */
+	static const struct {
+		const char *pod, *workload;
+	} pods[] = {
+		{ "web-7d4b9c8f6d-x2kqz", "Deployment/web" },
+		{ "my-api-v2-5c8b7d9f4-h7x2m", "Deployment/my-api-v2" },
+		{ "backup-28712345-9zq4t", "CronJob/backup" },
+		{ "fluentd-8kx2z", "fluentd" },		/* ReplicaSet, DaemonSet or Job: not said */
+		{ "db-0", "StatefulSet/db" },
+		{ "kafka-broker-12", "StatefulSet/kafka-broker" },
+		{ "db-01", NULL },			/* an ordinal has no leading zero */
+		{ "nginx", NULL },
+		{ "web-aaaaa", NULL },			/* vowels are not in the random alphabet */
+		{ "-x2kqz", NULL },
+		{ "web-", NULL },
+		{ "", NULL },
+	};
+	char wl[256];
+
+	for (size_t i = 0; i < ARRAY_SIZE(pods); i++) {
+		int err = runtime__workload(pods[i].pod, wl, sizeof(wl));
+
+		snprintf(name, sizeof(name), "workload_%zu", i);
+		if (pods[i].workload)
+			ASSERT_MSG(!err && !strcmp(wl, pods[i].workload), name, "\"%s\": got %s, expected %s", pods[i].pod,
+				   err ? "none" : wl, pods[i].workload);
+		else
+			ASSERT_MSG(err == -ENOENT, name, "\"%s\": got %s, expected none", pods[i].pod, err ? "?" : wl);
+	}
+	ASSERT_MSG(runtime__workload("web-7d4b9c8f6d-x2kqz", wl, 8) == -ENOENT, "workload_short_buffer",
+		   "a buffer too small must give no workload");
+
 	/* the nested form: the innermost container id wins */
 	snprintf(path, sizeof(path), "/docker/%s/libpod-%.63s1", id, id);
 	ASSERT_MSG(runtime__container_id(path, got) && got[63] == '1', "container_id_innermost", "%s: got %s", path, got);

@@ -106,10 +106,11 @@ static void enforced_profile(struct agent *a, struct sc_live *l)
 static struct sc_image *attribute_container(struct agent *a, const char *runtime, const char *ctr,
 					    const struct sc_container_info *ci)
 {
-	struct sc_image *img = census__image(&a->c, ci->image, true);
+	struct sc_image *img = census__image(&a->c, ci->sandbox ? SC_POD_SANDBOXES : ci->image, true);
+	struct sc_container *ct;
 
-	if (!img || image__add_id(img, ci->image_id) || !image__add_container(img, ctr, ci->name, now_s()) ||
-	    (!img->runtime && !(img->runtime = strdup(runtime))))
+	if (!img || image__add_id(img, ci->image_id) || !(ct = image__add_container(img, ctr, ci->name, now_s())) ||
+	    (!ct->pod.name && pod__copy(&ct->pod, &ci->pod)) || (!img->runtime && !(img->runtime = strdup(runtime))))
 		return NULL;
 	if (!img->first)
 		img->first = now_s();
@@ -143,14 +144,16 @@ static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *pa
 	const char *runtime = runtime__container_id(path, ctr);
 	struct sc_container_info ci;
 	struct sc_image *img = NULL;
+	int err;
 
 	if (!runtime)
 		ctr[0] = '\0';
-	if (runtime && runtime__resolve(a->roots, ctr, &ci) == 0) {
+	if (runtime && (err = runtime__resolve(a->roots, ctr, &ci)) >= 0) {
+		/* a pod's sandbox: counted with the others, never a profile */
 		img = attribute_container(a, runtime, ctr, &ci);
 		if (img)
-			sc_debug("cgroup %llu (%s): container %.12s of image %s (%s)", (unsigned long long)cgid, path,
-				 ctr, ci.image, ci.source);
+			sc_debug("cgroup %llu (%s): container %.12s of %s (%s)", (unsigned long long)cgid, path,
+				 ctr, err ? "a pod's sandbox" : ci.image, ci.source);
 		container_info__free(&ci);
 	} else {
 		img = attribute_unknown(a, cgid, path, runtime, ctr);
@@ -170,15 +173,17 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
 {
 	struct sc_container_info ci;
 	struct sc_image *img;
+	int err;
 
-	if (!l->img->unknown || !l->ctr[0] || runtime__resolve(a->roots, l->ctr, &ci))
+	if (!l->img->unknown || !l->ctr[0] || !strcmp(l->img->key, SC_POD_SANDBOXES) ||
+	    (err = runtime__resolve(a->roots, l->ctr, &ci)) < 0)
 		return;
 	img = attribute_container(a, l->img->runtime ? l->img->runtime : "?", l->ctr, &ci);
 	if (!img) {
 		sc_err("out of memory: container %.12s stays unattributed for now", l->ctr);
 	} else if (img != l->img) {
-		sc_info("cgroup %s: container %.12s is of image %s (its state appeared after its cgroup)", l->path,
-			l->ctr, ci.image);
+		sc_info("cgroup %s: container %.12s is %s %s (its state appeared after its cgroup)", l->path,
+			l->ctr, err ? "a pod's sandbox:" : "of image", err ? SC_POD_SANDBOXES : ci.image);
 		if (census__merge_image(&a->c, l->img, img))
 			sc_err("out of memory: part of what container %.12s did stays under its cgroup id", l->ctr);
 		journal_add(a, l->cgid, l->path, img->key);	/* the newest record of a cgroup is the one used */

@@ -65,8 +65,10 @@ static void image_free(struct sc_image *img)
 	for (size_t i = 0; i < img->n_ids; i++)
 		free(img->ids[i]);
 	free(img->ids);
-	for (size_t i = 0; i < img->n_ctrs; i++)
+	for (size_t i = 0; i < img->n_ctrs; i++) {
 		free(img->ctrs[i].name);
+		pod__free(&img->ctrs[i].pod);
+	}
 	free(img->ctrs);
 	free(img->incomplete);
 	free(img->denied);
@@ -127,6 +129,7 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 	if (img->n_ctrs == SC_MAX_CONTAINERS) {
 		/* keep the most recent: drop the oldest */
 		free(img->ctrs[0].name);
+		pod__free(&img->ctrs[0].pod);
 		memmove(&img->ctrs[0], &img->ctrs[1], (img->n_ctrs - 1) * sizeof(*img->ctrs));
 		img->n_ctrs--;
 	} else {

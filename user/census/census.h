@@ -20,6 +20,8 @@
 #define SC_UNKNOWN_PREFIX	"unknown/"	/* key of a cgroup no runtime claims: unknown/<cgroup id> */
 /* where the unknown/<cgroup id> entries of cgroups that are gone end up, together */
 #define SC_UNKNOWN_GONE		SC_UNKNOWN_PREFIX "gone"
+/* pods' sandbox ("pause") containers, counted together: not an image to profile */
+#define SC_POD_SANDBOXES	SC_UNKNOWN_PREFIX "pod-sandboxes"
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
 #define SC_MAX_DENIALS		1024	/* denial entries per image; then kept without container and profile */
@@ -53,6 +55,7 @@ struct sc_container {
 	char id[SC_CTR_ID_LEN + 1];
 	char *name;
 	int64_t first, last;
+	struct sc_pod pod;	/* its Kubernetes pod; all NULL when not a pod's */
 };
 
 /* A syscall the enforced filter refused, with its answer. */
@@ -158,6 +161,8 @@ int census__load(struct sc_census *c, const char *path);
 int census__save(const struct sc_census *c, const char *path, int64_t now);
 /* The census as JSON (the state file's content; also `status --json`). */
 cJSON *census__json(const struct sc_census *c, int64_t now);
+/* A pod as the state file and `status --json` write it: {"namespace", "name", "uid", "workload"}. */
+cJSON *pod__json(const struct sc_pod *p);
 void census__free(struct sc_census *c);
 
 struct sc_image *census__image(struct sc_census *c, const char *key, bool create);

@@ -116,12 +116,73 @@ const char *runtime__container_id(const char *cgpath, char id[SC_CTR_ID_LEN + 1]
 	return NULL;
 }
 
+void pod__free(struct sc_pod *p)
+{
+	free(p->ns);
+	free(p->name);
+	free(p->uid);
+	free(p->workload);
+	memset(p, 0, sizeof(*p));
+}
+
+int pod__copy(struct sc_pod *dst, const struct sc_pod *src)
+{
+	if ((src->ns && !(dst->ns = strdup(src->ns))) || (src->name && !(dst->name = strdup(src->name))) ||
+	    (src->uid && !(dst->uid = strdup(src->uid))) ||
+	    (src->workload && !(dst->workload = strdup(src->workload)))) {
+		pod__free(dst);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 void container_info__free(struct sc_container_info *ci)
 {
 	free(ci->image);
 	free(ci->image_id);
 	free(ci->name);
+	pod__free(&ci->pod);
 	memset(ci, 0, sizeof(*ci));
+}
+
+/* Kubernetes' random strings (k8s.io/apimachinery/pkg/util/rand): no vowels, no 0, 1, 3 */
+static bool k8s_random(const char *s, size_t n, size_t min, size_t max)
+{
+	return n >= min && n <= max && strspn(s, "bcdfghjklmnpqrstvwxz2456789") >= n;
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	return n && strspn(s, "0123456789") >= n && (n == 1 || s[0] != '0');
+}
+
+int runtime__workload(const char *pod, char *out, size_t len)
+{
+	const char *d1 = strrchr(pod, '-'), *d2 = NULL;
+	size_t n1, n2 = 0;
+	int w = -1;
+
+	if (!d1 || d1 == pod || strlen(pod) > 253)
+		return -ENOENT;
+	n1 = strlen(d1 + 1);
+	for (const char *p = d1 - 1; p > pod && !d2; p--)
+		if (*p == '-')
+			d2 = p;
+	if (d2)
+		n2 = d1 - d2 - 1;
+	/* <deployment>-<pod-template-hash>-<5>: the hash is a 32-bit FNV in that alphabet, 6 to 10 long */
+	if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && k8s_random(d2 + 1, n2, 6, 10))
+		w = snprintf(out, len, "Deployment/%.*s", (int)(d2 - pod), pod);
+	/* <cronjob>-<scheduled time in minutes>-<5> */
+	else if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && all_digits(d2 + 1, n2) && n2 >= 8)
+		w = snprintf(out, len, "CronJob/%.*s", (int)(d2 - pod), pod);
+	/* <replicaset, daemonset or job>-<5> */
+	else if (k8s_random(d1 + 1, n1, 5, 5))
+		w = snprintf(out, len, "%.*s", (int)(d1 - pod), pod);
+	/* <statefulset>-<ordinal> */
+	else if (all_digits(d1 + 1, n1) && n1 <= 9)
+		w = snprintf(out, len, "StatefulSet/%.*s", (int)(d1 - pod), pod);
+	return w > 0 && (size_t)w < len ? 0 : -ENOENT;
 }
 
 static char *dup_str(const cJSON *o, const char *key)
@@ -129,6 +190,45 @@ static char *dup_str(const cJSON *o, const char *key)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
 
 	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
+}
+
+/* Where each CRI runtime writes the pod: OCI annotations (containerd, CRI-O) or Docker labels (cri-dockerd). */
+struct pod_keys {
+	const char *ns, *name, *uid, *ctr, *type, *sandbox_type;
+};
+
+static const struct pod_keys containerd_keys = {
+	"io.kubernetes.cri.sandbox-namespace", "io.kubernetes.cri.sandbox-name", "io.kubernetes.cri.sandbox-uid",
+	"io.kubernetes.cri.container-name", "io.kubernetes.cri.container-type", "sandbox",
+};
+static const struct pod_keys crio_keys = {
+	"io.kubernetes.pod.namespace", "io.kubernetes.pod.name", "io.kubernetes.pod.uid",
+	"io.kubernetes.container.name", "io.kubernetes.cri-o.ContainerType", "sandbox",
+};
+static const struct pod_keys dockershim_keys = {
+	"io.kubernetes.pod.namespace", "io.kubernetes.pod.name", "io.kubernetes.pod.uid",
+	"io.kubernetes.container.name", "io.kubernetes.docker.type", "podsandbox",
+};
+
+/*
+ * The pod of a container from the strings of @o under @k: 0 when @o names a pod (then
+ * @out->pod, and @out->name from the container name), -ENOENT when not, -ENOMEM.
+ */
+static int pod_from(const cJSON *o, const struct pod_keys *k, struct sc_container_info *out)
+{
+	const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, k->type);
+	char workload[256];
+
+	if (!(out->pod.name = dup_str(o, k->name)))
+		return -ENOENT;
+	out->pod.ns = dup_str(o, k->ns);
+	out->pod.uid = dup_str(o, k->uid);
+	if (!runtime__workload(out->pod.name, workload, sizeof(workload)))
+		out->pod.workload = strdup(workload);
+	out->sandbox = cJSON_IsString(type) && !strcmp(type->valuestring, k->sandbox_type);
+	if (!out->name)
+		out->name = dup_str(o, k->ctr);
+	return 0;
 }
 
 /*
@@ -407,7 +507,10 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 	cfg = cJSON_GetObjectItemCaseSensitive(doc, "Config");
 	out->image = dup_str(cfg, "Image");
 	out->image_id = dup_str(doc, "Image");
-	out->name = dup_str(doc, "Name");
+	/* a pod's container run by cri-dockerd: its labels name the pod (and the container) */
+	pod_from(cJSON_GetObjectItemCaseSensitive(cfg, "Labels"), &dockershim_keys, out);
+	if (!out->name)
+		out->name = dup_str(doc, "Name");
 	out->source = "docker";
 	cJSON_Delete(doc);
 	/* run by id: the name the image store gives that id, so that one image is one profile */
@@ -470,22 +573,30 @@ static int from_bundle(const char *root, const char *id, struct sc_container_inf
 {
 	static const struct {
 		const char *image, *image_id, *name;
+		const struct pod_keys *pod;
 	} keys[] = {
-		{ "io.kubernetes.cri.image-name", "io.kubernetes.cri.image-id", "io.kubernetes.cri.container-name" },
-		{ "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ImageRef", "io.kubernetes.cri-o.ContainerName" },
+		{ "io.kubernetes.cri.image-name", "io.kubernetes.cri.image-id", "io.kubernetes.cri.container-name",
+		  &containerd_keys },
+		{ "io.kubernetes.cri-o.ImageName", "io.kubernetes.cri-o.ImageRef", "io.kubernetes.cri-o.ContainerName",
+		  &crio_keys },
 	};
 	char path[PATH_MAX];
 	cJSON *doc = bundle_at(root, id, path, sizeof(path));
 	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(doc, "annotations");
 
-	for (size_t k = 0; doc && k < ARRAY_SIZE(keys); k++) {
-		char *image = dup_str(ann, keys[k].image);
-
-		if (!image)
+	for (size_t k = 0; cJSON_IsObject(ann) && k < ARRAY_SIZE(keys); k++) {
+		if (pod_from(ann, keys[k].pod, out) == 0 && out->sandbox) {
+			out->source = "oci-bundle";
+			cJSON_Delete(doc);
+			return 0;
+		}
+		if (!(out->image = dup_str(ann, keys[k].image))) {
+			container_info__free(out);
 			continue;
-		out->image = image;
+		}
 		out->image_id = dup_str(ann, keys[k].image_id);
-		out->name = dup_str(ann, keys[k].name);
+		if (!out->name)
+			out->name = dup_str(ann, keys[k].name);
 		out->source = "oci-bundle";
 		cJSON_Delete(doc);
 		return 0;
@@ -512,6 +623,8 @@ int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struc
 {
 	int err = resolve(roots, id, out);
 
+	if (!err && out->sandbox)
+		return 1;
 	if (!err)
 		normalize(out);
 	return err;
@@ -527,11 +640,11 @@ static int resolve(const struct sc_runtime_roots *roots, const char *id, struct 
 	if (roots->storage && !from_storage(roots->storage, id, out) && out->image)
 		return 0;
 	container_info__free(out);
-	if (roots->docker && !from_docker(roots->docker, id, out) && out->image)
+	if (roots->docker && !from_docker(roots->docker, id, out) && (out->image || out->sandbox))
 		return 0;
 	container_info__free(out);
 	for (size_t i = 0; i < roots->n_bundles; i++) {
-		if (roots->bundles[i] && !from_bundle(roots->bundles[i], id, out) && out->image)
+		if (roots->bundles[i] && !from_bundle(roots->bundles[i], id, out) && (out->image || out->sandbox))
 			return 0;
 		container_info__free(out);
 	}

@@ -60,16 +60,46 @@ const char *runtime__container_id(const char *cgpath, char id[SC_CTR_ID_LEN + 1]
  */
 int runtime__normalize_image(const char *name, char *out, size_t len);
 
+/*
+ * The Kubernetes pod a container belongs to, from what the CRI runtimes write into its
+ * OCI bundle's annotations (containerd's CRI plugin, CRI-O) or its Docker labels
+ * (cri-dockerd). Every field NULL when the container is not a pod's.
+ */
+struct sc_pod {
+	char *ns;		/* namespace */
+	char *name;		/* pod name */
+	char *uid;		/* pod UID */
+	char *workload;		/* "Kind/name" or "name" (kind unsure), inferred from the pod name */
+};
+
 struct sc_container_info {
 	char *image;		/* image name, normalized (runtime__normalize_image); NULL: unknown */
 	char *image_id;		/* image id, "sha256:<config digest>", for every runtime; NULL: unknown */
 	char *name;		/* container name; NULL: unknown */
 	const char *source;	/* which state file answered: "containers-storage", "docker", "oci-bundle" */
+	struct sc_pod pod;
+	/* a pod's sandbox ("pause") container: it holds the pod's namespaces, not an image to profile */
+	bool sandbox;
 };
 
 /*
+ * The workload that created a pod, inferred from the pod's name as the controllers
+ * build it, into @out: "Deployment/web" for web-<template hash>-<suffix>,
+ * "CronJob/backup" for backup-<minutes>-<suffix>, "StatefulSet/db" for db-<ordinal>,
+ * and the bare owner's name for <owner>-<suffix> (a ReplicaSet, DaemonSet or Job: the
+ * name does not tell which). Hashes and suffixes use the alphabet of Kubernetes' random
+ * strings (no vowels, no 0, 1, 3). 0, or -ENOENT when the name shows no owner.
+ */
+int runtime__workload(const char *pod, char *out, size_t len);
+
+void pod__free(struct sc_pod *p);
+/* A copy of @src into @dst (whose fields must be NULL). 0 or -ENOMEM (@dst then freed). */
+int pod__copy(struct sc_pod *dst, const struct sc_pod *src);
+
+/*
  * Look container @id up in the runtimes' state under @roots. Returns 0 and fills @out
- * (free with container_info__free), -ENOENT when no runtime knows it, or -errno.
+ * (free with container_info__free), 1 for a pod's sandbox container (@out has its pod
+ * and no image; free it too), -ENOENT when no runtime knows it, or -errno.
  */
 int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out);
 void container_info__free(struct sc_container_info *ci);

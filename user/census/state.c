@@ -67,6 +67,22 @@ static cJSON *health_json(const struct sc_census *c)
 	return h;
 }
 
+/* {"namespace", "name", "uid", "workload"}: what is known of them */
+cJSON *pod__json(const struct sc_pod *p)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (o && p->ns)
+		cJSON_AddStringToObject(o, "namespace", p->ns);
+	if (o && p->name)
+		cJSON_AddStringToObject(o, "name", p->name);
+	if (o && p->uid)
+		cJSON_AddStringToObject(o, "uid", p->uid);
+	if (o && p->workload)
+		cJSON_AddStringToObject(o, "workload", p->workload);
+	return o;
+}
+
 static cJSON *containers_json(const struct sc_image *img)
 {
 	cJSON *a = cJSON_CreateArray();
@@ -84,6 +100,8 @@ static cJSON *containers_json(const struct sc_image *img)
 			cJSON_AddStringToObject(ct, "name", img->ctrs[k].name);
 		add_u64(ct, "first_seen", (uint64_t)img->ctrs[k].first);
 		add_u64(ct, "last_seen", (uint64_t)img->ctrs[k].last);
+		if (img->ctrs[k].pod.name)
+			cJSON_AddItemToObject(ct, "pod", pod__json(&img->ctrs[k].pod));
 	}
 	return a;
 }
@@ -308,6 +326,24 @@ static int dup_field(const cJSON *o, const char *key, char **dst)
 	return 0;
 }
 
+static int load_pod(struct ld *ld, const cJSON *o, struct sc_pod *p)
+{
+	const cJSON *f;
+	int err;
+
+	if (!o)
+		return 0;
+	if (!cJSON_IsObject(o))
+		return bad(ld, "containers[].pod must be an object");
+	cJSON_ArrayForEach(f, o)
+		if (!cJSON_IsString(f))
+			return bad(ld, "containers[].pod's fields must be strings");
+	if ((err = dup_field(o, "namespace", &p->ns)) || (err = dup_field(o, "name", &p->name)) ||
+	    (err = dup_field(o, "uid", &p->uid)) || (err = dup_field(o, "workload", &p->workload)))
+		return err;
+	return 0;
+}
+
 static int load_containers(struct ld *ld, const cJSON *arr, struct sc_image *img)
 {
 	struct sc_container *ct;
@@ -326,6 +362,8 @@ static int load_containers(struct ld *ld, const cJSON *arr, struct sc_image *img
 		if (!(ct = image__add_container(img, id, get_str(x, "name"), (int64_t)f)))
 			return -ENOMEM;
 		ct->last = (int64_t)l;
+		if ((err = load_pod(ld, cJSON_GetObjectItemCaseSensitive(x, "pod"), &ct->pod)))
+			return err;
 	}
 	return 0;
 }

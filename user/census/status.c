@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/file.h>
@@ -156,6 +157,8 @@ static cJSON *containers_json(const struct sc_image *img)
 		cJSON_AddStringToObject(ct, "first_seen", t);
 		sc_fmt_time(img->ctrs[k].last, t, sizeof(t));
 		cJSON_AddStringToObject(ct, "last_activity", t);
+		if (img->ctrs[k].pod.name)
+			cJSON_AddItemToObject(ct, "pod", pod__json(&img->ctrs[k].pod));
 	}
 	return a;
 }
@@ -389,9 +392,160 @@ static void print_unknown(const struct sc_census *c)
 			continue;
 		s = summarize(img);
 		sc_fmt_time(img->last, t, sizeof(t));
-		printf("  %-24s %-40s %4u syscalls %12llu calls, last %s\n", img->key, img->cgpath ? img->cgpath : "?",
+		printf("  %-24s %-40s %4u syscalls %12llu calls, last %s\n", img->key,
+		       !strcmp(img->key, SC_POD_SANDBOXES) ? "(pods' sandbox containers: not profiled)" :
+		       img->cgpath ? img->cgpath : "?",
 		       s.distinct, (unsigned long long)s.calls, t);
 	}
+}
+
+/* The containers that are pods', one line each. */
+static void print_pods(const struct sc_census *c)
+{
+	size_t hdr = 0;
+
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+
+		for (size_t k = 0; k < img->n_ctrs; k++) {
+			const struct sc_container *ct = &img->ctrs[k];
+
+			if (!ct->pod.name || img->unknown)
+				continue;
+			if (!hdr++)
+				printf("\n%-20s %-40s %-20s %-40s %s\n", "NAMESPACE", "POD", "CONTAINER", "IMAGE",
+				       "WORKLOAD (inferred from the pod name)");
+			printf("%-20s %-40s %-20s %-40s %s\n", ct->pod.ns ? ct->pod.ns : "-", ct->pod.name,
+			       ct->name ? ct->name : "-", img->key, ct->pod.workload ? ct->pod.workload : "-");
+		}
+	}
+}
+
+/* A workload: pods of one namespace that one controller made (or one pod, when none shows). */
+struct workload {
+	const char *ns, *name;	/* name: "Kind/name", "name", or "pod/<pod name>" when no owner shows */
+	bool bare_pod;
+	const struct sc_image *imgs[16];
+	size_t n_imgs;
+	size_t ctrs;
+	const char *pods[64];
+	size_t n_pods;
+};
+
+struct workloads {
+	struct workload *v;
+	size_t n, cap;
+};
+
+static int add_to_workload(struct workloads *w, const struct sc_image *img, const struct sc_container *ct)
+{
+	const char *ns = ct->pod.ns ? ct->pod.ns : "", *name = ct->pod.workload ? ct->pod.workload : ct->pod.name;
+	struct workload *x = NULL;
+	size_t k;
+
+	for (size_t i = 0; i < w->n && !x; i++)
+		if (!strcmp(w->v[i].ns, ns) && !strcmp(w->v[i].name, name) && w->v[i].bare_pod == !ct->pod.workload)
+			x = &w->v[i];
+	if (!x) {
+		if (!(x = sc_grow(w->v, &w->cap, w->n, sizeof(*w->v), 8)))
+			return -ENOMEM;
+		w->v = x;
+		x = &w->v[w->n++];
+		memset(x, 0, sizeof(*x));
+		x->ns = ns;
+		x->name = name;
+		x->bare_pod = !ct->pod.workload;
+	}
+	x->ctrs++;
+	for (k = 0; k < x->n_imgs && x->imgs[k] != img; k++)
+		;
+	if (k == x->n_imgs && k < ARRAY_SIZE(x->imgs))
+		x->imgs[x->n_imgs++] = img;
+	for (k = 0; k < x->n_pods && strcmp(x->pods[k], ct->pod.name); k++)
+		;
+	if (k == x->n_pods && k < ARRAY_SIZE(x->pods))
+		x->pods[x->n_pods++] = ct->pod.name;
+	return 0;
+}
+
+static int cmp_workload(const void *a, const void *b)
+{
+	const struct workload *x = a, *y = b;
+	int d = strcmp(x->ns, y->ns);
+
+	return d ? d : strcmp(x->name, y->name);
+}
+
+/* Every attributed container with a pod, grouped by namespace and workload, sorted. */
+static int collect_workloads(const struct sc_census *c, struct workloads *w)
+{
+	memset(w, 0, sizeof(*w));
+	for (size_t i = 0; i < c->n_images; i++)
+		for (size_t k = 0; !c->images[i]->unknown && k < c->images[i]->n_ctrs; k++)
+			if (c->images[i]->ctrs[k].pod.name && add_to_workload(w, c->images[i], &c->images[i]->ctrs[k])) {
+				free(w->v);
+				return -ENOMEM;
+			}
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), cmp_workload);
+	return 0;
+}
+
+cJSON *status__workloads_json(const struct sc_census *c)
+{
+	struct workloads w;
+	cJSON *arr;
+
+	if (collect_workloads(c, &w) || !(arr = cJSON_CreateArray())) {
+		free(w.v);
+		return NULL;
+	}
+	for (size_t i = 0; i < w.n; i++) {
+		cJSON *o = cJSON_CreateObject(), *imgs, *pods;
+
+		if (!cJSON_AddItemToArray(arr, o))
+			break;
+		cJSON_AddStringToObject(o, "namespace", w.v[i].ns);
+		cJSON_AddStringToObject(o, w.v[i].bare_pod ? "pod" : "workload", w.v[i].name);
+		cJSON_AddBoolToObject(o, "inferred", !w.v[i].bare_pod);
+		cJSON_AddNumberToObject(o, "containers", (double)w.v[i].ctrs);
+		imgs = cJSON_AddArrayToObject(o, "images");
+		for (size_t k = 0; imgs && k < w.v[i].n_imgs; k++)
+			cJSON_AddItemToArray(imgs, cJSON_CreateString(w.v[i].imgs[k]->key));
+		pods = cJSON_AddArrayToObject(o, "pods");
+		for (size_t k = 0; pods && k < w.v[i].n_pods; k++)
+			cJSON_AddItemToArray(pods, cJSON_CreateString(w.v[i].pods[k]));
+	}
+	free(w.v);
+	return arr;
+}
+
+int status__print_workloads(const struct sc_census *c)
+{
+	struct workloads w;
+
+	if (collect_workloads(c, &w)) {
+		sc_err("out of memory grouping the pods by workload");
+		return -ENOMEM;
+	}
+	if (!w.n) {
+		printf("no container of a Kubernetes pod was seen (pods are named from the CRI runtimes' "
+		       "annotations: containerd's CRI plugin, CRI-O, cri-dockerd)\n");
+		return 0;
+	}
+	printf("%-20s %-40s %6s %10s %s\n", "NAMESPACE", "WORKLOAD (inferred from pod names)", "PODS", "CONTAINERS",
+	       "IMAGES (one profile each)");
+	for (size_t i = 0; i < w.n; i++) {
+		char name[300];
+
+		snprintf(name, sizeof(name), "%s%s", w.v[i].bare_pod ? "pod/" : "", w.v[i].name);
+		printf("%-20s %-40s %6zu %10zu", w.v[i].ns[0] ? w.v[i].ns : "-", name, w.v[i].n_pods, w.v[i].ctrs);
+		for (size_t k = 0; k < w.v[i].n_imgs; k++)
+			printf("%s%s", k ? ", " : " ", w.v[i].imgs[k]->key);
+		printf("\n");
+	}
+	free(w.v);
+	return 0;
 }
 
 /* The recorder's own cost, as the kernel timed it. */
@@ -436,6 +590,7 @@ void status__print(const struct sc_census *c, const struct sc_status_src *src)
 		       c->health.self_refused ? " (the agent's log names them)" : "");
 	print_cost(c);
 	print_images(c);
+	print_pods(c);
 	print_denials(c);
 	print_unknown(c);
 }

@@ -30,4 +30,8 @@ cJSON *status__json(const struct sc_census *c, const struct sc_status_src *src);
 /* The same for people: health, one line per image, denials, unattributed cgroups. */
 void status__print(const struct sc_census *c, const struct sc_status_src *src);
 
+/* `status --by workload`: pods grouped by namespace and (inferred) workload, with their images. */
+int status__print_workloads(const struct sc_census *c);
+cJSON *status__workloads_json(const struct sc_census *c);
+
 #endif

@@ -376,8 +376,16 @@ static int on_container(void *ctx, uint64_t cgid, const char *path)
 	}
 	if (!e->layout || e->known)
 		return 0;
-	if (runtime__resolve(cs->roots, e->id, &e->ci))
+	switch (runtime__resolve(cs->roots, e->id, &e->ci)) {
+	case 0:
+		break;
+	case 1:		/* a pod's sandbox: not a container to profile, nor to wait for */
+		container_info__free(&e->ci);
+		e->layout = NULL;
+		return 0;
+	default:
 		return 1;
+	}
 	e->known = true;
 	sc_debug("cgroup %s: container %.12s of image %s (%s)", path, e->id, e->ci.image, e->ci.source);
 	return 0;

@@ -17,7 +17,7 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: syscensus status [--state-dir DIR] [--profiles-dir DIR] [--json]\n"
+	fprintf(f, "Usage: syscensus status [--state-dir DIR] [--profiles-dir DIR] [--by image|workload] [--json]\n"
 		   "       syscensus status --prometheus URL [--window DURATION] [--node-label LABEL] [--job NAME]\n"
 		   "                        [--json]\n"
 		   "Images and containers the agent has seen, their syscalls, last activity,\n"
@@ -26,6 +26,10 @@ static void usage(FILE *f)
 		   "node's agent reported (see `syscensus diff --help`), with the nodes each image ran on.\n\n"
 		   "  --state-dir DIR     the agent's state directory (default " SC_DEFAULT_STATE_DIR ")\n"
 		   "  --profiles-dir DIR  where the agent writes profiles (default STATE-DIR/" SC_PROFILES_SUBDIR ")\n"
+		   "  --by VIEW           image (default): one line per image, then the pods' containers;\n"
+		   "                      workload: Kubernetes pods grouped by namespace and workload (the\n"
+		   "                      Deployment, StatefulSet, CronJob... inferred from the pod names)\n"
+		   "                      with the images they run (profiles stay per image)\n"
 		   "  --json              one JSON document\n\n"
 		   "Exit status: 0 shown; 1 no state file or an unreadable one; 2 usage error, or Prometheus\n"
 		   "unreachable or answering an error.\n");
@@ -54,10 +58,19 @@ static int load_local(struct sc_status_src *src, struct sc_census *c, char state
 	return 0;
 }
 
-static int show(const struct sc_census *c, const struct sc_status_src *src, bool json)
+static int show(const struct sc_census *c, const struct sc_status_src *src, bool json, bool by_workload)
 {
 	int err;
 
+	if (by_workload && !json)
+		return status__print_workloads(c) || ferror(stdout) ? SC_EXIT_FAIL : SC_EXIT_OK;
+	if (by_workload) {
+		if ((err = json_print(status__workloads_json(c)))) {
+			sc_err("cannot print the workloads: %s", strerror(-err));
+			return SC_EXIT_FAIL;
+		}
+		return SC_EXIT_OK;
+	}
 	if (!json) {
 		status__print(c, src);
 		return ferror(stdout) ? SC_EXIT_FAIL : SC_EXIT_OK;
@@ -75,6 +88,7 @@ int cmd_status(int argc, char **argv)
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "profiles-dir", required_argument, NULL, 'p' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "by", required_argument, NULL, 'b' },
 		{ "prometheus", required_argument, NULL, 'Q' },
 		{ "window", required_argument, NULL, 'W' },
 		{ "node-label", required_argument, NULL, 'N' },
@@ -86,7 +100,7 @@ int cmd_status(int argc, char **argv)
 	char state[PATH_MAX], pdir[PATH_MAX], win[32], shown[1024];
 	struct sc_census c = {};
 	struct sc_observed obs;
-	bool json = false, dir_given = false;
+	bool json = false, dir_given = false, by_workload = false;
 	int ch, ret;
 
 	observed__init(&obs);
@@ -101,6 +115,13 @@ int cmd_status(int argc, char **argv)
 		case 's': src.state_dir = optarg; dir_given = true; break;
 		case 'p': src.profiles_dir = optarg; break;
 		case 'j': json = true; break;
+		case 'b':
+			if (strcmp(optarg, "image") && strcmp(optarg, "workload")) {
+				sc_err("status: --by %s: image or workload", optarg);
+				return SC_EXIT_USAGE;
+			}
+			by_workload = !strcmp(optarg, "workload");
+			break;
 		case 'h':
 			usage(stdout);
 			return SC_EXIT_OK;
@@ -127,7 +148,7 @@ int cmd_status(int argc, char **argv)
 		ret = load_local(&src, &c, state, pdir);
 	}
 	if (!ret)
-		ret = show(&c, &src, json);
+		ret = show(&c, &src, json, by_workload);
 	census__free(&c);
 	return ret;
 }

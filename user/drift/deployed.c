@@ -129,11 +129,14 @@ int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct
 	for (size_t i = 0; i < dep->n; i++) {
 		struct sc_container_info ci;
 
-		if (runtime__resolve(roots, dep->v[i].id, &ci) == 0) {
+		int err = runtime__resolve(roots, dep->v[i].id, &ci);
+
+		if (err == 0) {
 			dep->v[i].image = ci.image;
 			ci.image = NULL;
-			container_info__free(&ci);
 		}
+		if (err >= 0)
+			container_info__free(&ci);
 	}
 	if (dep->n)
 		qsort(dep->v, dep->n, sizeof(*dep->v), cmp_deployed);
