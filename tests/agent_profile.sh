@@ -8,6 +8,8 @@
 # containers nobody can attribute come and go; /metrics and /healthz are scraped, and
 # bad requests are sent; each run lasts past the periodic walk of the hierarchy. The result replaces OUT (default deploy/seccomp/syscensus-agent.json),
 # which the binary builds in and loads once its recorder runs (user/census/confine.c).
+# Then the agent's image is recorded under runc (runc-under-filter.json beside OUT) and the
+# container's profile made from both (syscensus-agent-pod.json: tests/agent_pod_profile.py).
 #   bash tests/agent_profile.sh [OUT]
 set -u
 cd "$(dirname "$0")/.."
@@ -112,5 +114,18 @@ PY
 python3 -m json.tool "$T/agent.json" >/dev/null || die "the recorded profile is not JSON"
 "$SC" check "$T/agent.json" >/dev/null || die "the recorded profile does not check: $("$SC" check "$T/agent.json" 2>&1 | tail -3)"
 mv "$T/agent.json" "$OUT" || die "cannot write $OUT"
+# The profile of the agent's container: what runc does under the filter before it executes
+# the agent, recorded from the agent's image in both no-new-privileges modes, added to it
+IMG=localhost/syscensus-agent:profile-$$
+bash deploy/image/build.sh "$SC" "$IMG" || die "the agent image could not be built"
+for nnp in "" --security-opt=no-new-privileges; do
+	"$SC" record -a -o "$T/runc.json" -- podman run --rm --network=none $nnp "$IMG" --version >/dev/null 2>>"$T/runc.log" ||
+		die "cannot record the agent's image under runc: $(tail -3 "$T/runc.log")"
+done
+podman rmi -f "$IMG" >/dev/null 2>&1
+RUNC=$(dirname "$OUT")/runc-under-filter.json
+mv "$T/runc.json" "$RUNC" || die "cannot write $RUNC"
+python3 tests/agent_pod_profile.py "$OUT" "$RUNC" "$(dirname "$OUT")/syscensus-agent-pod.json" ||
+	die "cannot make the agent's container profile"
 echo "agent-profile: $OUT: $(python3 -c 'import json,sys
 print(len({n for r in json.load(open(sys.argv[1]))["syscalls"] if r["action"] == "SCMP_ACT_ALLOW" for n in r["names"]}))' "$OUT") syscalls allowed"

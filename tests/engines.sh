@@ -272,6 +272,8 @@ t_engines() {
 		t_record_docker_run
 		t_record_docker_learned_refusals
 		t_docker_deployed
+		podman_setup && t_k8s_containerd_pod
+		podman_setup && t_k8s_daemonset_pod
 		podman_setup && t_record_modes_matrix
 		podman_setup && t_servers_matrix
 		server_cleanup

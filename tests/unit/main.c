@@ -27,6 +27,7 @@ static const struct {
 	{ "cgroup", test_cgroup },
 	{ "runtime", test_runtime },
 	{ "names", test_names },
+	{ "crd", test_crd },
 	{ "census", test_census },
 	{ "metrics", test_metrics },
 	{ "filter", test_filter },

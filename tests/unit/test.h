@@ -122,6 +122,7 @@ void test_util(void);
 void test_cgroup(void);
 void test_runtime(void);
 void test_names(void);
+void test_crd(void);
 void test_census(void);
 void test_metrics(void);
 void test_filter(void);

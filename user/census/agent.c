@@ -32,7 +32,9 @@
 #include "lib/paths.h"
 #include "lib/util.h"
 #include "record/cgroup.h"
+#include "seccomp/crd.h"
 #include "seccomp/filename.h"
+#include "seccomp/generate.h"
 
 #define WALK_MAX_CGROUPS	(1u << 20)
 #define FULL_WALK_EVERY		30	/* ticks between safety walks of the whole hierarchy */
@@ -69,6 +71,7 @@ struct agent {
 	size_t n_jent;
 	bool journal_full_said;
 	struct sc_agent_health ah;
+	unsigned forms;			/* SC_FORM_*: the profiles' forms */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -639,39 +642,65 @@ static void reconcile(struct agent *a)
 	}
 }
 
-/* Write @img's profile if it changed since the last write. 0 or -errno (said). */
-static int write_profile(struct agent *a, struct sc_image *img)
+/* @data into <profiles dir>/<name><ext>; a failure said once per image and cause. 0 or -errno. */
+static int write_form(struct agent *a, struct sc_image *img, const char *name, const char *ext, const void *data,
+		      size_t len)
 {
-	char name[SC_NAME_MAX], path[PATH_MAX];
-	struct sc_buf b = {};
-	const char *note;
+	char path[PATH_MAX];
 	int err;
 
-	if (json_render(image__profile(img, &note), &b)) {
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s%s", a->profiles_dir, name, ext) >= sizeof(path))
+		err = -ENAMETOOLONG;
+	else
+		err = sc_write_file_atomic(path, data, len);
+	if (err && img->write_error != err)	/* once per image and cause, not at every fold */
+		sc_err("cannot write %s/%s%s: %s; the file is left as it was, and written at the next fold "
+		       "that can", a->profiles_dir, name, ext, strerror(-err));
+	return err;
+}
+
+/*
+ * Write @img's profile, in the forms asked (Docker JSON, SeccompProfile YAML), if it
+ * changed since the last write. 0 or -errno (said).
+ */
+static int write_profile(struct agent *a, struct sc_image *img)
+{
+	char name[SC_NAME_MAX], why[256];
+	struct sc_buf b = {}, y = {};
+	const char *note;
+	cJSON *doc = image__profile(img, &note);
+	int err = 0, cerr = 0;
+
+	/* the SeccompProfile from the same document; what its API cannot say is said once per image */
+	if (doc && (a->forms & SC_FORM_CRD) && (cerr = crd__render(doc, img->key, &y, why, sizeof(why))) == -EINVAL &&
+	    img->write_error != -EINVAL)
+		sc_err("the profile of %s cannot be a SeccompProfile: %s", img->key, why);
+	if (json_render(doc, &b) || cerr == -ENOMEM) {
 		sc_err("out of memory: the profile of %s is not written", img->key);
+		sc_buf_free(&b);
+		sc_buf_free(&y);
 		return -ENOMEM;
 	}
 	if (img->written && img->written_len == b.len && !memcmp(img->written, b.data, b.len)) {
 		sc_buf_free(&b);
+		sc_buf_free(&y);
 		return 0;
 	}
 	image_file_name(img->key, name);
-	if ((size_t)snprintf(path, sizeof(path), "%s/%s.json", a->profiles_dir, name) >= sizeof(path))
-		err = -ENAMETOOLONG;
-	else
-		err = sc_write_file_atomic(path, b.data, b.len);
-	if (err) {
-		if (img->write_error != err)	/* once per image and cause, not at every fold */
-			sc_err("cannot write %s/%s.json: %s; the file is left as it was, and written at the "
-			       "next fold that can", a->profiles_dir, name, strerror(-err));
-		img->write_error = err;
+	if (a->forms & SC_FORM_DOCKER)
+		err = write_form(a, img, name, ".json", b.data, b.len);
+	if (!err && !cerr && (a->forms & SC_FORM_CRD))
+		err = write_form(a, img, name, ".yaml", y.data, y.len);
+	sc_buf_free(&y);
+	if (err || cerr) {
+		img->write_error = err ? err : cerr;
 		sc_buf_free(&b);
-		return err;
+		return err ? err : cerr;
 	}
 	if (img->write_error)
-		sc_info("wrote %s/%s.json again", a->profiles_dir, name);
+		sc_info("wrote the profile of %s again", img->key);
 	img->write_error = 0;
-	sc_debug("wrote %s (%s)", path, note);
+	sc_debug("wrote the profile of %s (%s)", img->key, note);
 	free(img->written);
 	img->written = b.data;	/* the buffer is kept: it is what the file holds */
 	img->written_len = b.len;
@@ -917,6 +946,7 @@ static int open_state(struct agent *a, const struct sc_agent_opts *o)
 	}
 	if (!o->profiles_dir)
 		strcat(a->profiles_dir, "/" SC_PROFILES_SUBDIR);
+	a->forms = o->forms ? o->forms : SC_FORM_DOCKER;
 	if ((err = sc_mkdir_p(o->state_dir, 0700))) {
 		sc_err("cannot create the state directory %s: %s", o->state_dir, strerror(-err));
 		return err;

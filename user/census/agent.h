@@ -16,6 +16,7 @@
 struct sc_agent_opts {
 	const char *state_dir;		/* state file and lock */
 	const char *profiles_dir;	/* NULL: STATE-DIR/profiles */
+	unsigned forms;			/* SC_FORM_* (seccomp/generate.h): what is written there; 0: Docker JSON */
 	unsigned interval;
 	const char *metrics;		/* ADDR:PORT of /metrics and /healthz; NULL: none */
 	bool no_confine;		/* keep every capability, no seccomp filter of its own */

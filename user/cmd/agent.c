@@ -10,11 +10,12 @@
 #include "cmd/cmds.h"
 #include "lib/paths.h"
 #include "lib/util.h"
+#include "seccomp/generate.h"
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--interval SEC]\n"
+		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--profiles-format F] [--interval SEC]\n"
 		"                       [--capacity N] [--pin-dir DIR] [--storage-root DIR]\n"
 		"                       [--docker-root DIR] [--bundle-root DIR]... [--attach auto|tp_btf|raw_tp]\n"
 		"                       [--denials] [--metrics ADDR:PORT] [--no-confine]\n"
@@ -24,7 +25,12 @@ static void usage(FILE *f)
 		"Runs until SIGTERM or SIGINT; the recorder stays pinned and keeps counting until\n"
 		"`syscensus unload`.\n\n"
 		"  --state-dir DIR     state file and lock (default " SC_DEFAULT_STATE_DIR ")\n"
-		"  --profiles-dir DIR  one <image>.json per image (default STATE-DIR/" SC_PROFILES_SUBDIR ")\n"
+		"  --profiles-dir DIR  one <image>.json per image (default STATE-DIR/" SC_PROFILES_SUBDIR "); for\n"
+		"                      Kubernetes, /var/lib/kubelet/seccomp/syscensus: a pod then uses one\n"
+		"                      as localhostProfile: syscensus/<image>.json\n"
+		"  --profiles-format F docker (default): Docker/OCI JSON, <image>.json; crd: a SeccompProfile\n"
+		"                      of the Security Profiles Operator, <image>.yaml (kubectl apply -f);\n"
+		"                      both\n"
 		"  --interval SEC      fold counters, write profiles and state (default %d)\n"
 		"  --capacity N        container cgroups tracked at once (default: 4 x the containers\n"
 		"                      running at start, at least %d; %zu bytes per cgroup, and %zu per\n"
@@ -67,6 +73,7 @@ int cmd_agent(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "state-dir", required_argument, NULL, 's' },
 		{ "profiles-dir", required_argument, NULL, 'p' },
+		{ "profiles-format", required_argument, NULL, 'f' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "capacity", required_argument, NULL, 'c' },
 		{ "pin-dir", required_argument, NULL, 'P' },
@@ -92,6 +99,10 @@ int cmd_agent(int argc, char **argv)
 		switch (c) {
 		case 's': o.state_dir = optarg; break;
 		case 'p': o.profiles_dir = optarg; break;
+		case 'f':
+			if (generate__parse_forms(optarg, &o.forms))
+				return SC_EXIT_USAGE;
+			break;
 		case 'P': o.rec.pin_dir = optarg; break;
 		case 'd': o.rec.denials = true; break;
 		case 'U': o.no_confine = true; break;

@@ -14,6 +14,7 @@
 #include "drift/propose.h"
 #include "lib/paths.h"
 #include "lib/util.h"
+#include "seccomp/generate.h"
 
 #define DAY 86400
 
@@ -21,7 +22,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: syscensus propose --repo DIR (--observed STATE-DIR | --prometheus URL [--window DURATION])\n"
-		"                         [--profiles-subdir DIR]\n"
+		"                         [--profiles-subdir DIR] [--profiles-format docker|both]\n"
 		"                         [--branch NAME] [--push REMOTE] [--body-file FILE] [--prune]\n"
 		"                         [--prune-after DAYS] [--min-stable DURATION] [--open] [--as-user USER]\n"
 		"                         [--caps ...]\n"
@@ -31,6 +32,9 @@ static void usage(FILE *f)
 		"The user's checkout is never touched: the work happens in a private clone.\n"
 		SC_OBSERVED_HELP
 		"  --profiles-subdir DIR  where the profiles live in the repository (default seccomp)\n"
+		"  --profiles-format F    docker (default): the JSON profiles; both: also each one's\n"
+		"                         SeccompProfile (Security Profiles Operator) as <name>.yaml beside\n"
+		"                         it, made from the merged JSON (which stays what is merged into)\n"
 		"  --branch NAME          default syscensus/profiles-YYYY-MM-DD\n"
 		"  --push REMOTE          push the branch to REMOTE (a remote of DIR)\n"
 		"  --body-file FILE       write the pull request's body there (default: print it)\n"
@@ -52,6 +56,7 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struc
 		{ "repo", required_argument, NULL, 'r' },
 		SC_OBSERVED_OPTIONS,
 		{ "profiles-subdir", required_argument, NULL, 's' },
+		{ "profiles-format", required_argument, NULL, 'f' },
 		{ "branch", required_argument, NULL, 'b' },
 		{ "push", required_argument, NULL, 'p' },
 		{ "body-file", required_argument, NULL, 'B' },
@@ -77,6 +82,15 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struc
 		switch (ch) {
 		case 'r': o->repo = optarg; break;
 		case 's': o->subdir = optarg; break;
+		case 'f':
+			if (generate__parse_forms(optarg, &o->forms))
+				return SC_EXIT_USAGE;
+			if (!(o->forms & SC_FORM_DOCKER)) {
+				sc_err("propose: --profiles-format crd: the JSON profiles are what propose merges "
+				       "observations into; give both to commit each one's SeccompProfile beside it");
+				return SC_EXIT_USAGE;
+			}
+			break;
 		case 'b': o->branch = optarg; break;
 		case 'p': o->remote = optarg; break;
 		case 'B': o->body_file = optarg; break;

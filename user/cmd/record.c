@@ -43,8 +43,10 @@ static void usage(FILE *f)
 		"      --report FILE   also write counts per ABI and syscall as JSON (this run's)\n"
 		"      --format FMT    oci (default: Docker/OCI JSON), complain (the same with SCMP_ACT_LOG\n"
 		"                      as the default action: what it would refuse is logged and let run,\n"
-		"                      to roll a profile out) or systemd (a [Service] drop-in:\n"
-		"                      SystemCallFilter=, for a service outside containers)\n"
+		"                      to roll a profile out), systemd (a [Service] drop-in:\n"
+		"                      SystemCallFilter=, for a service outside containers) or crd (a\n"
+		"                      SeccompProfile object of the Security Profiles Operator, YAML, for\n"
+		"                      kubectl apply; named after the container's image)\n"
 		"      --args on|off   on (default): ioctl, socket, clone, unshare, prctl and personality\n"
 		"                      are allowed for the argument values seen only (request, family and\n"
 		"                      type, namespace flags, option, persona); off: by name\n"
@@ -247,9 +249,9 @@ static int write_as(cJSON *doc, const char *path, enum sc_profile_format fmt, co
 	struct sc_buf b = {};
 	int err = generate__render(doc, fmt, what, &b);
 
-	if (err)
+	if (err == -ENOMEM)
 		sc_err("out of memory");
-	else if ((err = sc_write_file_atomic(path, b.data, b.len)))
+	else if (!err && (err = sc_write_file_atomic(path, b.data, b.len)))
 		sc_err("cannot write %s: %s", path, strerror(-err));
 	sc_buf_free(&b);
 	return err;
@@ -288,7 +290,7 @@ struct record_opts {
 /* The profile allowing @t (with @prior's, if any) written to @output, with @note (may be NULL). 0 or -1. */
 static int write_profile(const struct record_opts *o, const struct sc_tally *t, const struct sc_refused *ref,
 			 size_t n_ref, const struct sc_args *args, struct prior *prior, const char *output,
-			 const char *note)
+			 const char *note, const char *what)
 {
 	struct sc_unnamed *un = NULL;
 	struct sc_args all = *args;
@@ -340,7 +342,7 @@ static int write_profile(const struct record_opts *o, const struct sc_tally *t, 
 	}
 	warn_unnamed(un, n_un);
 	free(un);
-	return write_as(doc, output, o->format, o->cmd[0]) ? -1 : 0;
+	return write_as(doc, output, o->format, what) ? -1 : 0;
 }
 
 /* The containers a recording followed: who each cgroup is, asked while it exists. */
@@ -624,7 +626,8 @@ static int write_containers(const struct sc_recording *r, struct record_opts *o,
 			ret = -1;
 			continue;
 		}
-		if (write_profile(o, &cp[i].tally, cp[i].ref, cp[i].n_ref, &cp[i].args, prior, cp[i].file, note))
+		if (write_profile(o, &cp[i].tally, cp[i].ref, cp[i].n_ref, &cp[i].args, prior, cp[i].file, note,
+				  cp[i].who && cp[i].who->known ? cp[i].who->ci.image : o->cmd[0]))
 			ret = -1;
 		else
 			say_container(&cp[i]);
@@ -653,7 +656,8 @@ static int write_outputs(const struct sc_recording *r, struct record_opts *o, st
 	if (!o->containers) {
 		struct sc_args args = {};
 
-		ret = take_args(&args, r, 0, false) ? -1 : write_profile(o, &r->tally, NULL, 0, &args, o->prior, o->output, np);
+		ret = take_args(&args, r, 0, false) ? -1 : write_profile(o, &r->tally, NULL, 0, &args, o->prior, o->output, np,
+										    o->cmd[0]);
 		free(args.v);
 	} else if (!(cp = group_containers(r, cs, &n_cp)))
 		ret = -1;
@@ -778,8 +782,9 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 	o->cmd = &argv[optind];
 	o->n_cmd = argc - optind;
 	o->containers |= is_engine(o->cmd[0]);
-	if (o->append && o->format == SC_PF_SYSTEMD) {
-		sc_err("record: --append reads a JSON profile: not with --format systemd");
+	if (o->append && (o->format == SC_PF_SYSTEMD || o->format == SC_PF_CRD)) {
+		sc_err("record: --append reads a JSON profile: not with --format %s",
+		       o->format == SC_PF_CRD ? "crd" : "systemd");
 		return SC_EXIT_USAGE;
 	}
 	if (o->append && o->output && !strcmp(o->output, "-")) {

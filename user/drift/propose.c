@@ -20,7 +20,9 @@
 #include "drift/propose.h"
 #include "lib/json.h"
 #include "lib/util.h"
+#include "seccomp/crd.h"
 #include "seccomp/filename.h"
+#include "seccomp/generate.h"
 #include "seccomp/syscalls.h"
 
 #define DAY 86400
@@ -201,6 +203,35 @@ static int make_clone(struct propose *pp)
 	return 0;
 }
 
+/*
+ * The SeccompProfile beside the JSON profile @doc (not taken) of @img, when it is new or
+ * differs. 1 written, 0 the same, -errno (said).
+ */
+static int update_crd(struct propose *pp, const struct sc_image *img, const cJSON *doc, const char *name)
+{
+	char path[PATH_MAX * 2], why[256];
+	struct sc_buf y = {};
+	size_t len = 0;
+	char *cur;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s/%s.yaml", pp->tmp, pp->o->subdir, name);
+	if ((ret = crd__render(doc, img->key, &y, why, sizeof(why)))) {
+		sc_err("the profile of %s cannot be a SeccompProfile: %s", img->key, why);
+		return ret;
+	}
+	cur = sc_read_file(path, SC_JSON_MAX_SIZE, &len);
+	if (cur && len == y.len && !memcmp(cur, y.data, len))
+		ret = 0;
+	else if ((ret = write_owned(pp, path, &y)))
+		sc_err("cannot write %s: %s", path, strerror(-ret));
+	else
+		ret = 1;
+	free(cur);
+	sc_buf_free(&y);
+	return ret;
+}
+
 /* One image's profile in the clone. 1 changed, 0 unchanged, or -errno (said). */
 static int update_one(struct propose *pp, const struct sc_image *img, struct sc_change *ch)
 {
@@ -219,6 +250,11 @@ static int update_one(struct propose *pp, const struct sc_image *img, struct sc_
 	old = sc_read_file(path, SC_JSON_MAX_SIZE, &old_len);
 	ch->created = !old;
 	doc = old ? drift__merge(ch, path, &pp->o->ctx, &pp->o->prune, err_s, sizeof(err_s)) : image__profile(img, &note);
+	if (doc && (pp->o->forms & SC_FORM_CRD) && (ret = update_crd(pp, img, doc, name)) < 0) {
+		cJSON_Delete(doc);
+		free(old);
+		return ret;
+	}
 	if (!doc) {
 		sc_err("%s", old ? err_s : "out of memory");
 		ret = -EINVAL;
@@ -227,7 +263,7 @@ static int update_one(struct propose *pp, const struct sc_image *img, struct sc_
 		ret = -ENOMEM;
 	} else if (old && ((!ch->n_added && !ch->n_removed) || (old_len == b.len && !memcmp(old, b.data, b.len)))) {
 		/* an existing profile is rewritten only for a change of what it allows, not for its layout */
-		ret = 0;
+		/* (ret: 1 when only its SeccompProfile was new or differed) */
 	} else if ((ret = write_owned(pp, path, &b))) {
 		sc_err("cannot write %s: %s", path, strerror(-ret));
 	} else {

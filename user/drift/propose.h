@@ -15,6 +15,7 @@
 struct sc_propose_opts {
 	const char *repo;	/* the user's checkout: only a ref is added to it */
 	const char *subdir;	/* where the profiles live in the repository */
+	unsigned forms;		/* SC_FORM_*: the JSON profile, and its SeccompProfile beside it */
 	const char *branch;	/* the branch to create or update */
 	const char *remote;	/* push there (NULL: no push) */
 	const char *body_file;	/* the pull request's body (NULL: printed) */

@@ -6,6 +6,7 @@
 #include <seccomp.h>
 
 #include "lib/json.h"
+#include "seccomp/crd.h"
 #include "seccomp/generate.h"
 #include "seccomp/profile.h"
 #include "seccomp/syscalls.h"
@@ -562,17 +563,32 @@ fail:
 	return NULL;
 }
 
+int generate__parse_forms(const char *s, unsigned *forms)
+{
+	if (!strcmp(s, "docker"))
+		*forms = SC_FORM_DOCKER;
+	else if (!strcmp(s, "crd"))
+		*forms = SC_FORM_CRD;
+	else if (!strcmp(s, "both"))
+		*forms = SC_FORM_DOCKER | SC_FORM_CRD;
+	else {
+		sc_err("--profiles-format: expected docker, crd or both, not \"%s\"", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int generate__parse_format(const char *s, enum sc_profile_format *out)
 {
 	static const char *const names[] = { [SC_PF_OCI] = "oci", [SC_PF_COMPLAIN] = "complain",
-					     [SC_PF_SYSTEMD] = "systemd" };
+					     [SC_PF_SYSTEMD] = "systemd", [SC_PF_CRD] = "crd" };
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(s, names[i])) {
 			*out = (enum sc_profile_format)i;
 			return 0;
 		}
-	sc_err("--format: expected oci, complain or systemd, not \"%s\"", s);
+	sc_err("--format: expected oci, complain, systemd or crd, not \"%s\"", s);
 	return -EINVAL;
 }
 
@@ -656,6 +672,15 @@ int generate__render(cJSON *doc, enum sc_profile_format fmt, const char *what, s
 			return -ENOMEM;
 		}
 		return 0;
+	}
+	if (fmt == SC_PF_CRD) {
+		char err[256];
+		int ret = crd__render(doc, what, b, err, sizeof(err));
+
+		cJSON_Delete(doc);
+		if (ret)
+			sc_err("the profile of %s cannot be a SeccompProfile: %s", what, err);
+		return ret;
 	}
 	if (fmt == SC_PF_COMPLAIN) {
 		/* what the profile refuses is logged by the kernel and let run: a rollout's first step */

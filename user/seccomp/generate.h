@@ -127,12 +127,20 @@ enum sc_profile_format {
 	SC_PF_OCI,		/* Docker/OCI JSON (default) */
 	SC_PF_COMPLAIN,		/* ... with SCMP_ACT_LOG as the default action: refusals logged, not made */
 	SC_PF_SYSTEMD,		/* a [Service] drop-in: SystemCallFilter=, SystemCallErrorNumber= */
+	SC_PF_CRD,		/* a SeccompProfile of the Security Profiles Operator, YAML (seccomp/crd.h) */
 };
-/* "oci", "complain", "systemd". 0, or -EINVAL after saying what is accepted. */
+/* Which forms the agent and propose write (--profiles-format docker|crd|both): bits. */
+#define SC_FORM_DOCKER	1u	/* <name>.json: Docker/OCI JSON, also kubelet's Localhost profile */
+#define SC_FORM_CRD	2u	/* <name>.yaml: the Security Profiles Operator's SeccompProfile */
+/* "docker", "crd" or "both" into @forms. 0, or -EINVAL after saying so. */
+int generate__parse_forms(const char *s, unsigned *forms);
+
+/* "oci", "complain", "systemd", "crd". 0, or -EINVAL after saying what is accepted. */
 int generate__parse_format(const char *s, enum sc_profile_format *out);
 /*
  * @doc (from generate__profile; taken) rendered in @fmt into @b, @what naming what it
- * was learned from (for the drop-in's comment). 0, or -ENOMEM with @b freed.
+ * was learned from (the drop-in's comment, the SeccompProfile's name and image
+ * annotation). 0, -ENOMEM, or -EINVAL (said) when @fmt cannot express @doc; @b is then freed.
  */
 int generate__render(cJSON *doc, enum sc_profile_format fmt, const char *what, struct sc_buf *b);
 
