@@ -121,6 +121,11 @@ churn: all
 agent-profile: all
 	bash tests/agent_profile.sh deploy/seccomp/syscensus-agent.json
 
+# The agent's container image, FROM scratch, built offline with podman (deploy/Containerfile)
+IMAGE ?= localhost/syscensus-agent:latest
+image: $(BUILD)/syscensus
+	bash deploy/image/build.sh $(BUILD)/syscensus $(IMAGE)
+
 demo: all
 	bash tests/demo
 

@@ -582,6 +582,7 @@ t_agent() {
 	t_agent_containers
 	t_agent_denials
 	t_agent_deployed
+	t_k8s_crio_deployed
 	t_agent_short_container
 	t_agent_sigkill
 	t_agent_runtimes_and_names

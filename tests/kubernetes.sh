@@ -314,3 +314,57 @@ t_k8s_daemonset_pod() {
 	podman rmi -f "$AGENT_IMG" >/dev/null 2>&1
 	true
 }
+
+# diff --deployed on a CRI-O node (its on-disk bundles: CRI-O cannot run here): the pod
+# named, the Localhost profile it asked for read from the kubelet's directory and
+# evaluated when the bundle holds none, the pod found Unconfined, its sandbox left out.
+t_k8s_crio_deployed() {
+	local pb id sb B=$T/crio-bundles K=$T/kubelet cg mnt rc out p1 p2
+	pb=$(profile_of "$T/ag1/profiles" "$BB")
+	[ -f "$pb" ] || { skip k8s_crio_deployed "no busybox profile from agent_containers"; return; }
+	mkdir -p "$K/syscensus"
+	without "$pb" mkdir "$K/syscensus/bb-strict.json"
+	id=$(printf 'e%.0s' $(seq 64)); sb=$(printf 'f%.0s' $(seq 64))
+	mkdir -p "$B/$id/userdata" "$B/$sb/userdata"
+	python3 - "$B" "$id" "$sb" "$BB" <<-'EOF'
+	import json, sys
+	b, cid, sb, img = sys.argv[1:5]
+	pod = {"io.kubernetes.pod.namespace": "shop", "io.kubernetes.pod.name": "cart-0",
+	       "io.kubernetes.pod.uid": "3c2b1a00-0000-4000-8000-000000000001", "io.kubernetes.cri-o.SandboxID": sb}
+	ctr = dict(pod, **{"io.kubernetes.cri-o.ContainerType": "container", "io.kubernetes.cri-o.ImageName": img,
+	                   "io.kubernetes.container.name": "cart",
+	                   "io.kubernetes.cri-o.SeccompProfilePath": "localhost/syscensus/bb-strict.json"})
+	pause = dict(pod, **{"io.kubernetes.cri-o.ContainerType": "sandbox", "io.kubernetes.cri-o.ImageName": "registry.k8s.io/pause:3.9"})
+	for i, ann in ((cid, ctr), (sb, pause)):
+	    json.dump({"ociVersion": "1.0.2", "process": {"args": ["sleep"]}, "annotations": ann},
+	              open("%s/%s/userdata/config.json" % (b, i), "w"))
+	EOF
+	# their processes, in cgroups named as CRI-O names them (no filter: CRI-O did not run them)
+	mnt=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+	cg=$mnt/syscensus-test-$$-crio
+	mkdir -p "$cg/crio-$id.scope" "$cg/crio-$sb.scope"
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec sleep 30' sh "$cg/crio-$id.scope" & p1=$!
+	sh -c 'echo $$ > "$1/cgroup.procs" && exec sleep 30' sh "$cg/crio-$sb.scope" & p2=$!
+	sleep 0.3
+	"$SC" diff --observed "$T/ag1" --deployed --bundle-root "$B" --kubelet-seccomp-root "$K" --format json \
+		>"$T/crio-dep.json" 2>"$T/crio-dep.err"; rc=$?
+	"$SC" diff --observed "$T/ag1" --deployed --bundle-root "$B" --kubelet-seccomp-root "$K" >"$T/crio-dep.txt" 2>&1
+	kill "$p1" "$p2" 2>/dev/null
+	wait "$p1" "$p2" 2>/dev/null
+	rmdir "$cg/crio-$id.scope" "$cg/crio-$sb.scope" "$cg" 2>/dev/null
+	out=$(python3 - "$T/crio-dep.json" "$id" "$sb" "$K/syscensus/bb-strict.json" <<-'EOF' 2>&1
+	import json, sys
+	d = {x["container"]: x for x in json.load(open(sys.argv[1]))["deployed"]}
+	x = d[sys.argv[2]]
+	assert sys.argv[3] not in d, "the sandbox is reported"
+	assert x["pod"] == {"namespace": "shop", "name": "cart-0", "uid": "3c2b1a00-0000-4000-8000-000000000001",
+	                    "workload": "StatefulSet/cart"}, x.get("pod")
+	assert x["name"] == "cart" and x["requested_profile"] == sys.argv[4] and x["profile"] == sys.argv[4], x
+	assert x["seccomp"] == "none" and [b["syscall"] for b in x["breaking"]] == ["mkdir"], x
+	EOF
+	)
+	[ $rc = 1 ] && [ -z "$out" ] && pass k8s_crio_deployed_localhost_profile ||
+		fail k8s_crio_deployed_localhost_profile "exit $rc (expected 1): $out $(cat "$T/crio-dep.err")"
+	grep -q "^pods running Unconfined: shop/cart-0 (cart)$" "$T/crio-dep.txt" && pass k8s_deployed_names_unconfined_pods ||
+		fail k8s_deployed_names_unconfined_pods "expected 'pods running Unconfined: shop/cart-0 (cart)': $(tail -n 3 "$T/crio-dep.txt")"
+}

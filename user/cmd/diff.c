@@ -26,7 +26,7 @@ static void usage(FILE *f)
 		"                      --against PROFILES-DIR [--format text|json|markdown]\n"
 		"                      [--fail-on unused] [--caps default|all|none|CAP_X,CAP_Y...]\n"
 		"       syscensus diff --observed STATE-DIR --deployed [--storage-root DIR] [--docker-root DIR]\n"
-		"                      [--bundle-root DIR]... [--format ...]\n"
+		"                      [--bundle-root DIR]... [--kubelet-seccomp-root DIR] [--format ...]\n"
 		"       syscensus diff [--caps ...] [--format ...] A.json B.json\n"
 		"Evaluate what the agent observed for each image against PROFILES-DIR/<image>.json\n"
 		"(the agent's file names), as the kernel would apply each profile.\n"
@@ -35,7 +35,11 @@ static void usage(FILE *f)
 		"          default set for a container, which has no CAP_SYS_ADMIN)\n"
 		"--deployed: every running container, the profile its OCI bundle enforces (linux.seccomp\n"
 		"in config.json), its seccomp mode and filter count from /proc/PID/status (UNCONFINED when\n"
-		"it has no filter), and its image's observed syscalls against that profile.\n"
+		"it has no filter), and its image's observed syscalls against that profile. A pod's\n"
+		"container is named by its namespace, pod and container; what the pod asked for (CRI-O's\n"
+		"io.kubernetes.cri-o.SeccompProfilePath) is said, and when the bundle holds no profile,\n"
+		"that Localhost file is evaluated (below --kubelet-seccomp-root, default\n"
+		"" SC_KUBELET_SECCOMP_ROOT "). Pods' sandbox containers are left out.\n"
 		SC_RUNTIME_ROOTS_HELP
 		"Syscalls the enforced filters refused (agent --denials) are listed as DENIED.\n"
 		"A.json B.json: profile against profile, every syscall of every architecture either covers\n"
@@ -52,6 +56,7 @@ struct diff_opts {
 	const char *against, *caps;
 	const char *a, *b;	/* profile against profile */
 	bool deployed, fail_unused;
+	const char *kubelet_root;	/* where Localhost profiles are */
 	enum sc_format fmt;
 	struct sc_runtime_roots roots;
 };
@@ -69,6 +74,7 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 		{ "storage-root", required_argument, NULL, 'R' },
 		{ "docker-root", required_argument, NULL, 'R' },
 		{ "bundle-root", required_argument, NULL, 'R' },
+		{ "kubelet-seccomp-root", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -85,6 +91,7 @@ static int parse_options(int argc, char **argv, struct diff_opts *o)
 		case 'a': o->against = optarg; break;
 		case 'c': o->caps = optarg; break;
 		case 'D': o->deployed = true; break;
+		case 'K': o->kubelet_root = optarg; break;
 		case 'R':
 			if (runtime__roots_option(&o->roots, opts[idx].name, optarg))
 				return SC_EXIT_USAGE;
@@ -168,7 +175,7 @@ static int diff_deployed(struct sc_census *c, const struct diff_opts *o, const s
 	bool bad = false, errors = false;
 	int ret = 2;
 
-	if (drift__deployed(&dep, c, &o->roots, ctx) == 0) {
+	if (drift__deployed(&dep, c, &o->roots, o->kubelet_root ? o->kubelet_root : SC_KUBELET_SECCOMP_ROOT, ctx) == 0) {
 		for (size_t i = 0; i < dep.n; i++) {
 			errors |= dep.v[i].ev.error != NULL;
 			bad |= dep.v[i].ev.n[SC_BREAKING] > 0 || dep.v[i].ev.img->n_denied > 0;

@@ -82,9 +82,33 @@ static void on_cgroup(void *ctx, const char *abs, const char *rel)
 	v->pid = pid;
 }
 
+/*
+ * The profile CRI-O says the pod asked for (io.kubernetes.cri-o.SeccompProfilePath):
+ * "localhost/PATH" or an absolute path, a name relative to the kubelet's seccomp root
+ * (as localhostProfile is), "unconfined", "runtime/default"; into d->requested.
+ */
+static void requested_profile(struct sc_deployed *d, const cJSON *cfg, const char *kubelet_root)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "annotations"),
+							  "io.kubernetes.cri-o.SeccompProfilePath");
+	const char *p;
+
+	if (!cJSON_IsString(v))
+		return;
+	p = v->valuestring;
+	if (!strncmp(p, "localhost/", 10))
+		p += 10;
+	if (!*p || !strcmp(p, "unconfined") || !strcmp(p, "runtime/default") || !strcmp(p, "docker/default") ||
+	    p[0] == '/')
+		snprintf(d->requested, sizeof(d->requested), "%s", *p ? p : "unconfined");
+	else if (strstr(p, "..") || (size_t)snprintf(d->requested, sizeof(d->requested), "%s/%s", kubelet_root, p) >=
+						 sizeof(d->requested))
+		snprintf(d->requested, sizeof(d->requested), "(not a path below %s)", kubelet_root);
+}
+
 /* What @d's bundle enforces, against what the agent saw of its image. */
 static void evaluate_one(struct sc_deployed *d, struct sc_census *c, const struct sc_runtime_roots *roots,
-			 const struct sc_eval_ctx *base)
+			 const char *kubelet_root, const struct sc_eval_ctx *base)
 {
 	struct sc_eval_ctx ctx = *base;
 	cJSON *cfg, *sec;
@@ -92,24 +116,32 @@ static void evaluate_one(struct sc_deployed *d, struct sc_census *c, const struc
 	/* includes/excludes.caps: the container's own effective capabilities */
 	proc_seccomp(d->pid, &d->mode, &d->filters, &ctx.caps);
 	cfg = runtime__bundle_config(roots, d->id, d->bundle, sizeof(d->bundle));
+	requested_profile(d, cfg, kubelet_root);
 	sec = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(cfg, "linux"), "seccomp");
 	d->has_seccomp = cJSON_IsObject(sec);
+	/* no profile in the bundle, but a Localhost file named: that file (kubelet's layout) */
+	d->from_file = !d->has_seccomp && d->requested[0] == '/';
 	d->ev.img = d->image ? census__image(c, d->image, false) : NULL;
 	d->observed = d->ev.img != NULL;
 	if (!d->observed) {
 		d->empty.key = d->image ? d->image : (char *)"?";
 		d->ev.img = &d->empty;
 	}
-	snprintf(d->ev.profile, sizeof(d->ev.profile), "%s:linux.seccomp", d->bundle[0] ? d->bundle : "?");
-	d->ev.has_profile = d->has_seccomp;
+	if (d->from_file)
+		snprintf(d->ev.profile, sizeof(d->ev.profile), "%s", d->requested);
+	else
+		snprintf(d->ev.profile, sizeof(d->ev.profile), "%s:linux.seccomp", d->bundle[0] ? d->bundle : "?");
+	d->ev.has_profile = d->has_seccomp || d->from_file;
 	if (d->has_seccomp)
 		drift__evaluate(&d->ev, &ctx, cJSON_DetachItemViaPointer(cJSON_GetObjectItemCaseSensitive(cfg, "linux"),
 									 sec));
+	else if (d->from_file)
+		drift__evaluate(&d->ev, &ctx, NULL);	/* profile__load() of the file, errors said */
 	cJSON_Delete(cfg);
 }
 
 int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct sc_runtime_roots *roots,
-		    const struct sc_eval_ctx *ctx)
+		    const char *kubelet_root, const struct sc_eval_ctx *ctx)
 {
 	struct walk w = { .dep = dep };
 	char mnt[PATH_MAX];
@@ -129,19 +161,31 @@ int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct
 	for (size_t i = 0; i < dep->n; i++) {
 		struct sc_container_info ci;
 
-		int err = runtime__resolve(roots, dep->v[i].id, &ci);
+		struct sc_deployed *d = &dep->v[i];
+		int err = runtime__resolve(roots, d->id, &ci);
 
 		if (err == 0) {
-			dep->v[i].image = ci.image;
-			ci.image = NULL;
+			d->image = ci.image;
+			d->name = ci.name;
+			d->pod = ci.pod;
+			ci.image = ci.name = NULL;
+			memset(&ci.pod, 0, sizeof(ci.pod));
 		}
+		d->sandbox = err == 1;
 		if (err >= 0)
 			container_info__free(&ci);
+	}
+	/* pods' sandboxes hold namespaces, run no workload: not reported */
+	for (size_t i = 0; i < dep->n;) {
+		if (dep->v[i].sandbox)
+			dep->v[i] = dep->v[--dep->n];
+		else
+			i++;
 	}
 	if (dep->n)
 		qsort(dep->v, dep->n, sizeof(*dep->v), cmp_deployed);
 	for (size_t i = 0; i < dep->n; i++) {
-		evaluate_one(&dep->v[i], c, roots, ctx);
+		evaluate_one(&dep->v[i], c, roots, kubelet_root, ctx);
 		dep->unconfined += dep->v[i].mode == 0;
 	}
 	return 0;
@@ -152,6 +196,8 @@ void drift__deployment_free(struct sc_deployment *dep)
 	for (size_t i = 0; i < dep->n; i++) {
 		drift__eval_free(&dep->v[i].ev);
 		free(dep->v[i].image);
+		free(dep->v[i].name);
+		pod__free(&dep->v[i].pod);
 	}
 	free(dep->v);
 	memset(dep, 0, sizeof(*dep));

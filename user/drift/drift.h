@@ -90,6 +90,16 @@ int drift__render(const struct sc_drift *d, enum sc_format fmt);
 struct sc_deployed {
 	char id[SC_CTR_ID_LEN + 1];
 	char *image;		/* NULL: unknown to every runtime root */
+	char *name;		/* the container's name; NULL: unknown */
+	struct sc_pod pod;	/* its Kubernetes pod (all NULL: not a pod's) */
+	bool sandbox;		/* a pod's sandbox: not reported */
+	/*
+	 * What Kubernetes asked for (CRI-O's io.kubernetes.cri-o.SeccompProfilePath): a
+	 * Localhost file's path, resolved below the kubelet's seccomp root; "unconfined",
+	 * "runtime/default"; "" when nothing says.
+	 */
+	char requested[PATH_MAX];
+	bool from_file;		/* the bundle holds no linux.seccomp: @requested's file was evaluated */
 	int pid, mode, filters;	/* /proc/PID/status: Seccomp, Seccomp_filters */
 	char bundle[PATH_MAX];
 	bool has_seccomp;	/* the bundle's config.json has linux.seccomp */
@@ -104,13 +114,18 @@ struct sc_deployment {
 	unsigned unconfined;	/* containers without a seccomp filter */
 };
 
+/* The kubelet's seccomp root, where Localhost profiles are (localhostProfile is relative to it). */
+#define SC_KUBELET_SECCOMP_ROOT	"/var/lib/kubelet/seccomp"
+
 /*
  * Every container with a live task under the cgroup v2 hierarchy, resolved under
- * @roots, its bundle's profile evaluated against what @c observed for its image.
- * Returns 0, or -errno (said) when the containers cannot be listed.
+ * @roots, its bundle's profile evaluated against what @c observed for its image (or,
+ * when the bundle has none, the Localhost file CRI-O says the pod asked for, below
+ * @kubelet_root). Pods' sandboxes are left out. Returns 0, or -errno (said) when the
+ * containers cannot be listed.
  */
 int drift__deployed(struct sc_deployment *dep, struct sc_census *c, const struct sc_runtime_roots *roots,
-		    const struct sc_eval_ctx *ctx);
+		    const char *kubelet_root, const struct sc_eval_ctx *ctx);
 void drift__deployment_free(struct sc_deployment *dep);
 int drift__render_deployed(const struct sc_deployment *dep, enum sc_format fmt);
 

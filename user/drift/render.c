@@ -373,11 +373,17 @@ static cJSON *deployed_json(const struct sc_deployed *d)
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "container", d->id);
+	if (d->name)
+		cJSON_AddStringToObject(o, "name", d->name);
+	if (d->pod.name)
+		cJSON_AddItemToObject(o, "pod", pod__json(&d->pod));
+	if (d->requested[0])
+		cJSON_AddStringToObject(o, "requested_profile", d->requested);
 	cJSON_AddStringToObject(o, "image", d->image ? d->image : "");
 	cJSON_AddNumberToObject(o, "pid", d->pid);
 	cJSON_AddStringToObject(o, "seccomp", mode_name(d->mode));
 	cJSON_AddNumberToObject(o, "filters", d->filters);
-	cJSON_AddStringToObject(o, "profile", d->has_seccomp ? d->ev.profile : "");
+	cJSON_AddStringToObject(o, "profile", d->ev.has_profile ? d->ev.profile : "");
 	cJSON_AddBoolToObject(o, "observed", d->observed);
 	if (d->ev.error)
 		cJSON_AddStringToObject(o, "error", d->ev.error);
@@ -386,14 +392,27 @@ static cJSON *deployed_json(const struct sc_deployed *d)
 	return o;
 }
 
+/* "ns/pod (container)" of a pod's container, or its name, or "-" */
+static const char *who(const struct sc_deployed *d, char *buf, size_t len)
+{
+	if (d->pod.name)
+		snprintf(buf, len, "%s/%s (%s)", d->pod.ns ? d->pod.ns : "?", d->pod.name, d->name ? d->name : "?");
+	else
+		snprintf(buf, len, "%s", d->name ? d->name : "-");
+	return buf;
+}
+
 static void deployed_text(const struct sc_deployed *d)
 {
-	printf("%.12s  %s  pid %d: %s", d->id, d->image ? d->image : "(image unknown)", d->pid,
-	       d->mode == 0 ? "UNCONFINED: no seccomp filter" : d->mode == 2 ? "seccomp filter" : "strict");
+	char w[600];
+
+	printf("%.12s  %s  %s  pid %d: %s", d->id, who(d, w, sizeof(w)), d->image ? d->image : "(image unknown)",
+	       d->pid, d->mode == 0 ? "UNCONFINED: no seccomp filter" : d->mode == 2 ? "seccomp filter" : "strict");
 	if (d->mode == 2)
 		printf(" (%d filter%s)%s%s", d->filters, d->filters == 1 ? "" : "s",
-		       d->has_seccomp ? ", profile " : ", profile not found in the bundle",
-		       d->has_seccomp ? d->ev.profile : "");
+		       d->ev.has_profile ? ", profile " : ", profile not found in the bundle", d->ev.has_profile ? d->ev.profile : "");
+	if (d->requested[0])
+		printf("; the pod asked for %s", d->requested);
 	printf("%s\n", d->observed ? "" : "; not observed by the agent");
 	if (d->ev.error)
 		printf("  ERROR %s\n", d->ev.error);
@@ -429,5 +448,18 @@ int drift__render_deployed(const struct sc_deployment *dep, enum sc_format fmt)
 	printf(fmt == SC_FMT_MARKDOWN ? "\n**%zu running containers, %u without a seccomp filter**\n"
 				      : "summary: %zu running containers, %u without a seccomp filter\n",
 	       dep->n, dep->unconfined);
+	/* the pods that run Unconfined, by name: what a platform team acts on */
+	size_t n = 0;
+
+	for (size_t i = 0; i < dep->n; i++) {
+		char w[600];
+
+		if (dep->v[i].mode != 0 || !dep->v[i].pod.name)
+			continue;
+		printf("%s%s", n++ ? ", " : fmt == SC_FMT_MARKDOWN ? "\nPods running Unconfined: " : "pods running Unconfined: ",
+		       who(&dep->v[i], w, sizeof(w)));
+	}
+	if (n)
+		printf("\n");
 	return ferror(stdout) ? -EIO : 0;
 }
