@@ -169,6 +169,19 @@ assert w == [{"namespace": "shop", "workload": "Deployment/web", "inferred": Tru
 	if k8s_validator_setup; then
 		out=$(validator "${p%.json}.yaml" 2>&1) && pass k8s_agent_crd_valid || fail k8s_agent_crd_valid "$out"
 	fi
+	# diff and the pull request name where the image runs; propose commits the SeccompProfile too
+	"$SC" diff --observed "$S" --against "$S/profiles" >"$T/kpod.diff" 2>&1
+	grep -q "runs in: shop/Deployment/web" "$T/kpod.diff" && pass k8s_diff_names_workload ||
+		fail k8s_diff_names_workload "expected 'runs in: shop/Deployment/web': $(head -n 5 "$T/kpod.diff")"
+	local R=$T/kpod-repo name
+	git init -q "$R" && git -C "$R" -c user.name=t -c user.email=t@localhost commit -q --allow-empty -m init
+	"$SC" propose --repo "$R" --observed "$S" --profiles-format both --branch syscensus/k8s \
+		--body-file "$T/kpod.md" >"$T/kpod.prop" 2>&1; rc=$?
+	name=$(basename "${p%.json}")
+	git -C "$R" show "syscensus/k8s:seccomp/$name.yaml" >"$T/kpod-pr.yaml" 2>>"$T/kpod.prop"
+	[ $rc = 0 ] && grep -q "Runs in: shop/Deployment/web" "$T/kpod.md" && grep -q '^kind: "SeccompProfile"' "$T/kpod-pr.yaml" &&
+		pass k8s_propose_commits_crd_and_names_workload ||
+		fail k8s_propose_commits_crd_and_names_workload "exit $rc: $(cat "$T/kpod.prop"; head -n 12 "$T/kpod.md")"
 	# the learned profile, enforced by containerd, starts the pod's container again
 	out=$(ctrk run --seccomp --seccomp-profile "$p" --cgroup "/kubepods/besteffort/pod$POD_UID/$id" \
 		"docker.io/library/$DBB" "$id" sh -c "$W_BB" 2>&1); rc=$?

@@ -550,3 +550,43 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	}
 	return doc;
 }
+
+size_t image__workloads(const struct sc_image *img, char *buf, size_t len)
+{
+	size_t n = 0, used = 0;
+
+	if (len)
+		buf[0] = '\0';
+	for (size_t k = 0; k < img->n_ctrs; k++) {
+		const struct sc_pod *p = &img->ctrs[k].pod;
+		char one[600];
+		bool dup = false;
+
+		if (!p->name)
+			continue;
+		snprintf(one, sizeof(one), "%s/%s%s", p->ns ? p->ns : "?", p->workload ? "" : "pod/",
+			 p->workload ? p->workload : p->name);
+		/* earlier containers of the same workload: the list is short, a scan will do */
+		for (size_t j = 0; j < k && !dup; j++) {
+			const struct sc_pod *q = &img->ctrs[j].pod;
+			char other[600];
+
+			if (!q->name)
+				continue;
+			snprintf(other, sizeof(other), "%s/%s%s", q->ns ? q->ns : "?", q->workload ? "" : "pod/",
+				 q->workload ? q->workload : q->name);
+			dup = !strcmp(one, other);
+		}
+		if (dup)
+			continue;
+		n++;
+		if (used + strlen(one) + 6 >= len) {
+			if (used + 4 < len)
+				snprintf(buf + used, len - used, "%s...", used ? ", " : "");
+			used = len;	/* full: count the rest only */
+			continue;
+		}
+		used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "", one);
+	}
+	return n;
+}

@@ -161,6 +161,13 @@ int census__load(struct sc_census *c, const char *path);
 int census__save(const struct sc_census *c, const char *path, int64_t now);
 /* The census as JSON (the state file's content; also `status --json`). */
 cJSON *census__json(const struct sc_census *c, int64_t now);
+/*
+ * Where @img's containers ran in Kubernetes: "namespace/workload" (inferred from the pod
+ * names; "namespace/pod/NAME" when a name shows no owner), each once, comma-separated,
+ * into @buf (cut with "..." when full). Returns how many; 0 (and "") when none was a pod's.
+ */
+size_t image__workloads(const struct sc_image *img, char *buf, size_t len);
+
 /* A pod as the state file and `status --json` write it: {"namespace", "name", "uid", "workload"}. */
 cJSON *pod__json(const struct sc_pod *p);
 void census__free(struct sc_census *c);

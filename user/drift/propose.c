@@ -444,7 +444,7 @@ static size_t new_profile_size(const struct sc_image *img, const char **note)
 
 static void body(struct propose *pp, struct sc_buf *b)
 {
-	char t1[32], t2[32], safe[4200];
+	char t1[32], t2[32], safe[4200], wl[1024];
 
 	sc_buf_printf(b, "## Seccomp profiles updated from observed behaviour\n\n");
 	if (pp->nodes)
@@ -473,6 +473,9 @@ static void body(struct propose *pp, struct sc_buf *b)
 		if (img->nodes)
 			sc_buf_printf(b, " on %u of the %u nodes", img->nodes, pp->nodes);
 		sc_buf_printf(b, ".");
+		if (image__workloads(img, wl, sizeof(wl)))
+			sc_buf_printf(b, " Runs in: %s (workloads inferred from the pod names).",
+				      sc_inline_name(wl, safe, sizeof(safe)));
 		sc_fmt_time(image__last_new(img), t1, sizeof(t1));
 		sc_buf_printf(b, " Last new syscall: %s.", t1);
 		if (img->exec_sessions)

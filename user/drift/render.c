@@ -99,7 +99,7 @@ static const char *on_nodes(const struct sc_image *img, char *buf, size_t len)
 static void text_image(const struct sc_eval *ev)
 {
 	const struct sc_image *img = ev->img;
-	char t1[32], t2[32], nb[32];
+	char t1[32], t2[32], nb[32], wl[1024];
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
@@ -112,6 +112,8 @@ static void text_image(const struct sc_eval *ev)
 	sc_fmt_time(img->last, t2, sizeof(t2));
 	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", img->key, ev->profile, t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)));
+	if (image__workloads(img, wl, sizeof(wl)))
+		printf("  runs in: %s (workloads inferred from the pod names)\n", wl);
 	if (ev->error) {
 		printf("  ERROR %s\n", ev->error);
 		return;
@@ -188,7 +190,7 @@ static void md_denials(const struct sc_image *img)
 static void md_image(const struct sc_eval *ev)
 {
 	const struct sc_image *img = ev->img;
-	char t1[32], t2[32], v[48], nb[32], safe[4200];
+	char t1[32], t2[32], v[48], nb[32], safe[4200], wl[1024];
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
@@ -204,6 +206,8 @@ static void md_image(const struct sc_eval *ev)
 	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n",
 	       sc_inline_name(img->key, safe, sizeof(safe)), t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)), ev->profile);
+	if (image__workloads(img, wl, sizeof(wl)))
+		printf("Runs in: %s (workloads inferred from the pod names).\n\n", sc_inline_name(wl, safe, sizeof(safe)));
 	if (ev->error) {
 		printf("**error**: %s\n\n", ev->error);
 		return;
