@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Profiles (Docker/OCI JSON, every accepted form): parsed, validated, compiled, evaluated. */
+/*
+ * Profiles (Docker/OCI JSON, every accepted form): parsed, validated, compiled, evaluated,
+ * and rendered as a SeccompProfile.
+ */
 #include "fuzz.h"
 #include "lib/json.h"
+#include "seccomp/crd.h"
 #include "seccomp/filter.h"
 #include "seccomp/profile.h"
 
@@ -24,6 +28,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	doc = json_parse((const char *)data, size, err, sizeof(err));
 	if (!doc)
 		return 0;
+	{
+		struct sc_buf y;
+
+		if (crd__render(doc, "fuzz/image:1", &y, err, sizeof(err)) == 0)
+			sc_buf_free(&y);
+	}
 	p = profile__from_json(doc, "fuzz.json", &ctx, SC_UNKNOWN_WARN, err, sizeof(err));
 	if (p && profile__filter(p, &ctx, &f, &st, err, sizeof(err)) == 0) {
 		/* what diff and check do with the compiled filter */

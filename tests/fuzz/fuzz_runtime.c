@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	roots.docker = docker;
 	roots.bundles[0] = bundles;
 	roots.n_bundles = 1;
-	if (runtime__resolve(&roots, ID, &ci) == 0)
+	if (runtime__resolve(&roots, ID, &ci) >= 0)	/* 1: a pod's sandbox, its pod filled */
 		container_info__free(&ci);
 	cJSON_Delete(runtime__bundle_config(&roots, ID, bpath, sizeof(bpath)));
 	runtime__cleanup();	/* the cache goes by mtime: the next input may have the same */
