@@ -275,7 +275,15 @@ t_k8s_daemonset_pod() {
 	# workloads: podman, Docker, and containerd (a pod's container)
 	prun --rm "$BB" sh -c "$W_BB" >"$T/ds-w.out" 2>&1
 	dk run --rm --network=none "$DBB" sh -c "$W_BB" >>"$T/ds-w.out" 2>&1
-	ctr_pod "$(printf 'c%.0s' $(seq 64))" "$(printf 'd%.0s' $(seq 64))" api-6f7c9d8b5-k2m4p sh -c "$W_BB" >>"$T/ds-w.out" 2>&1
+	ctr_pod "$(printf 'c%.0s' $(seq 64))" "$(printf 'd%.0s' $(seq 64))" api-6f7c9d8b5-k2m4p sh -c "$W_BB; sleep 3" >>"$T/ds-w.out" 2>&1 &
+	local ctrpid=$!
+	sleep 2
+	# the info series joins the image to the pod, as Prometheus would scrape it
+	curl -s "http://127.0.0.1:$port/metrics" >"$T/ds.prom"
+	wait "$ctrpid"
+	grep -q '^syscensus_container_info{.*,namespace="shop",pod="api-6f7c9d8b5-k2m4p",workload="Deployment/api"} 1$' "$T/ds.prom" &&
+		pass k8s_metrics_info_names_pod ||
+		fail k8s_metrics_info_names_pod "no info series with namespace=shop, pod, workload: $(grep '^syscensus_container_info' "$T/ds.prom")"
 	ctr_pod_rm "$(printf 'c%.0s' $(seq 64))" "$(printf 'c%.0s' $(seq 64))" "$(printf 'd%.0s' $(seq 64))"
 	[ "$(grep -c bb-ok "$T/ds-w.out")" = 3 ] || fail k8s_daemonset_workloads_run "$(cat "$T/ds-w.out")"
 	# stopped as kubelet stops it, while a container runs on and makes 777 sysinfo calls

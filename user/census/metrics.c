@@ -225,10 +225,12 @@ static void containers(struct sc_buf *b, const struct sc_census *c)
 	char id[SC_SHORT_ID];
 
 	family(b, "syscensus_container_info", "gauge",
-	       "A running container the agent tracks, with its image, id (12 digits), name and runtime.");
+	       "A running container the agent tracks, with its image, id (12 digits), name and runtime, "
+	       "and for a Kubernetes pod's its namespace, pod and workload (inferred from the pod name).");
 	for (size_t i = 0; i < c->n_live; i++) {
 		const struct sc_live *l = c->live[i];
 		const char *name = "";
+		const struct sc_pod *pod = NULL;
 		bool dup = false;
 
 		if (!l->ctr[0] || !listed(l->img))
@@ -239,8 +241,10 @@ static void containers(struct sc_buf *b, const struct sc_census *c)
 		if (dup)
 			continue;
 		for (size_t k = 0; k < l->img->n_ctrs; k++)
-			if (!strcmp(l->img->ctrs[k].id, l->ctr) && l->img->ctrs[k].name)
-				name = l->img->ctrs[k].name;
+			if (!strcmp(l->img->ctrs[k].id, l->ctr)) {
+				name = l->img->ctrs[k].name ? l->img->ctrs[k].name : "";
+				pod = &l->img->ctrs[k].pod;
+			}
 		sc_buf_puts(b, "syscensus_container_info{image=");
 		label_value(b, l->img->key);
 		memcpy(id, l->ctr, sizeof(id) - 1);	/* the short id: 12 of the 64 digits */
@@ -251,6 +255,14 @@ static void containers(struct sc_buf *b, const struct sc_census *c)
 		label_value(b, name);
 		sc_buf_puts(b, ",runtime=");
 		label_value(b, l->img->runtime ? l->img->runtime : "");
+		if (pod && pod->name) {
+			sc_buf_puts(b, ",namespace=");
+			label_value(b, pod->ns ? pod->ns : "");
+			sc_buf_puts(b, ",pod=");
+			label_value(b, pod->name);
+			sc_buf_puts(b, ",workload=");
+			label_value(b, pod->workload ? pod->workload : "");
+		}
 		sc_buf_puts(b, "} 1\n");
 	}
 }
