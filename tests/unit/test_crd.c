@@ -81,6 +81,13 @@ void test_crd(void)
 		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\","
 		  "\"args\":[{\"index\":1,\"value\":18446744073709551615,\"op\":\"SCMP_CMP_EQ\"}]}]}", "2^63-1" },
 		{ "{\"syscalls\":[]}", "defaultAction" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"archMap\":[{\"architecture\":\"SCMP_ARCH_X86_64\"}],"
+		  "\"syscalls\":[]}", "archMap" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[[1]]}", "not an object" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"name\":\"read\",\"names\":[\"write\"],"
+		  "\"action\":\"SCMP_ACT_ALLOW\"}]}", "both name and names" },
+		{ "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[{\"names\":[\"ioctl\"],\"action\":\"SCMP_ACT_ALLOW\","
+		  "\"args\":[{\"index\":1,\"value\":1.5,\"op\":\"SCMP_CMP_EQ\"}]}]}", "whole number" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++) {
 		err[0] = '\0';
@@ -90,6 +97,13 @@ void test_crd(void)
 			   "ret %d, err \"%s\", expected -EINVAL naming %s", ret, err, refused[i].why);
 		sc_buf_free(&b);
 	}
+	/* the spec's other fields, as the profile has them */
+	ret = render("{\"defaultAction\":\"SCMP_ACT_LOG\",\"flags\":[\"SECCOMP_FILTER_FLAG_LOG\"],\"syscalls\":[]}", &b,
+		     err, sizeof(err));
+	ASSERT_MSG(!ret && b.data && strstr(b.data, "  flags:\n    - \"SECCOMP_FILTER_FLAG_LOG\"\n"), "crd_render_flags",
+		   "ret %d (%s):\n%s", ret, err, b.data ? b.data : "");
+	sc_buf_free(&b);
+
 	/* an untrusted image name becomes printable ASCII in the annotation */
 	{
 		cJSON *doc = cJSON_Parse("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"syscalls\":[]}");

@@ -1,13 +1,73 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* cgroup path -> container id (census/runtime.c), for every layout the agent knows. */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "census/runtime.h"
 #include "lib/util.h"
 #include "test.h"
 
+/* cri-dockerd's pods from Docker's state: the labels count only under cri-dockerd's container name */
+static void test_dockershim(void)
+{
+	static const char *id = "d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0d0c0";
+	static const struct {
+		const char *name, *type, *want_pod;
+		int want;
+	} cases[] = {
+		{ "/k8s_web_web-7d4b9c8f6d-x2kqz_shop_u1_0", "container", "web-7d4b9c8f6d-x2kqz", 0 },
+		{ "/k8s_POD_web-7d4b9c8f6d-x2kqz_shop_u1_0", "podsandbox", "web-7d4b9c8f6d-x2kqz", 1 },
+		/* an image's own LABELs, in a container docker run named: not a pod, never a sandbox */
+		{ "/innocent", "podsandbox", NULL, 0 },
+		{ "/k8s_web_other-pod_shop_u1_0", "container", NULL, 0 },
+	};
+	char dir[] = "/tmp/syscensus-unit-XXXXXX", path[512], name[32];
+	struct sc_runtime_roots roots = {};
+	struct sc_container_info ci;
+
+	if (!mkdtemp(dir)) {
+		ASSERT_MSG(false, "dockershim_tmp", "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	roots.docker = dir;
+	snprintf(path, sizeof(path), "%s/containers", dir);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/containers/%s", dir, id);
+	mkdir(path, 0700);
+	snprintf(path, sizeof(path), "%s/containers/%s/config.v2.json", dir, id);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		FILE *f = fopen(path, "w");
+		int ret;
+
+		if (!f)
+			break;
+		fprintf(f, "{\"ID\":\"%s\",\"Image\":\"sha256:%064d\",\"Name\":\"%s\",\"Config\":{\"Image\":\"nginx:1\","
+			   "\"Labels\":{\"io.kubernetes.pod.name\":\"web-7d4b9c8f6d-x2kqz\",\"io.kubernetes.pod.namespace\":"
+			   "\"shop\",\"io.kubernetes.container.name\":\"web\",\"io.kubernetes.docker.type\":\"%s\"}}}",
+			id, 0, cases[i].name, cases[i].type);
+		fclose(f);
+		ret = runtime__resolve(&roots, id, &ci);
+		snprintf(name, sizeof(name), "dockershim_%zu", i);
+		ASSERT_MSG(ret == cases[i].want && (cases[i].want_pod ? ci.pod.name && !strcmp(ci.pod.name, cases[i].want_pod)
+								    : !ci.pod.name),
+			   name, "%s: got %d, pod %s; expected %d, pod %s", cases[i].name, ret,
+			   ci.pod.name ? ci.pod.name : "none", cases[i].want, cases[i].want_pod ? cases[i].want_pod : "none");
+		if (ret >= 0)
+			container_info__free(&ci);
+	}
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/containers/%s", dir, id);
+	rmdir(path);
+	snprintf(path, sizeof(path), "%s/containers", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
 void test_runtime(void)
 {
+	test_dockershim();
 	static const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
 	static const struct {
 		const char *fmt, *runtime;

@@ -671,10 +671,9 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	cJSON *doc = image__profile(img, &note);
 	int err = 0, cerr = 0;
 
-	/* the SeccompProfile from the same document; what its API cannot say is said once per image */
-	if (doc && (a->forms & SC_FORM_CRD) && (cerr = crd__render(doc, img->key, &y, why, sizeof(why))) == -EINVAL &&
-	    img->write_error != -EINVAL)
-		sc_err("the profile of %s cannot be a SeccompProfile: %s", img->key, why);
+	/* the SeccompProfile from the same document, before json_render() takes it */
+	if (doc && (a->forms & SC_FORM_CRD))
+		cerr = crd__render(doc, img->key, &y, why, sizeof(why));
 	if (json_render(doc, &b) || cerr == -ENOMEM) {
 		sc_err("out of memory: the profile of %s is not written", img->key);
 		sc_buf_free(&b);
@@ -686,16 +685,21 @@ static int write_profile(struct agent *a, struct sc_image *img)
 		sc_buf_free(&y);
 		return 0;
 	}
+	/* what the SeccompProfile API cannot hold: said once per image, the JSON written all the same */
+	if (cerr && !img->crd_refused)
+		sc_err("the profile of %s cannot be a SeccompProfile: %s; only its JSON form is written", img->key,
+		       why);
+	img->crd_refused = cerr != 0;
 	image_file_name(img->key, name);
 	if (a->forms & SC_FORM_DOCKER)
 		err = write_form(a, img, name, ".json", b.data, b.len);
 	if (!err && !cerr && (a->forms & SC_FORM_CRD))
 		err = write_form(a, img, name, ".yaml", y.data, y.len);
 	sc_buf_free(&y);
-	if (err || cerr) {
-		img->write_error = err ? err : cerr;
+	if (err) {
+		img->write_error = err;
 		sc_buf_free(&b);
-		return err ? err : cerr;
+		return err;
 	}
 	if (img->write_error)
 		sc_info("wrote the profile of %s again", img->key);

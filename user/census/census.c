@@ -231,7 +231,8 @@ size_t census__prune(struct sc_census *c)
 	for (size_t i = 0; i < c->n_images;) {
 		struct sc_image *img = c->images[i];
 
-		if (!img->unknown || img->mark || img == gone || !strcmp(img->key, SC_UNKNOWN_GONE)) {
+		if (!img->unknown || img->mark || img == gone || !strcmp(img->key, SC_UNKNOWN_GONE) ||
+		    !strcmp(img->key, SC_POD_SANDBOXES)) {
 			i++;
 			continue;
 		}

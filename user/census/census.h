@@ -110,6 +110,7 @@ struct sc_image {
 	int64_t last_new_known;	/* the latest of the nodes' last new syscall (calls' first times are not known) */
 	size_t written_len;
 	int write_error;		/* -errno of the last failed write of its profile (said once per cause) */
+	bool crd_refused;		/* its profile cannot be a SeccompProfile (said once) */
 };
 
 /* The no-new-privileges modes an image's containers were seen in (runc installs the filter at another point in each). */

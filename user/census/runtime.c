@@ -170,12 +170,15 @@ int runtime__workload(const char *pod, char *out, size_t len)
 			d2 = p;
 	if (d2)
 		n2 = d1 - d2 - 1;
-	/* <deployment>-<pod-template-hash>-<5>: the hash is a 32-bit FNV in that alphabet, 6 to 10 long */
-	if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && k8s_random(d2 + 1, n2, 6, 10))
-		w = snprintf(out, len, "Deployment/%.*s", (int)(d2 - pod), pod);
-	/* <cronjob>-<scheduled time in minutes>-<5> */
-	else if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && all_digits(d2 + 1, n2) && n2 >= 8)
+	/*
+	 * <cronjob>-<scheduled time in minutes>-<5>, tried first: the minutes can be made of
+	 * the random alphabet's digits only (2, 4-9), as a template hash can
+	 */
+	if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && all_digits(d2 + 1, n2) && n2 >= 8)
 		w = snprintf(out, len, "CronJob/%.*s", (int)(d2 - pod), pod);
+	/* <deployment>-<pod-template-hash>-<5>: the hash is a 32-bit FNV in that alphabet, 6 to 10 long */
+	else if (d2 && d2 > pod && k8s_random(d1 + 1, n1, 5, 5) && k8s_random(d2 + 1, n2, 6, 10))
+		w = snprintf(out, len, "Deployment/%.*s", (int)(d2 - pod), pod);
 	/* <replicaset, daemonset or job>-<5> */
 	else if (k8s_random(d1 + 1, n1, 5, 5))
 		w = snprintf(out, len, "%.*s", (int)(d1 - pod), pod);
@@ -214,10 +217,17 @@ static const struct pod_keys dockershim_keys = {
  * The pod of a container from the strings of @o under @k: 0 when @o names a pod (then
  * @out->pod, and @out->name from the container name), -ENOENT when not, -ENOMEM.
  */
+static const char *get_label(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
 static int pod_from(const cJSON *o, const struct pod_keys *k, struct sc_container_info *out)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, k->type);
-	char workload[256];
+	char workload[300];	/* "StatefulSet/" and a name of up to 253 bytes */
 
 	if (!(out->pod.name = dup_str(o, k->name)))
 		return -ENOENT;
@@ -229,6 +239,22 @@ static int pod_from(const cJSON *o, const struct pod_keys *k, struct sc_containe
 	if (!out->name)
 		out->name = dup_str(o, k->ctr);
 	return 0;
+}
+
+/* Whether Docker container @doc's name is the one cri-dockerd gives the pod its @labels name. */
+static bool dockershim_named(const cJSON *doc, const cJSON *labels)
+{
+	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "Name");
+	const char *pod = get_label(labels, dockershim_keys.name), *ns = get_label(labels, dockershim_keys.ns);
+	const char *type = get_label(labels, dockershim_keys.type), *ctr = get_label(labels, dockershim_keys.ctr);
+	char want[1200];
+	int n;
+
+	if (!cJSON_IsString(name) || !pod || !ns)
+		return false;
+	n = snprintf(want, sizeof(want), "/k8s_%s_%s_%s_", type && !strcmp(type, "podsandbox") ? "POD" : ctr ? ctr : "",
+		     pod, ns);
+	return n > 0 && (size_t)n < sizeof(want) && !strncmp(name->valuestring, want, (size_t)n);
 }
 
 /*
@@ -507,8 +533,13 @@ static int from_docker(const char *root, const char *id, struct sc_container_inf
 	cfg = cJSON_GetObjectItemCaseSensitive(doc, "Config");
 	out->image = dup_str(cfg, "Image");
 	out->image_id = dup_str(doc, "Image");
-	/* a pod's container run by cri-dockerd: its labels name the pod (and the container) */
-	pod_from(cJSON_GetObjectItemCaseSensitive(cfg, "Labels"), &dockershim_keys, out);
+	/*
+	 * a pod's container run by cri-dockerd: its labels name the pod. An image's LABELs are
+	 * merged into them too, so they count only when the container's name is the one
+	 * cri-dockerd gives for that pod: /k8s_<container or POD>_<pod>_<namespace>_...
+	 */
+	if (dockershim_named(doc, cJSON_GetObjectItemCaseSensitive(cfg, "Labels")))
+		pod_from(cJSON_GetObjectItemCaseSensitive(cfg, "Labels"), &dockershim_keys, out);
 	if (!out->name)
 		out->name = dup_str(doc, "Name");
 	out->source = "docker";
@@ -630,6 +661,27 @@ int runtime__resolve(const struct sc_runtime_roots *roots, const char *id, struc
 	return err;
 }
 
+/*
+ * The pod of a container containers/storage named (CRI-O's, podman's): from its OCI
+ * bundle's annotations, which CRI-O writes (the sandbox's included). Nothing for podman's.
+ */
+static void pod_of_bundle(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out)
+{
+	char path[PATH_MAX], *stored = out->name;
+	cJSON *doc = runtime__bundle_config(roots, id, path, sizeof(path));
+	const cJSON *ann = cJSON_GetObjectItemCaseSensitive(doc, "annotations");
+
+	/* a pod's container goes by its name in the pod spec, not the runtime's k8s_... */
+	out->name = NULL;
+	if (cJSON_IsObject(ann) && pod_from(ann, &crio_keys, out) && pod_from(ann, &containerd_keys, out))
+		pod__free(&out->pod);
+	if (out->name)
+		free(stored);
+	else
+		out->name = stored;
+	cJSON_Delete(doc);
+}
+
 static int resolve(const struct sc_runtime_roots *roots, const char *id, struct sc_container_info *out)
 {
 	int err = -ENOENT;
@@ -637,8 +689,10 @@ static int resolve(const struct sc_runtime_roots *roots, const char *id, struct 
 	memset(out, 0, sizeof(*out));
 	if (!is_id(id, strlen(id)))
 		return -EINVAL;
-	if (roots->storage && !from_storage(roots->storage, id, out) && out->image)
+	if (roots->storage && !from_storage(roots->storage, id, out) && out->image) {
+		pod_of_bundle(roots, id, out);	/* CRI-O keeps its containers there too */
 		return 0;
+	}
 	container_info__free(out);
 	if (roots->docker && !from_docker(roots->docker, id, out) && (out->image || out->sandbox))
 		return 0;

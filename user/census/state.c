@@ -338,6 +338,9 @@ static int load_pod(struct ld *ld, const cJSON *o, struct sc_pod *p)
 	cJSON_ArrayForEach(f, o)
 		if (!cJSON_IsString(f))
 			return bad(ld, "containers[].pod's fields must be strings");
+	if (!get_str(o, "name"))
+		return bad(ld, "containers[].pod must have a name");
+	pod__free(p);	/* a container listed twice: the last one's */
 	if ((err = dup_field(o, "namespace", &p->ns)) || (err = dup_field(o, "name", &p->name)) ||
 	    (err = dup_field(o, "uid", &p->uid)) || (err = dup_field(o, "workload", &p->workload)))
 		return err;

@@ -415,8 +415,13 @@ static void print_pods(const struct sc_census *c)
 			if (!hdr++)
 				printf("\n%-20s %-40s %-20s %-40s %s\n", "NAMESPACE", "POD", "CONTAINER", "IMAGE",
 				       "WORKLOAD (inferred from the pod name)");
-			printf("%-20s %-40s %-20s %-40s %s\n", ct->pod.ns ? ct->pod.ns : "-", ct->pod.name,
-			       ct->name ? ct->name : "-", img->key, ct->pod.workload ? ct->pod.workload : "-");
+			char ns[256], pod[300], cn[256], im[600], wl[300];
+
+			/* names from the runtimes: one printable line each */
+			printf("%-20s %-40s %-20s %-40s %s\n", ct->pod.ns ? sc_inline_name(ct->pod.ns, ns, sizeof(ns)) : "-",
+			       sc_inline_name(ct->pod.name, pod, sizeof(pod)),
+			       ct->name ? sc_inline_name(ct->name, cn, sizeof(cn)) : "-", sc_inline_name(img->key, im, sizeof(im)),
+			       ct->pod.workload ? sc_inline_name(ct->pod.workload, wl, sizeof(wl)) : "-");
 		}
 	}
 }
@@ -430,6 +435,7 @@ struct workload {
 	size_t ctrs;
 	const char *pods[64];
 	size_t n_pods;
+	bool more_imgs, more_pods;	/* the lists above are full: there are others */
 };
 
 struct workloads {
@@ -461,10 +467,14 @@ static int add_to_workload(struct workloads *w, const struct sc_image *img, cons
 		;
 	if (k == x->n_imgs && k < ARRAY_SIZE(x->imgs))
 		x->imgs[x->n_imgs++] = img;
+	else if (k == x->n_imgs)
+		x->more_imgs = true;
 	for (k = 0; k < x->n_pods && strcmp(x->pods[k], ct->pod.name); k++)
 		;
 	if (k == x->n_pods && k < ARRAY_SIZE(x->pods))
 		x->pods[x->n_pods++] = ct->pod.name;
+	else if (k == x->n_pods)
+		x->more_pods = true;
 	return 0;
 }
 
@@ -473,7 +483,9 @@ static int cmp_workload(const void *a, const void *b)
 	const struct workload *x = a, *y = b;
 	int d = strcmp(x->ns, y->ns);
 
-	return d ? d : strcmp(x->name, y->name);
+	if (!d)
+		d = strcmp(x->name, y->name);
+	return d ? d : (int)x->bare_pod - (int)y->bare_pod;
 }
 
 /* Every attributed container with a pod, grouped by namespace and workload, sorted. */
@@ -484,6 +496,7 @@ static int collect_workloads(const struct sc_census *c, struct workloads *w)
 		for (size_t k = 0; !c->images[i]->unknown && k < c->images[i]->n_ctrs; k++)
 			if (c->images[i]->ctrs[k].pod.name && add_to_workload(w, c->images[i], &c->images[i]->ctrs[k])) {
 				free(w->v);
+				memset(w, 0, sizeof(*w));
 				return -ENOMEM;
 			}
 	if (w->n)
@@ -515,6 +528,8 @@ cJSON *status__workloads_json(const struct sc_census *c)
 		pods = cJSON_AddArrayToObject(o, "pods");
 		for (size_t k = 0; pods && k < w.v[i].n_pods; k++)
 			cJSON_AddItemToArray(pods, cJSON_CreateString(w.v[i].pods[k]));
+		if (w.v[i].more_pods || w.v[i].more_imgs)
+			cJSON_AddBoolToObject(o, "truncated", true);	/* more pods or images than listed */
 	}
 	free(w.v);
 	return arr;
@@ -536,13 +551,15 @@ int status__print_workloads(const struct sc_census *c)
 	printf("%-20s %-40s %6s %10s %s\n", "NAMESPACE", "WORKLOAD (inferred from pod names)", "PODS", "CONTAINERS",
 	       "IMAGES (one profile each)");
 	for (size_t i = 0; i < w.n; i++) {
-		char name[300];
+		char name[300], safe[300], ns[300], pods[16];
 
 		snprintf(name, sizeof(name), "%s%s", w.v[i].bare_pod ? "pod/" : "", w.v[i].name);
-		printf("%-20s %-40s %6zu %10zu", w.v[i].ns[0] ? w.v[i].ns : "-", name, w.v[i].n_pods, w.v[i].ctrs);
+		snprintf(pods, sizeof(pods), "%zu%s", w.v[i].n_pods, w.v[i].more_pods ? "+" : "");
+		printf("%-20s %-40s %6s %10zu", w.v[i].ns[0] ? sc_inline_name(w.v[i].ns, ns, sizeof(ns)) : "-",
+		       sc_inline_name(name, safe, sizeof(safe)), pods, w.v[i].ctrs);
 		for (size_t k = 0; k < w.v[i].n_imgs; k++)
-			printf("%s%s", k ? ", " : " ", w.v[i].imgs[k]->key);
-		printf("\n");
+			printf("%s%s", k ? ", " : " ", sc_inline_name(w.v[i].imgs[k]->key, safe, sizeof(safe)));
+		printf("%s\n", w.v[i].more_imgs ? ", ..." : "");
 	}
 	free(w.v);
 	return 0;

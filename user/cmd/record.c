@@ -352,6 +352,7 @@ struct seen {
 	const char *layout;		/* NULL: the cgroup's path names no container */
 	struct sc_container_info ci;	/* with known */
 	bool known;
+	bool sandbox;			/* a pod's sandbox: neither a profile nor waited for */
 };
 
 struct containers {
@@ -376,14 +377,14 @@ static int on_container(void *ctx, uint64_t cgid, const char *path)
 		e->cgid = cgid;
 		e->layout = runtime__container_id(path, e->id);
 	}
-	if (!e->layout || e->known)
+	if (!e->layout || e->known || e->sandbox)
 		return 0;
 	switch (runtime__resolve(cs->roots, e->id, &e->ci)) {
 	case 0:
 		break;
 	case 1:		/* a pod's sandbox: not a container to profile, nor to wait for */
 		container_info__free(&e->ci);
-		e->layout = NULL;
+		e->sandbox = true;
 		return 0;
 	default:
 		return 1;
@@ -481,6 +482,8 @@ static struct ctr_profile *group_containers(const struct sc_recording *r, struct
 		const struct seen *who = seen_of(cs, r->ctrs[i].cgid);
 		size_t k = 0;
 
+		if (who && who->sandbox)
+			continue;
 		while (k < *n && !(who && v[k].who && !strcmp(v[k].who->id, who->id)))
 			k++;
 		if (k == *n) {
@@ -494,6 +497,8 @@ static struct ctr_profile *group_containers(const struct sc_recording *r, struct
 	for (size_t i = 0; i < r->n_ctrs; i++) {
 		const struct seen *who = seen_of(cs, r->ctrs[i].cgid);
 
+		if (who && who->sandbox)
+			continue;
 		for (size_t k = 0; k < *n; k++) {
 			if (who ? !v[k].who || strcmp(v[k].who->id, who->id) : v[k].path != r->ctrs[i].path)
 				continue;

@@ -98,12 +98,17 @@ static void requested_profile(struct sc_deployed *d, const cJSON *cfg, const cha
 	p = v->valuestring;
 	if (!strncmp(p, "localhost/", 10))
 		p += 10;
-	if (!*p || !strcmp(p, "unconfined") || !strcmp(p, "runtime/default") || !strcmp(p, "docker/default") ||
-	    p[0] == '/')
+	/* the kubelet gives CRI-O absolute paths below its root: read them below ours */
+	if (!strncmp(p, SC_KUBELET_SECCOMP_ROOT "/", sizeof(SC_KUBELET_SECCOMP_ROOT)))
+		p += sizeof(SC_KUBELET_SECCOMP_ROOT);
+	if (!*p || !strcmp(p, "unconfined") || !strcmp(p, "runtime/default") || !strcmp(p, "docker/default"))
 		snprintf(d->requested, sizeof(d->requested), "%s", *p ? p : "unconfined");
-	else if (strstr(p, "..") || (size_t)snprintf(d->requested, sizeof(d->requested), "%s/%s", kubelet_root, p) >=
-						 sizeof(d->requested))
-		snprintf(d->requested, sizeof(d->requested), "(not a path below %s)", kubelet_root);
+	else if (strstr(p, ".."))
+		snprintf(d->requested, sizeof(d->requested), "(a path with \"..\": not read)");
+	else if (p[0] == '/')
+		snprintf(d->requested, sizeof(d->requested), "%s", p);
+	else if ((size_t)snprintf(d->requested, sizeof(d->requested), "%s/%s", kubelet_root, p) >= sizeof(d->requested))
+		snprintf(d->requested, sizeof(d->requested), "(too long a path below %s)", kubelet_root);
 }
 
 /* What @d's bundle enforces, against what the agent saw of its image. */

@@ -216,8 +216,13 @@ static int update_crd(struct propose *pp, const struct sc_image *img, const cJSO
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s/%s.yaml", pp->tmp, pp->o->subdir, name);
-	if ((ret = crd__render(doc, img->key, &y, why, sizeof(why)))) {
-		sc_err("the profile of %s cannot be a SeccompProfile: %s", img->key, why);
+	if ((ret = crd__render(doc, img->key, &y, why, sizeof(why))) == -EINVAL) {
+		/* one profile the API cannot hold does not hold back the others */
+		sc_warn("the profile of %s cannot be a SeccompProfile: %s; only its JSON is committed", img->key, why);
+		return 0;
+	}
+	if (ret) {
+		sc_err("out of memory");
 		return ret;
 	}
 	cur = sc_read_file(path, SC_JSON_MAX_SIZE, &len);

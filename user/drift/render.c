@@ -399,11 +399,14 @@ static cJSON *deployed_json(const struct sc_deployed *d)
 /* "ns/pod (container)" of a pod's container, or its name, or "-" */
 static const char *who(const struct sc_deployed *d, char *buf, size_t len)
 {
+	char raw[600];
+
 	if (d->pod.name)
-		snprintf(buf, len, "%s/%s (%s)", d->pod.ns ? d->pod.ns : "?", d->pod.name, d->name ? d->name : "?");
+		snprintf(raw, sizeof(raw), "%s/%s (%s)", d->pod.ns ? d->pod.ns : "?", d->pod.name, d->name ? d->name : "?");
 	else
-		snprintf(buf, len, "%s", d->name ? d->name : "-");
-	return buf;
+		snprintf(raw, sizeof(raw), "%s", d->name ? d->name : "-");
+	/* names from the runtimes: no control character, no backtick (markdown) */
+	return sc_inline_name(raw, buf, len);
 }
 
 static void deployed_text(const struct sc_deployed *d)

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "lib/json.h"
 #include "seccomp/crd.h"
@@ -54,8 +55,14 @@ static int annotation_value(const char *s, cJSON *o, const char *key)
 
 static bool plain_key(const char *k)
 {
-	if (!*k)
+	static const char *const special[] = { "true", "false", "null", "yes", "no", "on", "off", "y", "n" };
+
+	/* a letter first: no number, no .inf; and none of the words YAML reads as a boolean or null */
+	if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z')))
 		return false;
+	for (size_t i = 0; i < ARRAY_SIZE(special); i++)
+		if (!strcasecmp(k, special[i]))
+			return false;
 	for (; *k; k++)
 		if (!((*k >= 'a' && *k <= 'z') || (*k >= 'A' && *k <= 'Z') || (*k >= '0' && *k <= '9') ||
 		      *k == '.' || *k == '/' || *k == '-' || *k == '_'))
@@ -157,8 +164,15 @@ static int crd_rule(const cJSON *rule, cJSON *out, char *err, size_t errlen)
 	const cJSON *f, *arg;
 	uint64_t v;
 
+	if (!cJSON_IsObject(rule))
+		return refuse(err, errlen, "%s", "a rule that is not an object");
+	if (cJSON_GetObjectItemCaseSensitive(rule, "name") && cJSON_GetObjectItemCaseSensitive(rule, "names"))
+		return refuse(err, errlen, "%s", "a rule with both name and names");
 	cJSON_ArrayForEach(f, rule) {
 		bool keep = false;
+
+		if (!f->string)
+			continue;
 
 		for (size_t i = 0; i < ARRAY_SIZE(kept); i++)
 			keep |= !strcmp(f->string, kept[i]);
@@ -181,8 +195,10 @@ static int crd_rule(const cJSON *rule, cJSON *out, char *err, size_t errlen)
 		for (size_t i = 0; i < ARRAY_SIZE(nums); i++) {
 			const cJSON *x = cJSON_GetObjectItemCaseSensitive(arg, nums[i]);
 
-			if (x && (json_u64(x, &v) ? x->valuedouble < 0 || x->valuedouble > (double)INT64_MAX
-						  : v > (uint64_t)INT64_MAX))
+			if (x && json_u64(x, &v))
+				return refuse(err, errlen, "an argument %s that is not a whole number from 0 to "
+					      "2^64-1", nums[i]);
+			if (x && v > (uint64_t)INT64_MAX)
 				return refuse(err, errlen, "an argument %s above 2^63-1: the SeccompProfile API "
 					      "holds values as int64", nums[i]);
 		}
@@ -201,15 +217,37 @@ static int crd_spec(const cJSON *p, cJSON *spec, char *err, size_t errlen)
 	uint64_t e;
 	int ret;
 
+	static const char *const known[] = { "defaultAction", "defaultErrnoRet", "architectures", "syscalls",
+					     "flags", "listenerPath", "listenerMetadata", "comment" };
+	const cJSON *f;
+
 	if (!cJSON_IsString(def))
 		return refuse(err, errlen, "%s", "the profile has no defaultAction");
+	/* archMap (Docker's per-host architectures) and anything else: no equivalent, refused */
+	cJSON_ArrayForEach(f, p) {
+		bool ok = false;
+
+		for (size_t i = 0; f->string && i < ARRAY_SIZE(known); i++)
+			ok |= !strcmp(f->string, known[i]);
+		if (!ok)
+			return refuse(err, errlen, "the profile's \"%s\" has no equivalent in a SeccompProfile "
+				      "(list its architectures instead of archMap)", f->string ? f->string : "?");
+	}
 	/* runc answers SCMP_ACT_ERRNO without a number with EPERM: only that default can be said */
 	if (derr && (json_u64(derr, &e) || e != EPERM))
 		return refuse(err, errlen, "%s", "defaultErrnoRet other than 1 (EPERM): the SeccompProfile "
 			      "API has no default errno");
 	if (!json_add(spec, "defaultAction", cJSON_CreateString(def->valuestring)) ||
-	    (cJSON_IsArray(arches) && !json_add(spec, "architectures", cJSON_Duplicate(arches, true))) ||
-	    !(rules = cJSON_AddArrayToObject(spec, "syscalls")))
+	    (cJSON_IsArray(arches) && !json_add(spec, "architectures", cJSON_Duplicate(arches, true))))
+		return -ENOMEM;
+	/* the same fields in the SeccompProfile's spec */
+	for (size_t i = 4; i < 7; i++) {
+		const cJSON *x = cJSON_GetObjectItemCaseSensitive(p, known[i]);
+
+		if (x && !json_add(spec, known[i], cJSON_Duplicate(x, true)))
+			return -ENOMEM;
+	}
+	if (!(rules = cJSON_AddArrayToObject(spec, "syscalls")))
 		return -ENOMEM;
 	cJSON_ArrayForEach(rule, cJSON_GetObjectItemCaseSensitive(p, "syscalls")) {
 		cJSON *r = cJSON_CreateObject();
