@@ -210,37 +210,38 @@ static __always_inline __u32 sc_find(__u64 cgid)
  */
 static __noinline __u32 sc_claim_key(struct sc_cgroup_ent *ent, __u32 key)
 {
-	__u32 h = sc_key_home(key), j, p, i, cur, want = key + 1, w = (key / 64) & (SC_NKEYS / 64 - 1);
+	__u32 h = sc_key_home(key), j, p, i, cur, s, want = key + 1, w = (key / 64) & (SC_NKEYS / 64 - 1);
 	__u64 bit = 1ULL << (key % 64), old, nv;
-	__u64 *pairs;
+	__u64 *quads;
 
 	if (!ent)
 		return SC_SLOT_KEYS;
 	if (!(ent->seen[w] & bit))
 		__sync_fetch_and_or(&ent->seen[w], bit);
 	/*
-	 * Compare-and-swap works on 64 bits here (32-bit atomics need a newer instruction
-	 * set than the programs are built for): on the aligned pair of entries that holds
-	 * keys[j] (little-endian: the even one is the low half), retried while only the
-	 * other half of the pair changes.
+	 * Compare-and-swap works on 64 bits here (narrower atomics need a newer instruction
+	 * set than the programs are built for): on the aligned word of four entries that
+	 * holds keys[j] (little-endian: entry j % 4 is bits 16 * (j % 4) and up), retried
+	 * while only the other entries of the word change.
 	 */
-	pairs = (__u64 *)ent->keys;
+	quads = (__u64 *)ent->keys;
 	for (i = 0; i < SC_KEY_PROBES; i++) {
 		/* a division: this is the slow path, and its range is plain to the verifier */
 		j = (h + i) % SC_SLOT_KEYS;
-		p = j / 2;
+		p = j / 4;
+		s = (j % 4) * 16;
 		barrier_var(p);
-		if (p >= SC_SLOT_KEYS / 2)
+		if (p >= SC_SLOT_KEYS / 4)
 			break;
 		for (int attempt = 0; attempt < 4; attempt++) {
-			old = *(volatile __u64 *)&pairs[p];
-			cur = j & 1 ? (__u32)(old >> 32) : (__u32)old;
+			old = *(volatile __u64 *)&quads[p];
+			cur = (__u32)(old >> s) & 0xffff;
 			if (cur == want)
 				return j;
 			if (cur)
 				break;	/* another key's: probe on */
-			nv = j & 1 ? (old & 0xffffffffULL) | ((__u64)want << 32) : (old & ~0xffffffffULL) | want;
-			if (__sync_val_compare_and_swap(&pairs[p], old, nv) == old)
+			nv = old | ((__u64)want << s);
+			if (__sync_val_compare_and_swap(&quads[p], old, nv) == old)
 				return j;
 		}
 	}
@@ -278,15 +279,47 @@ static __always_inline __u32 sc_key_index(__u32 slot, __u32 key)
 	return j;
 }
 
+/*
+ * Counter @j of the cgroup in @slot wrapped to 0 on this CPU: 2^16 calls go to its
+ * carry, in the CPU-independent entry. Once per 65,536 calls of a key on a CPU, so a
+ * compare-and-swap of the word of four carries that holds it (a carry wraps within its
+ * 16 bits, modulo 2^16 as userspace reads it); should every attempt meet another CPU's
+ * change of the same word, an atomic add of the word does it (then a carry wrapping at
+ * that very moment, once per 2^32 calls, would add to its neighbour: not worth more).
+ */
+static __noinline void sc_carry(__u32 slot, __u32 j)
+{
+	struct sc_cgroup_ent *ent = bpf_map_lookup_elem(&sc_cgroups, &slot);
+	__u32 p = j / 4, s = (j % 4) * 16;
+	__u64 *word, old, nv;
+
+	barrier_var(p);
+	if (!ent || p >= SC_SLOT_COUNTERS / 4)
+		return;
+	word = &((__u64 *)ent->carry)[p];	/* checked once: the verifier follows the pointer */
+	for (int attempt = 0; attempt < 4; attempt++) {
+		old = *(volatile __u64 *)word;
+		nv = (old & ~(0xffffULL << s)) | ((((old >> s) + 1) & 0xffff) << s);
+		if (__sync_val_compare_and_swap(word, old, nv) == old)
+			return;
+	}
+	__sync_fetch_and_add(word, 1ULL << s);
+}
+
 /* One call counted in counter @j of the cgroup in @slot, on this CPU. */
 static __always_inline void sc_count(__u32 slot, __u32 j)
 {
 	struct sc_counts *c = bpf_map_lookup_elem(&sc_counts, &slot);
+	__u16 v;
 
 	/* the compiler knows j <= SC_SLOT_KEYS; the verifier must see the check */
 	barrier_var(j);
-	if (c && j <= SC_SLOT_KEYS)
-		c->n[j]++;
+	if (!c || j > SC_SLOT_KEYS)
+		return;
+	v = c->n[j] + 1;
+	c->n[j] = v;
+	if (!v)
+		sc_carry(slot, j);	/* after the wrap: a read in between is behind, never ahead */
 }
 
 /*

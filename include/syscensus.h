@@ -65,51 +65,64 @@ _Static_assert(SC_NR_OVERFLOW <= 0xffff, "struct sc_deny_key.nr is 16 bits");
 
 /*
  * Keys of one cgroup counted one by one. A container makes 40 to 150 distinct
- * (phase, ABI, syscall) keys (the runtime's setup before its filter included); a key
- * that finds its cgroup's table full is still recorded as seen (the set stays exact)
- * and its calls go to the cgroup's "uncounted" bucket (the total stays exact). 120
- * keeps a cgroup's per-CPU counters at 488 bytes, 61 KiB on a 128-CPU node.
+ * (phase, ABI, syscall) keys (runc's setup before its filter is 70 of them: a busybox
+ * container makes 110, nginx 144); a key that finds its cgroup's table full is still
+ * recorded as seen (the set stays exact) and its calls go to the cgroup's "uncounted"
+ * bucket (the total stays exact). 184 entries probed 16 deep leave no key of those
+ * without a counter; the per-CPU counters are 16 bits wide to pay for them (376 bytes
+ * per cgroup and CPU, 47 KiB on a 128-CPU node), with a 16-bit carry per counter in
+ * the CPU-independent entry: exact counts whatever the calls' rate.
  */
-#define SC_SLOT_KEYS	120
+#define SC_SLOT_KEYS	184
 /* Entries of a cgroup's key table probed before a key is taken as not there. */
-#define SC_KEY_PROBES	8
+#define SC_KEY_PROBES	16
+
+/* Counters of a cgroup, with its uncounted bucket, rounded up to whole 64-bit words. */
+#define SC_SLOT_COUNTERS	((SC_SLOT_KEYS + 1 + 3) / 4 * 4)
 
 /*
  * One entry of the cgroup table (BPF_MAP_TYPE_ARRAY, power-of-two size, mmapped by
  * userspace): everything of a tracked cgroup that does not depend on the CPU count,
- * 744 bytes. The index of the entry is the slot; the same index selects the counter
- * block. Written on the hot path only the first time a cgroup makes a key: then the
- * bit of @seen is set and the key claimed in @keys (compare-and-swap), so the line is
- * read-mostly and shared by the CPUs without bouncing. Userspace zeroes an entry
- * (after an RCU grace period) before it is free again.
+ * 1,008 bytes. The index of the entry is the slot; the same index selects the counter
+ * block. Written on the hot path only the first time a cgroup makes a key (then the
+ * bit of @seen is set and the key claimed in @keys, by compare-and-swap) and once per
+ * 65,536 calls of a key on a CPU (@carry), so the lines are read-mostly and shared by
+ * the CPUs without bouncing. Userspace zeroes an entry (after an RCU grace period)
+ * before it is free again.
  */
 struct sc_cgroup_ent {
 	__u64 cgid;	/* cgroup v2 id (kernfs node id), SC_SLOT_EMPTY, _DEAD or _BUSY */
 	/* key + 1 counted in counter i, 0: free; open addressing from sc_key_home() */
-	__u32 keys[SC_SLOT_KEYS];
+	__u16 keys[SC_SLOT_KEYS];
+	/* wraps of counter i on any CPU, modulo 2^16: counter i's calls are carry * 2^16 + the CPUs' n[i] */
+	__u16 carry[SC_SLOT_COUNTERS];
 	__u64 seen[SC_NKEYS / 64];	/* every key the cgroup made, counted or not */
 };
 
 /*
  * Counters of one tracked cgroup on one CPU (BPF_MAP_TYPE_PERCPU_ARRAY value, indexed
  * by slot): n[i] counts the key in keys[i]; n[SC_SLOT_KEYS] the calls of keys that
- * found no room. 32 bits and never reset while the slot is live: userspace sums them
- * over the CPUs modulo 2^32, which is the total modulo 2^32 whatever each CPU's
- * counter wrapped, and folds the difference with what it folded before (exact while a
- * cgroup makes fewer than 2^32 calls of one key between two reads; the agent and record
- * read at least twice as often as that needs, see sc_read_interval_max()). No per-CPU counter is ever written by userspace except
- * to zero a slot that no program can reach.
+ * found no room. 16 bits: the program that wraps one to 0 adds one to the entry's
+ * carry[i] (a compare-and-swap, after the wrap), and never reset while the slot is
+ * live. Userspace sums the CPUs' counters and 2^16 x the carry modulo 2^32, which is
+ * the total modulo 2^32, and folds the difference with what it folded before: exact
+ * while a cgroup makes fewer than 2^31 calls of one key between two reads (the agent
+ * and record read far more often: sc_read_interval_max()). A read that falls between a
+ * wrap and its carry is 2^16 behind: the difference then looks negative and is not
+ * folded (sc_counter_delta()); the next read has it. No per-CPU counter is ever written
+ * by userspace except to zero a slot that no program can reach.
  */
 struct sc_counts {
-	__u32 n[SC_SLOT_KEYS + 1];
-	__u32 pad;	/* to 8 bytes: what the kernel allocates per CPU anyway */
+	__u16 n[SC_SLOT_COUNTERS];	/* to 8 bytes: what the kernel allocates per CPU anyway */
 };
 
 _Static_assert(sizeof(struct sc_counts) % 8 == 0, "per-CPU values are allocated in 8-byte units");
 _Static_assert(sizeof(struct sc_cgroup_ent) <= 1024, "a cgroup's CPU-independent state stays under 1 KiB");
-/* keys are claimed two at a time, by a 64-bit compare-and-swap on an aligned pair */
-_Static_assert(SC_SLOT_KEYS % 2 == 0 && __builtin_offsetof(struct sc_cgroup_ent, keys) % 8 == 0,
-	       "the key table is made of aligned pairs");
+_Static_assert(SC_NKEYS < 0xffff, "a key + 1 fits in 16 bits");
+/* keys and carries are changed four at a time, by a 64-bit compare-and-swap on an aligned word */
+_Static_assert(SC_SLOT_KEYS % 4 == 0 && __builtin_offsetof(struct sc_cgroup_ent, keys) % 8 == 0 &&
+	       __builtin_offsetof(struct sc_cgroup_ent, carry) % 8 == 0,
+	       "the key table and the carries are made of aligned 64-bit words");
 
 /*
  * Home of @key in a cgroup's key table: multiplicative hash scaled to SC_SLOT_KEYS

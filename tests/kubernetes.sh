@@ -257,6 +257,14 @@ t_k8s_daemonset_pod() {
 		--docker-root /var/lib/docker --bundle-root "/run/containerd/io.containerd.runtime.v2.task/$KCTR_NS")
 	[ "${#args[@]}" -gt 20 ] || { fail k8s_daemonset_args "could not read the DaemonSet: ${args[*]}"; k8s_pod_cleanup; return; }
 	for i in "${!args[@]}"; do [ "${args[$i]}" = IMAGE ] && args[$i]=$AGENT_IMG; done
+	# the sanitizer build's runtime makes calls of its own that the profile, recorded from
+	# the plain build, does not allow: that build runs the pod without it
+	local confined="confinement: capabilities CAP_DAC_READ_SEARCH; no_new_privs; seccomp filter"
+	if [[ $BUILD == *asan* ]]; then
+		for i in "${!args[@]}"; do [[ ${args[$i]} == seccomp=deploy/* ]] && args[$i]=seccomp=unconfined; done
+		confined="confinement: capabilities CAP_DAC_READ_SEARCH; no_new_privs"
+		skip k8s_daemonset_pod_under_its_profile "the sanitizer build runs the pod without its Localhost profile (ASan's runtime makes calls the agent does not)"
+	fi
 	ds_start() {
 		podman rm -f -t 0 "$name" >/dev/null 2>&1
 		podman run -d --name "$name" --network=host "${args[@]}" >"$T/dspod.id" 2>&1 || return 1
@@ -273,7 +281,7 @@ t_k8s_daemonset_pod() {
 	fi
 	pass k8s_daemonset_pod_starts
 	out=$(podman logs "$name" 2>&1)
-	[[ $out == *"confinement: capabilities CAP_DAC_READ_SEARCH; no_new_privs; seccomp filter"* ]] &&
+	[[ $out == *"$confined"* ]] &&
 		pass k8s_daemonset_pod_confined || fail k8s_daemonset_pod_confined "$out"
 	# workloads: podman, Docker, and containerd (a pod's container)
 	prun --rm "$BB" sh -c "$W_BB" >"$T/ds-w.out" 2>&1
@@ -326,9 +334,9 @@ t_k8s_daemonset_pod() {
 	EOF
 	read -r out si un n <"$T/ds.res"
 	[ "$out" = api-6f7c9d8b5-k2m4p ] && pass k8s_daemonset_pod_names_pod || fail k8s_daemonset_pod_names_pod "pods: $(cat "$T/ds.res")"
-	# the marker's 777 sysinfo calls, made while no agent ran: counted (exactly, or with the
-	# calls of syscalls that found no counter of their own); busybox makes none itself
-	if [ "${n:-0}" -ge 2 ] && [ "${si:-0}" -le 777 ] && [ 777 -le $(( ${si:-0} + ${un:-0} )) ] && [ "${si:-0}" -gt 0 ]; then
+	# the marker's 777 sysinfo calls, made while no agent ran: counted exactly (busybox makes
+	# none itself), none without a counter of its own
+	if [ "${n:-0}" -ge 2 ] && [ "${si:-0}" = 777 ] && [ "${un:-0}" = 0 ]; then
 		pass "k8s_daemonset_restart_loses_no_call ($si counted + ${un:-0} uncounted for 777 made)"
 	else
 		fail k8s_daemonset_restart_loses_no_call "sysinfo of $BB: got $si counted, ${un:-0} uncounted in ${n:-0} containers; expected 777 made"

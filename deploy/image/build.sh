@@ -26,5 +26,5 @@ chmod 1777 "$r/tmp"
 mkdir -p "$r/usr/share/syscensus"
 cp "$(dirname "$0")/../seccomp/syscensus-agent-pod.json" "$r/usr/share/syscensus/"
 cp "$(dirname "$0")/../Containerfile" "$ctx/Containerfile"
-podman build -q --network=none -f "$ctx/Containerfile" -t "$image" "$ctx" >/dev/null
+podman build -q --layers=false --network=none -f "$ctx/Containerfile" -t "$image" "$ctx" >/dev/null
 echo "image: $image built ($(du -sh "$r" | cut -f1) on disk, $(find "$r" -type f | wc -l) files)"

@@ -73,15 +73,29 @@ void test_census(void)
 		   back.live[0]->folded.n == 2 && back.images[0]->calls.n == 2 && back.images[0]->n_ctrs == 1 &&
 		   back.saved == 400, "census_save_load", "save %d, load %d", err, lerr);
 	/*
-	 * The 32-bit counters summed modulo 2^32 wrapped past what was folded (9): the
-	 * difference is still exact, 0xffffffff - 9 + 1 + 3 calls.
+	 * The sums are modulo 2^32: read in steps of less than 2^31 calls, they wrap past
+	 * 2^32 and every difference is still exact (9 -> 0x7ffffff0 -> 0xffffffe0 -> 3).
+	 * A read 2^16 behind the last one (between a 16-bit counter's wrap and its carry)
+	 * adds nothing, and the next read adds exactly what happened since.
 	 */
 	memset(cur, 0, sizeof(*cur));
-	cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 3;
-	if (!lerr && back.n_live)
-		ASSERT_EQ(fold_added(back.live[0], cur, 500), 0x100000000LL - 9 + 3, "census_fold_across_32bit_wrap");
-	else
+	if (!lerr && back.n_live) {
+		uint64_t sum = 0;
+
+		cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 0x7ffffff0;
+		sum += fold_added(back.live[0], cur, 500);
+		cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 0xffffffe0;
+		sum += fold_added(back.live[0], cur, 501);
+		cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 3;
+		sum += fold_added(back.live[0], cur, 502);
+		ASSERT_EQ(sum, 0x100000000LL - 9 + 3, "census_fold_across_32bit_wrap");
+		cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = (uint32_t)(3 - 0x10000 + 5);	/* behind by 2^16, 5 new */
+		ASSERT_EQ(fold_added(back.live[0], cur, 503), 0, "census_fold_read_behind_adds_nothing");
+		cur->n[SC_FILTERED][SC_ABI_NATIVE][0] = 3 + 5;
+		ASSERT_EQ(fold_added(back.live[0], cur, 504), 5, "census_fold_after_read_behind_exact");
+	} else {
 		SETUP_OK(false, "census_fold_across_32bit_wrap", "the saved state did not load back");
+	}
 	if (!lerr)
 		census__free(&back);
 	/*

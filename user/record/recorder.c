@@ -738,21 +738,32 @@ int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *
 {
 	const struct sc_cgroup_ent *ent;
 	uint32_t sum[SC_SLOT_KEYS + 1] = {}, keys[SC_SLOT_KEYS];
+	const uint64_t *carry;
 
 	if (slot >= r->capacity)
 		return -EINVAL;
 	/*
-	 * The counters first, then the key table: a program claims a key before it counts
-	 * it, so every counter read here has its key visible after (a key claimed later
-	 * whose first calls were not read yet shows then: the counters are cumulative).
+	 * The carries, then the counters, then the key table. A program claims a key before
+	 * it counts it, so every counter read here has its key visible after (a key claimed
+	 * later whose first calls were not read yet shows then: the counters are
+	 * cumulative). A counter wraps before its carry is added: carries read before the
+	 * counters are never ahead of them, so the sum is never ahead of the calls (at most
+	 * 2^16 behind per wrap in between, which the next read makes good).
 	 */
+	ent = &r->table[slot];
+	carry = (const uint64_t *)ent->carry;
+	for (int q = 0; q < SC_SLOT_COUNTERS / 4; q++) {
+		uint64_t word = __atomic_load_n(&carry[q], __ATOMIC_ACQUIRE);
+
+		for (int k = 0; k < 4 && q * 4 + k <= SC_SLOT_KEYS; k++)
+			sum[q * 4 + k] = (uint32_t)((word >> (16 * k)) & 0xffff) << 16;
+	}
 	if (bpf_map_lookup_elem(r->fd_counts, &slot, r->percpu))
 		return -errno;
 	for (int cpu = 0; cpu < r->ncpus; cpu++)
 		for (int i = 0; i <= SC_SLOT_KEYS; i++)
 			sum[i] += r->percpu[cpu].n[i];	/* modulo 2^32, on purpose */
 	memset(c, 0, sizeof(*c));
-	ent = &r->table[slot];
 	for (int w = 0; w < SC_NKEYS / 64; w++)
 		c->untabled[w] = __atomic_load_n(&ent->seen[w], __ATOMIC_ACQUIRE);
 	for (int i = 0; i < SC_SLOT_KEYS; i++) {

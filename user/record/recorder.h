@@ -75,14 +75,18 @@ static inline bool slot_counts__untabled(const struct sc_slot_counts *c, int pha
 
 /*
  * Calls since the value @folded, given a read @cur of the same counter: the sums are
- * exact modulo 2^32, so the difference is the true one while fewer than 2^32 calls of
+ * exact modulo 2^32, so the difference is the true one while fewer than 2^31 calls of
  * one key happen between two reads (readers keep far below that: see
- * sc_read_interval_max()). A slot's counters never restart while it is live: a
- * recorder loaded anew makes the agent drop the live cgroups it had saved.
+ * sc_read_interval_max()). A difference of 2^31 or more is a read behind the one
+ * folded (it fell between a 16-bit counter's wrap and its carry): 0, and @folded stays
+ * (the callers add what this returns). A slot's counters never restart while it is
+ * live: a recorder loaded anew makes the agent drop the live cgroups it had saved.
  */
 static inline uint64_t sc_counter_delta(uint64_t cur, uint64_t folded)
 {
-	return (uint32_t)((uint32_t)cur - (uint32_t)folded);
+	uint32_t d = (uint32_t)cur - (uint32_t)folded;
+
+	return d < (1U << 31) ? d : 0;
 }
 
 /*
