@@ -25,6 +25,7 @@
 
 #include "census/agent.h"
 #include "census/confine.h"
+#include "census/journal.h"
 #include "census/census.h"
 #include "census/metrics.h"
 #include "census/serve.h"
@@ -67,8 +68,8 @@ struct agent {
 	/* the journal: every cgroup tracked since the last save, by id and path (see journal_add()) */
 	int journal_fd;
 	off_t journal_len;
-	struct jentry { uint64_t cgid; char *path, *key; } *jent;	/* read at start, until the first save */
-	size_t n_jent;
+	struct sc_jentry *jent;		/* read at start, until the first save */
+	size_t n_jent, cap_jent;
 	bool journal_full_said;
 	struct sc_agent_health ah;
 	unsigned forms;			/* SC_FORM_*: the profiles' forms */
@@ -210,24 +211,20 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
 static void journal_add(struct agent *a, uint64_t cgid, const char *path, const char *key)
 {
 	char rec[2 * PATH_MAX + 64];
-	size_t pl = strlen(path), kl = strlen(key);
-	int n;
+	size_t n;
 
-	if (a->journal_fd < 0 || pl >= PATH_MAX || kl >= PATH_MAX)
-		return;
 	/* one write() of the whole record: a kill leaves it whole or not at all */
-	n = snprintf(rec, sizeof(rec), "%llu %zu %s %zu %s\n", (unsigned long long)cgid, pl, path, kl, key);
-	if (n < 0 || (size_t)n >= sizeof(rec))
+	if (a->journal_fd < 0 || !(n = journal__format(rec, sizeof(rec), cgid, path, key)))
 		return;
-	if (a->journal_len + n > (off_t)JOURNAL_MAX) {
+	if (a->journal_len + (off_t)n > (off_t)JOURNAL_MAX) {
 		if (!a->journal_full_said)
 			sc_warn("the journal of new cgroups is full (saves are failing): a SIGKILL now could leave "
 				"cgroups removed meanwhile unattributed");
 		a->journal_full_said = true;
 		return;
 	}
-	if (write(a->journal_fd, rec, (size_t)n) == n)
-		a->journal_len += n;
+	if (write(a->journal_fd, rec, n) == (ssize_t)n)
+		a->journal_len += (off_t)n;
 	else if (ftruncate(a->journal_fd, a->journal_len))	/* no partial record left behind */
 		sc_debug("cannot cut the journal back after a short write: %s", strerror(errno));
 }
@@ -235,13 +232,9 @@ static void journal_add(struct agent *a, uint64_t cgid, const char *path, const 
 /* The records read at the start (journal_load()), forgotten. */
 static void journal_free(struct agent *a)
 {
-	for (size_t i = 0; i < a->n_jent; i++) {
-		free(a->jent[i].path);
-		free(a->jent[i].key);
-	}
-	free(a->jent);
+	journal__free(a->jent, a->n_jent);
 	a->jent = NULL;
-	a->n_jent = 0;
+	a->n_jent = a->cap_jent = 0;
 }
 
 /* After a successful save, and only then: what the journal held is in the state. */
@@ -253,61 +246,20 @@ static void journal_reset(struct agent *a)
 	journal_free(a);
 }
 
-/* A "LEN BYTES" field at *@p (advanced past it and one separator @sep). NULL when malformed. */
-static char *journal_field(char **p, const char *end, char sep)
-{
-	unsigned long long n;
-	char *q, *s;
-
-	errno = 0;
-	n = strtoull(*p, &q, 10);
-	if (errno || q == *p || *q != ' ' || n >= PATH_MAX || (size_t)(end - q - 1) < n + 1 || q[1 + n] != sep)
-		return NULL;
-	if (!(s = strndup(q + 1, n)))
-		return NULL;
-	*p = q + 1 + n + 1;
-	return s;
-}
-
-/*
- * "CGID LEN PATH LEN KEY\n" records; a torn last record (a kill mid-write) is ignored.
- * Returns the length of the records read whole (the file is cut back to it).
- */
+/* The records read back at the start; a torn last record (a kill mid-write) is left out. */
 static off_t journal_load(struct agent *a, const char *file)
 {
-	size_t len, cap = 0;
-	char *text = sc_read_file(file, JOURNAL_MAX, &len), *p, *end;
+	size_t len, whole;
+	char *text = sc_read_file(file, JOURNAL_MAX, &len);
 
 	if (!text)
 		return 0;
-	for (p = text, end = text + len; p < end;) {
-		unsigned long long cgid;
-		char *q;
-		struct jentry *g;
-
-		char *path, *key;
-
-		errno = 0;
-		cgid = strtoull(p, &q, 10);
-		if (errno || q == p || *q != ' ')
-			break;
-		p = q + 1;
-		if (!(path = journal_field(&p, end, ' ')))
-			break;
-		if (!(key = journal_field(&p, end, '\n')) || !(g = sc_grow(a->jent, &cap, a->n_jent, sizeof(*a->jent), 16))) {
-			free(path);
-			free(key);
-			break;
-		}
-		a->jent = g;
-		a->jent[a->n_jent++] = (struct jentry){ .cgid = cgid, .path = path, .key = key };
-	}
-	len = (size_t)(p - text);
+	whole = journal__parse(text, len, &a->jent, &a->n_jent, &a->cap_jent);
 	free(text);
-	return (off_t)len;
+	return (off_t)whole;
 }
 
-static const struct jentry *journal_find(const struct agent *a, uint64_t cgid)
+static const struct sc_jentry *journal_find(const struct agent *a, uint64_t cgid)
 {
 	for (size_t i = a->n_jent; i-- > 0;)
 		if (a->jent[i].cgid == cgid)
@@ -353,7 +305,7 @@ static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, c
 }
 
 /* A removed cgroup an agent killed before saving had attributed (journal_add()). */
-static struct sc_live *add_live_journaled(struct agent *a, uint64_t cgid, uint32_t slot, const struct jentry *j)
+static struct sc_live *add_live_journaled(struct agent *a, uint64_t cgid, uint32_t slot, const struct sc_jentry *j)
 {
 	char ctr[SC_CTR_ID_LEN + 1];
 	struct sc_image *img;
@@ -531,7 +483,7 @@ static int on_event(void *ctx, const struct sc_event *e)
 		 * path it had, then retire it like any other.
 		 */
 		if (!l && in_slot) {
-			const struct jentry *j = journal_find(a, e->cgid);
+			const struct sc_jentry *j = journal_find(a, e->cgid);
 
 			l = j ? add_live_journaled(a, e->cgid, e->slot, j) : add_live(a, e->cgid, e->slot, path);
 		}
@@ -592,7 +544,7 @@ static void adopt_slot(struct agent *a, uint32_t s, uint64_t cgid)
 			l->seen = true;
 	} else if (err == -ENOENT) {
 		/* gone: the journal knows it if an agent killed before saving had attributed it */
-		const struct jentry *j = journal_find(a, cgid);
+		const struct sc_jentry *j = journal_find(a, cgid);
 
 		if ((l = j ? add_live_journaled(a, cgid, s, j) : add_live(a, cgid, s, "(removed before it could be resolved)")))
 			retire(a, l);
