@@ -48,6 +48,29 @@ static void usage(FILE *f)
 		"cannot be read (no state file, Prometheus unreachable or answering an error).\n");
 }
 
+/* --profiles-format: the JSON always (it is what is merged into), the SeccompProfile beside it with both */
+static int profiles_format(const char *arg, struct sc_propose_opts *o)
+{
+	if (generate__parse_forms(arg, &o->forms))
+		return -EINVAL;
+	if (!(o->forms & SC_FORM_DOCKER)) {
+		sc_err("propose: --profiles-format crd: the JSON profiles are what propose merges observations "
+		       "into; give both to commit each one's SeccompProfile beside it");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* The subdirectory is a path inside the repository: relative, no "..", no ".". 0 or SC_EXIT_USAGE. */
+static int check_subdir(const char *subdir)
+{
+	if (subdir[0] == '/' || strstr(subdir, "..") || !subdir[0] || strlen(subdir) > 200) {
+		sc_err("--profiles-subdir: \"%s\" must be a relative path inside the repository, without ..", subdir);
+		return SC_EXIT_USAGE;
+	}
+	return 0;
+}
+
 /* 0 to go on, -1 after --help, or SC_EXIT_USAGE */
 static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struct sc_observed *observed,
 			 const char **caps)
@@ -83,13 +106,8 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struc
 		case 'r': o->repo = optarg; break;
 		case 's': o->subdir = optarg; break;
 		case 'f':
-			if (generate__parse_forms(optarg, &o->forms))
+			if (profiles_format(optarg, o))
 				return SC_EXIT_USAGE;
-			if (!(o->forms & SC_FORM_DOCKER)) {
-				sc_err("propose: --profiles-format crd: the JSON profiles are what propose merges "
-				       "observations into; give both to commit each one's SeccompProfile beside it");
-				return SC_EXIT_USAGE;
-			}
 			break;
 		case 'b': o->branch = optarg; break;
 		case 'p': o->remote = optarg; break;
@@ -131,12 +149,7 @@ static int parse_options(int argc, char **argv, struct sc_propose_opts *o, struc
 		       "counters do not say: prune from one agent's --observed STATE-DIR");
 		return SC_EXIT_USAGE;
 	}
-	/* the subdirectory is a path inside the repository: relative, no "..", no "." */
-	if (o->subdir[0] == '/' || strstr(o->subdir, "..") || !o->subdir[0] || strlen(o->subdir) > 200) {
-		sc_err("--profiles-subdir: \"%s\" must be a relative path inside the repository, without ..", o->subdir);
-		return SC_EXIT_USAGE;
-	}
-	return 0;
+	return check_subdir(o->subdir);
 }
 
 int cmd_propose(int argc, char **argv)
