@@ -284,8 +284,8 @@ static __always_inline __u32 sc_key_index(__u32 slot, __u32 key)
  * carry, in the CPU-independent entry. Once per 65,536 calls of a key on a CPU, so a
  * compare-and-swap of the word of four carries that holds it (a carry wraps within its
  * 16 bits, modulo 2^16 as userspace reads it); should every attempt meet another CPU's
- * change of the same word, an atomic add of the word does it (then a carry wrapping at
- * that very moment, once per 2^32 calls, would add to its neighbour: not worth more).
+ * change of the same word, an atomic add of the word does it, and gives back what a wrap
+ * of this carry then adds to the next one's field.
  */
 static __noinline void sc_carry(__u32 slot, __u32 j)
 {
@@ -297,13 +297,16 @@ static __noinline void sc_carry(__u32 slot, __u32 j)
 	if (!ent || p >= SC_SLOT_COUNTERS / 4)
 		return;
 	word = &((__u64 *)ent->carry)[p];	/* checked once: the verifier follows the pointer */
-	for (int attempt = 0; attempt < 4; attempt++) {
+	for (int attempt = 0; attempt < 8; attempt++) {
 		old = *(volatile __u64 *)word;
 		nv = (old & ~(0xffffULL << s)) | ((((old >> s) + 1) & 0xffff) << s);
 		if (__sync_val_compare_and_swap(word, old, nv) == old)
 			return;
 	}
-	__sync_fetch_and_add(word, 1ULL << s);
+	/* an add; a carry that wrapped in it took one from its neighbour's field: given back */
+	old = __sync_fetch_and_add(word, 1ULL << s);
+	if (((old >> s) & 0xffff) == 0xffff && s < 48)
+		__sync_fetch_and_sub(word, 1ULL << (s + 16));
 }
 
 /* One call counted in counter @j of the cgroup in @slot, on this CPU. */

@@ -528,9 +528,12 @@ static void test_full(const char *mnt, enum sc_attach attach)
 	recorder__stats(r, &st);
 	ASSERT_EQ(st.table_full - before, 1, "full_table_full_counted");
 
-	/* a BPF-claimed slot with calls in it, released: the BPF side's next claim takes it, zeroed */
-	if (!setup_ok(count_getppid(r, ids[2], slots[2], 500, &got), "full_count") ||
-	    !ASSERT_EQ(got, 500, "full_getppid_counted") ||
+	/*
+	 * A BPF-claimed slot with calls in it, released: the BPF side's next claim takes it,
+	 * zeroed. 70,000 calls: past a 16-bit counter, so its carry must be zeroed too.
+	 */
+	if (!setup_ok(count_getppid(r, ids[2], slots[2], 70000, &got), "full_count") ||
+	    !ASSERT_EQ(got, 70000, "full_getppid_counted_past_16_bits") ||
 	    !ASSERT_OK(recorder__release(r, slots[2], NULL), "full_release_bpf_claimed"))
 		goto cleanup;
 	freed = slots[2];

@@ -9,11 +9,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct sc_jentry *v = NULL;
-	size_t n = 0, cap = 0, whole, at = 0;
+	struct sc_jentry *v = NULL, *rest = NULL;
+	size_t n = 0, cap = 0, whole, at = 0, n_rest = 0, cap_rest = 0;
 	char rec[2 * PATH_MAX + 64];
+	bool nomem;
 
-	whole = journal__parse((const char *)data, size, &v, &n, &cap);
+	whole = journal__parse((const char *)data, size, &v, &n, &cap, &nomem);
 	if (whole > size)
 		abort();
 	for (size_t i = 0; i < n; i++) {
@@ -25,6 +26,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (at != whole)
 		abort();
+	/* it stopped at a record it cannot read: from there, not even one record is there */
+	if (!nomem && whole < size &&
+	    (journal__parse((const char *)data + whole, size - whole, &rest, &n_rest, &cap_rest, &nomem), n_rest && !nomem))
+		abort();
+	journal__free(rest, n_rest);
 	journal__free(v, n);
 	return 0;
 }

@@ -246,16 +246,29 @@ static void journal_reset(struct agent *a)
 	journal_free(a);
 }
 
-/* The records read back at the start; a torn last record (a kill mid-write) is left out. */
+/*
+ * The records read back at the start; a torn last record (a kill mid-write) is left
+ * out. Returns where the whole records end, or -1 when the file could not be read or
+ * parsed for want of memory (then nothing may be cut off it).
+ */
 static off_t journal_load(struct agent *a, const char *file)
 {
 	size_t len, whole;
 	char *text = sc_read_file(file, JOURNAL_MAX, &len);
+	bool nomem;
 
-	if (!text)
-		return 0;
-	whole = journal__parse(text, len, &a->jent, &a->n_jent, &a->cap_jent);
+	if (!text) {
+		if (errno == ENOENT)
+			return 0;
+		sc_warn("%s: %s: the cgroups it names are attributed from their paths only", file, strerror(errno));
+		return -1;
+	}
+	whole = journal__parse(text, len, &a->jent, &a->n_jent, &a->cap_jent, &nomem);
 	free(text);
+	if (nomem) {
+		sc_warn("%s: out of memory reading it: the records after the first %zu are not used", file, a->n_jent);
+		return -1;
+	}
 	return (off_t)whole;
 }
 
@@ -281,7 +294,11 @@ static int journal_open(struct agent *a, const char *dir)
 		return -errno;
 	}
 	/* a torn record at the end is cut off, so that the next ones are read after it */
-	if (lseek(a->journal_fd, 0, SEEK_END) != whole && ftruncate(a->journal_fd, whole))
+	off_t end = lseek(a->journal_fd, 0, SEEK_END);
+
+	if (whole < 0)
+		whole = end < 0 ? 0 : end;	/* not read: kept as it is */
+	else if (end != whole && ftruncate(a->journal_fd, whole))
 		sc_warn("%s: cannot cut off a torn record: %s", file, strerror(errno));
 	a->journal_len = whole;
 	return 0;
@@ -1036,7 +1053,7 @@ static long ms_until(const struct timespec *t, const struct timespec *now)
 
 /*
  * Events and ticks until a signal. Between ticks the counters are also read as often
- * as their 32-bit width needs (sc_read_interval_max(): 107 s on 2 CPUs, 1.7 s on 128;
+ * as their sums modulo 2^32 need (sc_read_interval_max(): 107 s on 2 CPUs, 1.7 s on 128;
  * the interval, 10 s by default, when it is shorter), so that a long --interval loses
  * nothing to wrap.
  * 0, or -errno when events cannot be read.

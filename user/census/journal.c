@@ -37,31 +37,38 @@ static int number(const char **p, const char *end, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* A "LEN BYTES" field at *@p, then @sep; advanced past it. NULL when malformed or out of memory. */
-static char *field(const char **p, const char *end, char sep)
+/* A "LEN BYTES" field at *@p, then @sep; advanced past it. NULL when malformed or out of memory (*@nomem). */
+static char *field(const char **p, const char *end, char sep, bool *nomem)
 {
 	uint64_t n;
 	char *s;
 
 	if (number(p, end, PATH_MAX - 1, &n) || (size_t)(end - *p) < n + 1 || (*p)[n] != sep ||
-	    memchr(*p, '\0', n) || !(s = strndup(*p, n)))
+	    memchr(*p, '\0', n))
 		return NULL;
+	if (!(s = strndup(*p, n))) {
+		*nomem = true;
+		return NULL;
+	}
 	*p += n + 1;
 	return s;
 }
 
-size_t journal__parse(const char *text, size_t len, struct sc_jentry **v, size_t *n, size_t *cap)
+size_t journal__parse(const char *text, size_t len, struct sc_jentry **v, size_t *n, size_t *cap, bool *nomem)
 {
 	const char *p = text, *end = text + len;
 
+	*nomem = false;
 	while (p < end) {
 		const char *rec = p;
 		struct sc_jentry *g;
 		char *path = NULL, *key = NULL;
 		uint64_t cgid;
 
-		if (number(&p, end, UINT64_MAX, &cgid) || !(path = field(&p, end, ' ')) || !(key = field(&p, end, '\n')) ||
-		    !(g = sc_grow(*v, cap, *n, sizeof(**v), 16))) {
+		if (number(&p, end, UINT64_MAX, &cgid) || !(path = field(&p, end, ' ', nomem)) ||
+		    !(key = field(&p, end, '\n', nomem)) || !(g = sc_grow(*v, cap, *n, sizeof(**v), 16))) {
+			if (path && key)
+				*nomem = true;	/* sc_grow() */
 			free(path);
 			free(key);
 			return (size_t)(rec - text);

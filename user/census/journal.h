@@ -8,6 +8,7 @@
 #ifndef SC_JOURNAL_H
 #define SC_JOURNAL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,9 +24,10 @@ size_t journal__format(char *buf, size_t len, uint64_t cgid, const char *path, c
  * The whole records at the start of @text[0..@len) appended to *@v (*@n entries, *@cap
  * allocated); returns how many bytes they take: where a torn or malformed record
  * begins, or @len. Numbers are decimal digits without a leading zero; a length is below PATH_MAX and is
- * followed by exactly that many bytes, then ' ' or '\n'. On out of memory, stops there.
+ * followed by exactly that many bytes, then ' ' or '\n'. On out of memory, stops there
+ * and sets *@nomem (the rest is not torn: it must not be cut off).
  */
-size_t journal__parse(const char *text, size_t len, struct sc_jentry **v, size_t *n, size_t *cap);
+size_t journal__parse(const char *text, size_t len, struct sc_jentry **v, size_t *n, size_t *cap, bool *nomem);
 
 void journal__free(struct sc_jentry *v, size_t n);
 

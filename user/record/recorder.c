@@ -770,7 +770,8 @@ int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *
 		keys[i] = __atomic_load_n(&ent->keys[i], __ATOMIC_ACQUIRE);
 		if (!keys[i] || keys[i] > SC_NKEYS)
 			continue;
-		(&c->n[0][0][0])[keys[i] - 1] = sum[i];	/* the key is the flat index of n */
+		/* the key is the flat index of n; += as a key placed twice (a lost claim race) has two counters */
+		(&c->n[0][0][0])[keys[i] - 1] += sum[i];
 		c->untabled[(keys[i] - 1) / 64] &= ~(1ULL << ((keys[i] - 1) % 64));
 	}
 	/*
@@ -843,7 +844,9 @@ static int zero_busy(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts
 		err = -errno;
 	if (err)
 		return err;	/* kept busy rather than hand out counters that are not zero */
+	/* every field but the id: the next cgroup in this slot starts from nothing */
 	memset(ent->keys, 0, sizeof(ent->keys));
+	memset(ent->carry, 0, sizeof(ent->carry));
 	memset(ent->seen, 0, sizeof(ent->seen));
 	__atomic_store_n(&ent->cgid, SC_SLOT_DEAD, __ATOMIC_SEQ_CST);
 	return 0;

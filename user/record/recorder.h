@@ -55,8 +55,8 @@ struct sc_tally {
 
 /*
  * What a read of a slot gives, per seccomp phase and ABI: the calls of each key summed
- * over the CPUs modulo 2^32 (the per-CPU counters are 32 bits: fold the difference
- * with sc_counter_delta()); the keys seen that have no counter of their own (the
+ * over the CPUs, with the carries of their 16-bit counters, modulo 2^32 (fold the
+ * difference with sc_counter_delta()); the keys seen that have no counter of their own (the
  * cgroup's key table had no room for them), and the calls of those keys, together.
  */
 struct sc_slot_counts {
@@ -74,19 +74,26 @@ static inline bool slot_counts__untabled(const struct sc_slot_counts *c, int pha
 }
 
 /*
+ * How far behind a read can be: one 16-bit wrap in flight (counted, not yet carried)
+ * per CPU, 2^16 calls each; 2^26 covers 1,024 CPUs.
+ */
+#define SC_READ_BEHIND_MAX	(1U << 26)
+
+/*
  * Calls since the value @folded, given a read @cur of the same counter: the sums are
- * exact modulo 2^32, so the difference is the true one while fewer than 2^31 calls of
- * one key happen between two reads (readers keep far below that: see
- * sc_read_interval_max()). A difference of 2^31 or more is a read behind the one
- * folded (it fell between a 16-bit counter's wrap and its carry): 0, and @folded stays
- * (the callers add what this returns). A slot's counters never restart while it is
- * live: a recorder loaded anew makes the agent drop the live cgroups it had saved.
+ * exact modulo 2^32, so the difference is the true one while fewer than 2^32 - 2^26
+ * calls of one key happen between two reads (readers keep far below that: see
+ * sc_read_interval_max()). A difference within SC_READ_BEHIND_MAX of 2^32 is a read
+ * behind the one folded (between a counter's wrap and its carry): 0, and @folded stays
+ * (the callers add what this returns); the next read has those calls. A slot's counters
+ * never restart while it is live: a recorder loaded anew makes the agent drop the live
+ * cgroups it had saved.
  */
 static inline uint64_t sc_counter_delta(uint64_t cur, uint64_t folded)
 {
 	uint32_t d = (uint32_t)cur - (uint32_t)folded;
 
-	return d < (1U << 31) ? d : 0;
+	return d <= UINT32_MAX - SC_READ_BEHIND_MAX ? d : 0;
 }
 
 /*
@@ -182,7 +189,7 @@ int recorder__read(struct sc_recorder *r, uint32_t slot, struct sc_slot_counts *
 /*
  * Fold the read @cur of a slot into its running totals @total (which started at zero
  * with the slot): what record does between its reads, so that a long recording loses
- * nothing to 32-bit wrap.
+ * nothing to the wrap at 2^32.
  */
 void slot_counts__fold(struct sc_slot_counts *total, const struct sc_slot_counts *cur);
 /*

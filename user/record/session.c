@@ -59,7 +59,7 @@ struct session {
 	uint32_t slot;
 	struct sc_recorder *rec;
 	struct sc_slot_counts *raw;
-	struct sc_slot_counts *total[SC_RECORD_SLOTS];	/* running totals per slot (32-bit wrap) */
+	struct sc_slot_counts *total[SC_RECORD_SLOTS];	/* running totals per slot (the sums wrap at 2^32) */
 	unsigned read_every_ms;
 	int interrupted;	/* the signal that stopped the wait for leftovers */
 	struct sigaction saved[NSIG];	/* the dispositions before ours, restored after */
@@ -155,8 +155,8 @@ static int start_recorder(struct session *s)
 }
 
 /*
- * Every claimed slot read and folded into its running total: the per-CPU counters are
- * 32 bits, so a recording reads at least every sc_read_interval_max() seconds. 0 or
+ * Every claimed slot read and folded into its running total: the sums are modulo
+ * 2^32, so a recording reads at least every sc_read_interval_max() seconds. 0 or
  * -errno (said).
  */
 static int fold_slots(struct session *s)
