@@ -106,10 +106,10 @@ struct sc_cgroup_ent {
  * carry[i] (a compare-and-swap, after the wrap), and never reset while the slot is
  * live. Userspace sums the CPUs' counters and 2^16 x the carry modulo 2^32, which is
  * the total modulo 2^32, and folds the difference with what it folded before: exact
- * while a cgroup makes fewer than 2^31 calls of one key between two reads (the agent
+ * while a cgroup makes fewer than 2^32 - 2^26 calls of one key between two reads (the agent
  * and record read far more often: sc_read_interval_max()). A read that falls between a
- * wrap and its carry is 2^16 behind: the difference then looks negative and is not
- * folded (sc_counter_delta()); the next read has it. No per-CPU counter is ever written
+ * wrap and its carry is 2^16 behind per CPU: the difference then looks negative and is
+ * not folded (sc_counter_delta()); the next read has it. No per-CPU counter is ever written
  * by userspace except to zero a slot that no program can reach.
  */
 struct sc_counts {
