@@ -134,8 +134,11 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	skip() { SKIP=$((SKIP + 1)); echo "SKIP $1: $2"; }
 	# shellcheck source=tests/agent.sh
 	. tests/agent.sh
-	trap 'agent_cleanup; podman rmi -f "$CHURN_A" "$CHURN_B" >/dev/null 2>&1; rm -rf "$T"' EXIT
 	[ "$(id -u)" = 0 ] || { echo "churn: run as root" >&2; exit 1; }
+	# the test images podman_setup builds are removed after, unless they were there before
+	had_images=$(CONTAINERS_CONF=${CONTAINERS_CONF:-} podman image exists "$BB" 2>/dev/null && echo yes)
+	trap 'agent_cleanup; podman rmi -f "$CHURN_A" "$CHURN_B" >/dev/null 2>&1
+		[ -z "$had_images" ] && podman rmi -f "$BB" "$NGX" >/dev/null 2>&1; rm -rf "$T"' EXIT
 	podman_setup || { echo "churn: podman and runc are needed" >&2; exit 1; }
 	t_churn "${1:-500}" "${2:-4}"
 	echo "$PASS passed, $FAIL failed, $SKIP skipped"
