@@ -190,9 +190,9 @@ int runtime__workload(const char *pod, char *out, size_t len)
 
 static char *dup_str(const cJSON *o, const char *key)
 {
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+	const char *v = json_str(o, key);
 
-	return cJSON_IsString(v) && v->valuestring[0] ? strdup(v->valuestring) : NULL;
+	return v && v[0] ? strdup(v) : NULL;
 }
 
 /* Where each CRI runtime writes the pod: OCI annotations (containerd, CRI-O) or Docker labels (cri-dockerd). */
@@ -217,13 +217,6 @@ static const struct pod_keys dockershim_keys = {
  * The pod of a container from the strings of @o under @k: 0 when @o names a pod (then
  * @out->pod, and @out->name from the container name), -ENOENT when not, -ENOMEM.
  */
-static const char *get_label(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int pod_from(const cJSON *o, const struct pod_keys *k, struct sc_container_info *out)
 {
 	const cJSON *type = cJSON_GetObjectItemCaseSensitive(o, k->type);
@@ -245,8 +238,8 @@ static int pod_from(const cJSON *o, const struct pod_keys *k, struct sc_containe
 static bool dockershim_named(const cJSON *doc, const cJSON *labels)
 {
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(doc, "Name");
-	const char *pod = get_label(labels, dockershim_keys.name), *ns = get_label(labels, dockershim_keys.ns);
-	const char *type = get_label(labels, dockershim_keys.type), *ctr = get_label(labels, dockershim_keys.ctr);
+	const char *pod = json_str(labels, dockershim_keys.name), *ns = json_str(labels, dockershim_keys.ns);
+	const char *type = json_str(labels, dockershim_keys.type), *ctr = json_str(labels, dockershim_keys.ctr);
 	char want[1200];
 	int n;
 

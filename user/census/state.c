@@ -277,13 +277,6 @@ static int get_u64(struct ld *ld, const cJSON *o, const char *key, uint64_t max,
 	return 0;
 }
 
-static const char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
 static int load_vec(struct ld *ld, const cJSON *arr, struct sc_vec *v, bool times)
 {
 	const cJSON *row;
@@ -319,7 +312,7 @@ static int load_vec(struct ld *ld, const cJSON *arr, struct sc_vec *v, bool time
 /* A string field copied into *@dst (absent: left NULL). 0 or -ENOMEM. */
 static int dup_field(const cJSON *o, const char *key, char **dst)
 {
-	const char *s = get_str(o, key);
+	const char *s = json_str(o, key);
 
 	if (s && !(*dst = strdup(s)))
 		return -ENOMEM;
@@ -338,7 +331,7 @@ static int load_pod(struct ld *ld, const cJSON *o, struct sc_pod *p)
 	cJSON_ArrayForEach(f, o)
 		if (!cJSON_IsString(f))
 			return bad(ld, "containers[].pod's fields must be strings");
-	if (!get_str(o, "name"))
+	if (!json_str(o, "name"))
 		return bad(ld, "containers[].pod must have a name");
 	pod__free(p);	/* a container listed twice: the last one's */
 	if ((err = dup_field(o, "namespace", &p->ns)) || (err = dup_field(o, "name", &p->name)) ||
@@ -354,7 +347,7 @@ static int load_containers(struct ld *ld, const cJSON *arr, struct sc_image *img
 	int err;
 
 	cJSON_ArrayForEach(x, arr) {
-		const char *id = get_str(x, "id");
+		const char *id = json_str(x, "id");
 		uint64_t f, l;
 
 		if (!id || strlen(id) > SC_CTR_ID_LEN)
@@ -362,7 +355,7 @@ static int load_containers(struct ld *ld, const cJSON *arr, struct sc_image *img
 		if ((err = get_u64(ld, x, "first_seen", INT64_MAX, &f)) ||
 		    (err = get_u64(ld, x, "last_seen", INT64_MAX, &l)))
 			return err;
-		if (!(ct = image__add_container(img, id, get_str(x, "name"), (int64_t)f)))
+		if (!(ct = image__add_container(img, id, json_str(x, "name"), (int64_t)f)))
 			return -ENOMEM;
 		ct->last = (int64_t)l;
 		if ((err = load_pod(ld, cJSON_GetObjectItemCaseSensitive(x, "pod"), &ct->pod)))
@@ -406,7 +399,7 @@ static int load_denied(struct ld *ld, const cJSON *arr, struct sc_image *img)
 
 static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 {
-	const char *key = get_str(o, "image");
+	const char *key = json_str(o, "image");
 	struct sc_image *img;
 	const cJSON *x;
 	uint64_t first, last, v_exec;
@@ -447,7 +440,7 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 
 static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 {
-	const char *img_key = get_str(x, "image"), *ctr = get_str(x, "container");
+	const char *img_key = json_str(x, "image"), *ctr = json_str(x, "container");
 	struct sc_image *img;
 	struct sc_live *l;
 	uint64_t cgid, slot;
@@ -457,7 +450,7 @@ static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 		return err;
 	if (!img_key || !(img = census__image(c, img_key, false)))
 		return bad(ld, "\"image\" must name an image of the file");
-	l = census__add_live(c, cgid, (uint32_t)slot, get_str(x, "path"), img, ctr);
+	l = census__add_live(c, cgid, (uint32_t)slot, json_str(x, "path"), img, ctr);
 	if (!l)
 		return -ENOMEM;
 	if ((err = get_u64(ld, x, "uncounted_folded", UINT64_MAX, &l->uncounted_folded)))
@@ -467,7 +460,7 @@ static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 
 static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 {
-	const char *at = get_str(x, "attach"), *pd = get_str(x, "pin_dir"), *cf = get_str(x, "confinement");
+	const char *at = json_str(x, "attach"), *pd = json_str(x, "pin_dir"), *cf = json_str(x, "confinement");
 	uint64_t v;
 	int err;
 

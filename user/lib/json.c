@@ -421,3 +421,10 @@ bool json_add(cJSON *o, const char *key, cJSON *item)
 	cJSON_Delete(item);
 	return false;
 }
+
+const char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}

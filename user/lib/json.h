@@ -48,6 +48,9 @@ int json_print(cJSON *doc);
 /* A number node whose text is the exact decimal @v. NULL on allocation failure. */
 cJSON *json_u64_node(uint64_t v);
 
+/* The string member @key of object @o, or NULL when absent or not a string. */
+const char *json_str(const cJSON *o, const char *key);
+
 /* @item (may be NULL: a failed allocation) added to object @o as @key, or freed. False on failure. */
 bool json_add(cJSON *o, const char *key, cJSON *item);
 
