@@ -175,11 +175,13 @@ struct sc_deny_key {
 };
 
 /*
- * Arguments that carry the risk of a call, recorded (record only, native ABI, tp_btf)
- * for a few syscalls: one HASH entry per (slot, phase, number, value) first seen, so
- * the map is written only when a value is new. SC_ARGS_MAX entries for the recorder;
- * when it is full, sc_args_lost counts what was not kept and the profile falls back to
- * the names alone. The value kept per syscall (x86_64 numbers):
+ * Arguments that carry the risk of a call, recorded (native ABI, tp_btf) for a few
+ * syscalls: one HASH entry per (slot, phase, number, value) first seen, so the map is
+ * written only when a value is new. record reads it once at the end; the agent reads it
+ * every tick and deletes what a save holds, so it holds what is new since the last
+ * save. When it is full, sc_args_lost counts what was not kept and the profiles of the
+ * cgroups concerned fall back to the names alone. The value kept per syscall (x86_64
+ * numbers):
  *   ioctl (16)        the request, low 32 bits (musl passes an int: sign-extended)
  *   socket (41)       the family (low 32 bits) | the type without flags (& 0xf) << 32
  *   clone (56)        the flags' namespace bits (& SC_CLONE_NS)
@@ -188,6 +190,9 @@ struct sc_deny_key {
  *   unshare (272)     the flags' namespace bits (& SC_CLONE_NS)
  */
 #define SC_ARGS_MAX	4096
+/* the agent's: SC_ARGS_PER_SLOT per cgroup slot, SC_ARGS_MAX to SC_ARGS_MAX_AGENT entries */
+#define SC_ARGS_PER_SLOT	8
+#define SC_ARGS_MAX_AGENT	65536
 /* CLONE_NEWNS, NEWCGROUP, NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET and NEWTIME */
 #define SC_CLONE_NS	0x7E020080ULL
 #define SC_NR_IOCTL	16

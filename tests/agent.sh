@@ -56,7 +56,7 @@ podman_setup() {
 	return 0
 }
 
-prun() { timeout 60 podman run --network=none "$@"; }
+prun() { timeout -k 5 60 podman run --network=none "$@"; }
 
 agent_start() {	# state-dir [options...]; AGENT_WRAP: a command to run the agent under
 	local dir=$1 before
@@ -156,6 +156,20 @@ t_agent_containers() {
 		[ $rc = 0 ] && [[ $out == *hello-from-nginx* ]] && pass "agent_ngx_runs_under_profile${nnp:+_nnp}" ||
 			fail "agent_ngx_runs_under_profile${nnp:+_nnp}" "exit $rc: $(echo "$out" | tail -3)"
 	done
+	# argument rules, as record writes them: the agent's nginx profile allows socket for the
+	# families nginx and wget used, so a netlink socket (ip link) is refused, and so is a user
+	# namespace (unshare -U), while nginx serves; the values are in the state file
+	local probe='ip link >/dev/null && echo netlink-ok; unshare -U true && echo userns-ok'
+	out=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+s=json.load(open(sys.argv[2])); im={i["image"]: i for i in s["images"]}
+print("socket" in d["syscalls"][0]["names"], any(x["names"] == ["socket"] and "args" in x for x in d["syscalls"]),
+      any(r[1] == 41 for r in im[sys.argv[3]]["args"]))' "$pn" "$S/state.json" "$NGX" 2>&1)
+	[ "$out" = "False True True" ] && pass agent_args_ngx_socket_by_family ||
+		fail agent_args_ngx_socket_by_family "got '$out', expected 'False True True' (socket plain, socket by family, values saved)"
+	out=$(prun --rm --security-opt "seccomp=$pn" "$NGX" sh -c "$W_NGX; $probe" 2>&1)
+	[[ $out == *hello-from-nginx* ]] && [[ $out == *"ip: socket: Operation not permitted"* ]] &&
+		[[ $out == *"unshare(0x10000000): Operation not permitted"* ]] && [[ $out != *-ok* ]] &&
+		pass agent_args_demo_confined || fail agent_args_demo_confined "expected nginx to serve, netlink and userns refused: $out"
 	# the profile is tight: without one of its syscalls the same container fails
 	without "$pb" mkdirat "$T/bb-tight.json" 2>/dev/null || without "$pb" mkdir "$T/bb-tight.json"
 	out=$(prun --rm --security-opt "seccomp=$T/bb-tight.json" "$BB" sh -c "$W_BB" 2>&1); rc=$?

@@ -32,6 +32,91 @@ static int64_t fold_added(struct sc_live *l, const struct sc_slot_counts *cur, i
 	return census__fold(l, cur, now, &added) ? -1 : (int64_t)added;
 }
 
+/* @doc's rules for @name that carry args, and whether @name is in the first (plain) rule. */
+static int arg_rules_of(const cJSON *doc, const char *name, bool *plain)
+{
+	const cJSON *r, *x;
+	int n = 0, i = 0;
+
+	*plain = false;
+	cJSON_ArrayForEach(r, cJSON_GetObjectItemCaseSensitive(doc, "syscalls")) {
+		const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+
+		cJSON_ArrayForEach(x, names) {
+			if (!cJSON_IsString(x) || strcmp(x->valuestring, name))
+				continue;
+			if (i == 0)
+				*plain = true;
+			else if (cJSON_GetObjectItemCaseSensitive(r, "args"))
+				n++;
+		}
+		i++;
+	}
+	return n;
+}
+
+/*
+ * The agent's argument values: kept per image (bounded), saved and read back, made into
+ * rules for the profile's phase; an image loaded from a state file without them, or
+ * with some calls counted without values, allows the names whatever their arguments.
+ */
+static void test_census_args(struct sc_census *c, const char *path)
+{
+	static const char old[] = "{\"format\":\"syscensus-state\",\"version\":1,\"images\":[{\"image\":\"a\","
+				  "\"calls\":[[1,0,41,3,1,1]]}]}";
+	struct sc_image *img = census__image(c, "localhost/args:1", true);
+	struct sc_census back = {};
+	struct sc_image *b;
+	const char *note;
+	bool plain = false;
+	cJSON *doc;
+	int n;
+
+	if (!SETUP_OK(img != NULL, "census_args_setup", "no memory"))
+		return;
+	vec_get(&img->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, SC_NR_SOCKET), true)->count = 2;
+	vec_get(&img->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, SC_NR_IOCTL), true)->count = 40;
+	image__add_arg(img, SC_FILTERED, SC_NR_SOCKET, 2 | 1ULL << 32);	/* AF_INET, SOCK_STREAM */
+	image__add_arg(img, SC_FILTERED, SC_NR_SOCKET, 2 | 1ULL << 32);	/* again: one value */
+	image__add_arg(img, SC_UNFILTERED, SC_NR_SOCKET, 16 | 3ULL << 32);	/* the runtime's netlink, before */
+	for (uint64_t v = 0; v < 40; v++)
+		image__add_arg(img, SC_FILTERED, SC_NR_IOCTL, 0x5400 + v);
+	ASSERT_EQ(img->n_argv, 2 + SC_IMAGE_ARG_VALUES, "census_args_bounded");
+	doc = image__profile(img, &note);
+	n = arg_rules_of(doc, "socket", &plain);
+	ASSERT_MSG(n == 1 && !plain, "census_args_rule_for_profile_phase",
+		   "socket: %d argument rules, %s; expected 1 (AF_INET only: the netlink socket was the runtime's), not plain",
+		   n, plain ? "plain" : "not plain");
+	n = arg_rules_of(doc, "ioctl", &plain);
+	ASSERT_MSG(n == 0 && plain, "census_args_many_values_plain", "ioctl (40 values): %d rules, %s; expected plain",
+		   n, plain ? "plain" : "not plain");
+	cJSON_Delete(doc);
+	if (census__save(c, path, 600) || census__load(&back, path)) {
+		SETUP_OK(false, "census_args_save_load", "save or load failed");
+		return;
+	}
+	b = census__image(&back, img->key, false);
+	ASSERT_MSG(b && b->n_argv == img->n_argv && !b->args_partial, "census_args_save_load",
+		   "%zu values back (partial %d), expected %zu", b ? b->n_argv : 0, b ? b->args_partial : -1, img->n_argv);
+	census__free(&back);
+	/* an older state file: no "args", so the values of its calls are not known */
+	if (!sc_write_file_atomic(path, old, strlen(old)) && !census__load(&back, path)) {
+		b = census__image(&back, "a", false);
+		doc = b ? image__profile(b, &note) : NULL;
+		n = arg_rules_of(doc, "socket", &plain);
+		ASSERT_MSG(b && b->args_partial && plain && n == 0, "census_args_old_state_plain",
+			   "partial %d, socket %s with %d rules; expected plain", b ? b->args_partial : -1,
+			   plain ? "plain" : "not plain", n);
+		cJSON_Delete(doc);
+		census__free(&back);
+	} else {
+		SETUP_OK(false, "census_args_old_state_plain", "the older state file did not load");
+	}
+	refuses("census_args_refuses_other_syscall", path,
+		"{\"format\":\"syscensus-state\",\"version\":1,\"images\":[{\"image\":\"a\",\"args\":[[1,0,5]]}]}",
+		-EINVAL);
+}
+
 void test_census(void)
 {
 	struct sc_census c = {}, back = {};
@@ -98,6 +183,7 @@ void test_census(void)
 	}
 	if (!lerr)
 		census__free(&back);
+	test_census_args(&c, path);
 	/*
 	 * A syscall first made at 250, after the others: the set last grew then. Then calls
 	 * before any filter in the container already running under its own: an exec session.

@@ -105,7 +105,8 @@ static int programs_open(struct sc_bench *b)
 		ro.capacity = m == SC_BENCH_REC_MANY ? 2 * SC_BENCH_MANY : SC_PROBES;
 		ro.watch_cgroups = ro.denials = m == SC_BENCH_REC_DENY;
 		ro.bench_stage = m >= SC_BENCH_REC_STAGE1 && m <= SC_BENCH_REC_STAGE8 ? 1 + m - SC_BENCH_REC_STAGE1 : 0;
-		ro.record_args = m == SC_BENCH_REC_ARGS;
+		/* as the agent and record run (--args on), but for the --args off rows */
+		ro.record_args = m == SC_BENCH_REC_BTF || m == SC_BENCH_REC_MANY || m == SC_BENCH_REC_DENY;
 		/* the floors, one per hook: SC_REF_EMPTY_BTF, SC_REF_EMPTY_RAW */
 		if (m < 2 && !(b->ref[m] = refprog__open(m ? SC_REF_EMPTY_RAW : SC_REF_EMPTY_BTF)))
 			return errno ? -errno : -EINVAL;

@@ -20,7 +20,7 @@ enum sc_bench_rec {
 	SC_BENCH_REC_DENY,	/* tp_btf + denials */
 	SC_BENCH_REC_STAGE1,	/* tp_btf stopped after a part of the path, or doing the least (bench_stage 1..8) */
 	SC_BENCH_REC_STAGE8 = SC_BENCH_REC_STAGE1 + 7,
-	SC_BENCH_REC_ARGS,	/* tp_btf, record's argument capture on */
+	SC_BENCH_REC_NOARGS,	/* tp_btf, --args off: no argument values kept */
 	SC_BENCH_NREC,
 };
 #define SC_BENCH_NREF	SC_REFS	/* by enum sc_ref */

@@ -23,8 +23,9 @@ struct map_cost {
 
 /*
  * The kernel's bytes for @m on @ncpus CPUs, split by the map's kind: the table and the
- * counters grow with the cgroups (the counters with the CPUs too), the memo with the
- * CPUs, the ring buffer, the denial map and .bss stay as they are.
+ * counters grow with the cgroups (the counters with the CPUs too), the argument map with
+ * the cgroups (SC_ARGS_PER_SLOT entries each), the memo with the CPUs, the ring buffer,
+ * the denial map and .bss stay as they are.
  */
 static struct map_cost cost_of(const struct sc_map_mem *m, int ncpus)
 {
@@ -35,6 +36,8 @@ static struct map_cost cost_of(const struct sc_map_mem *m, int ncpus)
 		c.per_entry_cpu = b / m->max_entries / ncpus;
 	else if (!strcmp(m->name, "cgroups"))
 		c.per_entry = b / m->max_entries;
+	else if (!strcmp(m->name, "args") && m->max_entries > 1)
+		c.per_entry = b / m->max_entries * SC_ARGS_PER_SLOT;
 	else if (!strcmp(m->name, "memo"))
 		c.fixed = b / ncpus;	/* per CPU: multiplied below like a per-CPU map of one entry */
 	else
@@ -64,19 +67,28 @@ static double kernel_table(const struct sc_recorder *r, struct sc_map_mem *m)
 	return (double)total;
 }
 
+static double args_cost(const struct map_cost *c, const struct sc_map_mem *m)
+{
+	for (int i = 0; i < SC_RECORDER_MAPS; i++)
+		if (!strcmp(m[i].name, "args"))
+			return c[i].per_entry;
+	return 0;
+}
+
 void memory__print(struct sc_bench *b)
 {
 	const struct sc_recorder *r = b->rec[SC_BENCH_REC_DENY] ? b->rec[SC_BENCH_REC_DENY] : b->rec[SC_BENCH_REC_MANY];
 	struct sc_map_mem m[SC_RECORDER_MAPS], many[SC_RECORDER_MAPS];
 	int ncpus = recorder__ncpus(r);
 	struct map_cost c[SC_RECORDER_MAPS];
-	double per_cgroup128;
+	double per_cgroup128, shared, per_cpu;
 
 	/* the recorder with denials (it has every map), sized like the agent's for the table */
 	kernel_table(b->rec[SC_BENCH_REC_MANY], many);
 	recorder__memory(r, m);
 	for (int i = 0; i < SC_RECORDER_MAPS; i++)
-		c[i] = cost_of(!strcmp(m[i].name, "cgroups") || !strcmp(m[i].name, "counts") ? &many[i] : &m[i],
+		c[i] = cost_of(!strcmp(m[i].name, "cgroups") || !strcmp(m[i].name, "counts") ||
+				       !strcmp(m[i].name, "args") ? &many[i] : &m[i],
 			       ncpus);
 	printf("at %d tracked cgroups, from the kernel's bytes per entry and CPU measured here:\n", AT_CGROUPS);
 	printf("  %-44s %10s %10s %10s\n", "", "8 CPUs", "64 CPUs", "128 CPUs");
@@ -99,12 +111,15 @@ void memory__print(struct sc_bench *b)
 				t += at(&c[i], m[i].name, AT_CGROUPS, cpu_counts[k]);
 		printf(" %10.1f", t / 1048576);
 	}
-	per_cgroup128 = 0;
-	for (int i = 0; i < SC_RECORDER_MAPS; i++)
-		per_cgroup128 += c[i].per_entry + c[i].per_entry_cpu * 128;
-	printf("\nper tracked cgroup: %.1f KiB at 128 CPUs (%.0f bytes shared, %.0f per CPU); previous design %.1f KiB "
-	       "(%zu per CPU)\n", per_cgroup128 / 1024, c[0].per_entry + c[1].per_entry,
-	       c[0].per_entry_cpu + c[1].per_entry_cpu, (128.0 * sizeof(struct sc_dense_counts) + 8) / 1024,
+	per_cgroup128 = shared = per_cpu = 0;
+	for (int i = 0; i < SC_RECORDER_MAPS; i++) {
+		shared += c[i].per_entry;
+		per_cpu += c[i].per_entry_cpu;
+	}
+	per_cgroup128 = shared + per_cpu * 128;
+	printf("\nper tracked cgroup: %.1f KiB at 128 CPUs (%.0f bytes shared, of them %.0f for argument values; %.0f per "
+	       "CPU); previous design %.1f KiB (%zu per CPU)\n", per_cgroup128 / 1024, shared, args_cost(c, m), per_cpu,
+	       (128.0 * sizeof(struct sc_dense_counts) + 8) / 1024,
 	       sizeof(struct sc_dense_counts));
 	printf("peers, per container whatever the CPU count: Security Profiles Operator 1 KiB (u8[1024] per "
 	       "mount namespace), Inspektor Gadget 501 B (their published layouts; both keep the set, no counts)\n");

@@ -22,15 +22,15 @@
 
 enum cfg {
 	NONE, FLOOR_BTF, REC_BTF, REC_MANY, PREV_BTF, STAGE1, STAGE2, STAGE3, STAGE4, STAGE5, STAGE6, STAGE7, STAGE8, REF_CGS, FLOOR_RAW, REC_RAW,
-	REC_DENY, REC_ARGS,
-	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY, AR_NONE, AR_REC, AR_ARGS,
+	REC_DENY, REC_NOARGS,
+	FA_NONE, FA_FLOOR, FA_REC, FA_DENY, FD_NONE, FD_REC, FD_DENY, AR_NONE, AR_NOARGS, AR_REC,
 	SYSCOUNT, BPFTRACE, STRACE, NCFG
 };
 
 /* what is attached for a configuration */
 enum att {
 	AT_NONE, AT_FLOOR_BTF, AT_FLOOR_RAW, AT_REF_CGS, AT_REF_PREV, AT_REC_BTF, AT_REC_RAW, AT_REC_MANY,
-	AT_REC_DENY, AT_REC_ARGS, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
+	AT_REC_DENY, AT_REC_NOARGS, AT_REC_STAGE1, AT_TOOL = AT_REC_STAGE1 + 8
 };
 
 #define SELF		SC_BENCH_SELF
@@ -69,7 +69,7 @@ static const struct {
 	[REC_RAW] = { "syscensus, raw_tp fallback", NONE, FLOOR_RAW, 1, AT_REC_RAW, SELF },
 	[REC_DENY] = { "syscensus --denials (+sys_exit), no filter", NONE, FLOOR_BTF, 1, AT_REC_DENY,
 		       SELF },
-	[REC_ARGS] = { "syscensus record (arguments kept), getppid", NONE, FLOOR_BTF, 1, AT_REC_ARGS, SELF },
+	[REC_NOARGS] = { "syscensus --args off", NONE, FLOOR_BTF, 1, AT_REC_NOARGS, SELF },
 	[FA_NONE] = { "under a filter, allowed: nothing attached", FA_NONE, FLOOR_BTF, 1, AT_NONE,
 		      FILTER_ALLOWS },
 	/* under a filter the hook costs differently (measured higher here): its own floor */
@@ -84,10 +84,10 @@ static const struct {
 	[FD_REC] = { "denied (EPERM): syscensus", FD_NONE, FLOOR_BTF, 1, AT_REC_BTF, FILTER_DENIES },
 	[FD_DENY] = { "denied (EPERM): syscensus --denials", FD_NONE, FLOOR_BTF, 1, AT_REC_DENY,
 		      FILTER_DENIES },
-	/* a call whose argument record keeps: only such calls pay for it (the floor's cost per call is the same) */
+	/* a call whose argument is kept: only such calls pay for it (the floor's cost per call is the same) */
 	[AR_NONE] = { "prctl: nothing attached", AR_NONE, FLOOR_BTF, 1, AT_NONE, SELF, true },
-	[AR_REC] = { "prctl: syscensus (no arguments, as the agent)", AR_NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF, true },
-	[AR_ARGS] = { "prctl: syscensus record (arguments kept)", AR_NONE, FLOOR_BTF, 1, AT_REC_ARGS, SELF, true },
+	[AR_NOARGS] = { "prctl: syscensus --args off", AR_NONE, FLOOR_BTF, 1, AT_REC_NOARGS, SELF, true },
+	[AR_REC] = { "prctl: syscensus (its argument kept)", AR_NONE, FLOOR_BTF, 1, AT_REC_BTF, SELF, true },
 	[SYSCOUNT] = { "libbpf-tools syscount", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
 	[BPFTRACE] = { "bpftrace @[cgroup, args->id] = count()", NONE, FLOOR_BTF, 1, AT_TOOL, SELF },
 	[STRACE] = { "strace -f -c", NONE, FLOOR_BTF, 100, AT_TOOL, SELF },
@@ -192,8 +192,8 @@ static struct sc_recorder *recorder_of(const struct sc_bench *b, enum att at)
 		return b->rec[SC_BENCH_REC_MANY];
 	case AT_REC_DENY:
 		return b->rec[SC_BENCH_REC_DENY];
-	case AT_REC_ARGS:
-		return b->rec[SC_BENCH_REC_ARGS];
+	case AT_REC_NOARGS:
+		return b->rec[SC_BENCH_REC_NOARGS];
 	default:
 		return NULL;
 	}
@@ -307,7 +307,7 @@ static void print_row(struct sc_micro *m, int k)
 	else
 		printf("%-46s %8.1f %8.1f %7.2f [%5.2f, %5.2f] %5lu\n", name, ns.med, added.med,
 		       ratio.med, ratio.q1, ratio.q3, ns.m);
-	if (k == AR_ARGS)
+	if (k == AR_REC)
 		printf("--\n");
 }
 

@@ -73,6 +73,11 @@ struct agent {
 	bool journal_full_said;
 	struct sc_agent_health ah;
 	unsigned forms;			/* SC_FORM_*: the profiles' forms */
+	bool args;			/* argument values kept and used (not --args off, a recorder that keeps them) */
+	/* the argument map's keys read into the census: deleted from the map once a save holds them */
+	struct sc_arg_key *args_read;
+	size_t n_args_read, cap_args_read;
+	bool args_map_error_said;
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -708,6 +713,88 @@ static void check_pins(struct agent *a)
 	a->pins_gone_said = true;
 }
 
+/* The live cgroup counted in @slot (retired ones until their slot is given back); NULL: none. */
+static struct sc_live *live_in_slot(struct agent *a, uint32_t slot)
+{
+	for (size_t i = 0; i < a->c.n_live; i++)
+		if (a->c.live[i]->slot == slot)
+			return a->c.live[i];
+	return NULL;
+}
+
+/* recorder__read_args' callback: a value into its cgroup's image, its key to forget after the save. */
+static void on_arg(void *ctx, const struct sc_arg_key *k)
+{
+	struct agent *a = ctx;
+	struct sc_live *l = live_in_slot(a, k->slot);
+	struct sc_arg_key *v;
+	size_t before;
+
+	if (!l) {
+		/*
+		 * A cgroup whose event is still to come keeps its values in the map until it is
+		 * known; a free slot's are a released cgroup's last ones: its image had them.
+		 */
+		if (k->slot < recorder__capacity(a->rec) && recorder__slot_cgid(a->rec, k->slot))
+			return;
+	} else {
+		before = l->img->n_argv;
+		if (image__add_arg(l->img, k->phase, k->nr, k->value)) {
+			l->img->args_lost++;	/* out of memory: said like a full map, names only */
+			return;
+		}
+		if (l->img->n_argv != before)
+			a->save_soon = true;
+	}
+	v = sc_grow(a->args_read, &a->cap_args_read, a->n_args_read, sizeof(*v), 64);
+	if (!v)
+		return;		/* not forgotten: read again next time */
+	a->args_read = v;
+	a->args_read[a->n_args_read++] = *k;
+}
+
+/*
+ * The argument values the programs kept since the last save, into the images. Values the
+ * map had no room for (its count grew) are not known: every image counting then allows
+ * those syscalls whatever their arguments. Without values (--args off, a recorder that
+ * keeps none), every image counted allows them by name.
+ */
+static void read_args(struct agent *a)
+{
+	uint64_t lost = 0, grew;
+
+	if (!a->args) {
+		for (size_t i = 0; i < a->c.n_live; i++)
+			a->c.live[i]->img->args_partial = true;
+		return;
+	}
+	a->n_args_read = 0;
+	recorder__read_args(a->rec, on_arg, a, &lost);
+	if (lost == a->c.health.args_lost)
+		return;
+	grew = lost > a->c.health.args_lost ? lost - a->c.health.args_lost : lost;
+	sc_warn("%llu argument values found the kernel map full: the profiles of the %zu images counting "
+		"now allow ioctl, socket, clone, unshare, prctl and personality whatever their arguments",
+		(unsigned long long)grew, a->c.n_live);
+	for (size_t i = 0; i < a->c.n_live; i++)
+		a->c.live[i]->img->args_lost += grew;
+	a->c.health.args_lost = lost;
+	a->save_soon = true;
+}
+
+/* Once a save holds them: the values read are deleted from the map, which keeps room for new ones. */
+static void forget_args(struct agent *a)
+{
+	int err = recorder__forget_args(a->rec, a->args_read, a->n_args_read);
+
+	if (err && !a->args_map_error_said) {
+		sc_warn("cannot delete saved argument values from the kernel map: %s (they are read again; "
+			"the map may fill)", strerror(-err));
+		a->args_map_error_said = true;
+	}
+	a->n_args_read = 0;
+}
+
 static int save(struct agent *a)
 {
 	struct sc_recorder_stats st;
@@ -728,6 +815,7 @@ static int save(struct agent *a)
 	err = census__save(&a->c, a->state_path, now_s());
 	if (!err) {
 		a->c.saved = now_s();
+		forget_args(a);
 		journal_reset(a);
 		release_retired(a);
 		if (a->save_failures)
@@ -835,6 +923,7 @@ static void tick(struct agent *a)
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
 	fold_live(a);
+	read_args(a);
 	check_pins(a);
 	a->ah.last_fold = now_s();
 	a->c.health.self_refused = confine__refusals();
@@ -973,9 +1062,19 @@ static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 		ro.capacity = host_capacity(a);
 	ro.watch_cgroups = true;
 	ro.claim_containers = true;
+	ro.record_args = !o->args_off;
 	a->rec = recorder__open(&ro);
 	if (!a->rec)
 		return -errno;
+	a->args = !o->args_off && recorder__args(a->rec);
+	a->c.health.args = a->args;
+	if (!recorder__adopted(a->rec))
+		a->c.health.args_lost = 0;	/* a new recorder counts from 0 */
+	if (!o->args_off && !a->args)
+		sc_warn("the %s recorder keeps no argument values (%s): the profiles allow ioctl, socket, clone, "
+			"unshare, prctl and personality by name%s", recorder__adopted(a->rec) ? "pinned" : "loaded",
+			recorder__attach_name(a->rec)[0] == 'r' ? "raw_tp" : "pinned by an older syscensus",
+			recorder__adopted(a->rec) ? " (`syscensus unload` and start again to keep them)" : "");
 	if (!a->c.started)
 		a->c.started = now_s();
 	snprintf(a->c.health.attach, sizeof(a->c.health.attach), "%s", recorder__attach_name(a->rec));
@@ -1127,10 +1226,10 @@ int agent__run(const struct sc_agent_opts *o)
 		goto out;
 	if (open_recorder(&a, o) || confine(&a, o) || (a.srv && server__run(a.srv, "--metrics", o->metrics)))
 		goto out;
-	sc_info("agent %s (%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
+	sc_info("agent %s (%s%s%s, %u cgroup slots%s, %.1f MiB of BPF maps), %zu cgroups tracked, %zu images; "
 		"profiles in %s, every %us%s%s; confinement: %s",
 		recorder__adopted(a.rec) ? "resumed the pinned recorder" : "started", recorder__attach_name(a.rec),
-		recorder__denials(a.rec) ? ", denials" : "", recorder__capacity(a.rec),
+		recorder__denials(a.rec) ? ", denials" : "", a.args ? ", argument values" : "", recorder__capacity(a.rec),
 		o->rec.capacity || recorder__adopted(a.rec) ? "" : " for the containers running now",
 		recorder__memory(a.rec, mem) / 1048576.0, a.c.n_live, attributed_images(&a.c), a.profiles_dir,
 		o->interval, o->metrics ? "; metrics on " : "", o->metrics ? o->metrics : "", a.c.health.confinement);
@@ -1148,6 +1247,7 @@ out:
 	census__free(&a.c);
 	runtime__cleanup();
 	free(a.buf);
+	free(a.args_read);
 	if (a.lock_fd >= 0)
 		close(a.lock_fd);
 	journal_free(&a);	/* the file stays: only a save empties it */

@@ -20,6 +20,7 @@ struct sc_agent_opts {
 	unsigned interval;
 	const char *metrics;		/* ADDR:PORT of /metrics and /healthz; NULL: none */
 	bool no_confine;		/* keep every capability, no seccomp filter of its own */
+	bool args_off;			/* --args off: profiles allow syscalls by name only */
 	struct sc_recorder_opts rec;	/* capacity 0: sized from the host; watch_cgroups set by the agent */
 	struct sc_runtime_roots roots;
 };

@@ -72,6 +72,7 @@ static void image_free(struct sc_image *img)
 	free(img->ctrs);
 	free(img->incomplete);
 	free(img->denied);
+	free(img->argv);
 	free(img->written);
 	vec_free(&img->calls);
 	free(img);
@@ -175,9 +176,58 @@ void image__set_incomplete(struct sc_image *img, const char *why)
 	img->incomplete = strdup(why);
 }
 
+int image__add_arg(struct sc_image *img, int phase, int nr, uint64_t value)
+{
+	struct sc_argv *v;
+	size_t same = 0;
+
+	for (size_t i = 0; i < img->n_argv; i++) {
+		if (img->argv[i].phase != phase || img->argv[i].nr != nr)
+			continue;
+		if (img->argv[i].value == value)
+			return 0;
+		same++;
+	}
+	if (same >= SC_IMAGE_ARG_VALUES)
+		return 0;	/* already more than a profile restricts to */
+	v = sc_grow(img->argv, &img->cap_argv, img->n_argv, sizeof(*v), 8);
+	if (!v)
+		return -ENOMEM;
+	img->argv = v;
+	img->argv[img->n_argv++] = (struct sc_argv){ (uint8_t)phase, (uint16_t)nr, value };
+	return 0;
+}
+
+int image__args(const struct sc_image *img, struct sc_args *a)
+{
+	int phase = image__profile_phase(img);
+
+	memset(a, 0, sizeof(*a));
+	a->kept = !img->args_partial;
+	a->unkept = "some of its calls were counted without their argument values (agent --args off, a raw_tp "
+		    "recorder or one pinned by an older syscensus, a state file from before)";
+	a->lost = img->args_lost;
+	if (!img->n_argv)
+		return 0;
+	if (!(a->v = calloc(img->n_argv, sizeof(*a->v))))
+		return -ENOMEM;
+	for (size_t i = 0; i < img->n_argv; i++) {
+		const struct sc_argv *x = &img->argv[i];
+
+		if (phase == SC_PHASES || x->phase == phase || generate__is_runtime_setup(SC_ABI_NATIVE, x->nr))
+			a->v[a->n++] = (struct sc_arg_value){ x->nr, x->value };
+	}
+	return 0;
+}
+
 int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
 {
 	to->modes |= from->modes;
+	to->args_partial |= from->args_partial;
+	to->args_lost += from->args_lost;
+	for (size_t i = 0; i < from->n_argv; i++)
+		if (image__add_arg(to, from->argv[i].phase, from->argv[i].nr, from->argv[i].value))
+			return -ENOMEM;
 	for (size_t i = 0; i < from->calls.n; i++) {
 		const struct sc_vent *f = &from->calls.e[i];
 		struct sc_vent *e = vec_get(&to->calls, f->key, true);
@@ -520,6 +570,7 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	struct sc_tally *t = malloc(sizeof(*t));
 	struct sc_unnamed *un = NULL;
 	struct sc_refused *ref;
+	struct sc_args args;
 	char comment[768], conf[160];
 	size_t n_un = 0, n_ref = 0;
 	cJSON *doc;
@@ -527,6 +578,10 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	if (!t)
 		return NULL;
 	image__tally(img, t);
+	if (image__args(img, &args)) {
+		free(t);
+		return NULL;
+	}
 	/* what the enforced filter refused with an errno is answered alike (--denials) */
 	ref = img->n_denied ? calloc(img->n_denied, sizeof(*ref)) : NULL;
 	for (size_t i = 0; ref && i < img->n_denied; i++)
@@ -535,7 +590,8 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 							    img->denied[i].ret & SECCOMP_RET_DATA };
 	*note = confined ? "calls made under the runtime's seccomp filter (the runtime's own setup excluded)"
 			 : "never seen under a seccomp filter: every call, the runtime's setup included";
-	doc = generate__profile(t, ref, n_ref, NULL, &un, &n_un);
+	doc = generate__profile(t, ref, n_ref, &args, &un, &n_un);
+	free(args.v);
 	free(t);
 	free(ref);
 	free(un);	/* unnamed numbers cannot be written; status lists them */

@@ -14,6 +14,7 @@
 
 #include "record/recorder.h"
 #include "census/runtime.h"
+#include "seccomp/generate.h"
 
 #define SC_STATE_FORMAT		"syscensus-state"
 #define SC_STATE_VERSION	1
@@ -72,6 +73,21 @@ struct sc_denial {
 	char profile[SC_SHORT_ID];	/* the enforced profile: SHA-256 of its bundle's linux.seccomp */
 };
 
+/*
+ * An argument value of one of the syscalls whose risky argument the recorder keeps
+ * (struct sc_arg_key: native ABI), seen in the image's containers in @phase.
+ */
+struct sc_argv {
+	uint8_t phase;
+	uint16_t nr;
+	uint64_t value;
+};
+/*
+ * Values kept per (phase, syscall): one more than a profile restricts to, so that
+ * "more than SC_ARG_VALUES_MAX" is known and the name is allowed whatever its arguments.
+ */
+#define SC_IMAGE_ARG_VALUES	(SC_ARG_VALUES_MAX + 1)
+
 struct sc_image {
 	char *key;		/* image name, or unknown/<cgroup id> */
 	bool unknown;
@@ -101,6 +117,17 @@ struct sc_image {
 	uint64_t exec_sessions;
 	int64_t last_exec;
 	struct sc_vec calls;
+	/*
+	 * The argument values of its calls (bounded: SC_IMAGE_ARG_VALUES per phase and
+	 * syscall). @args_partial: some of its calls were counted without their values (a
+	 * recorder that keeps none, an older state file), @args_lost: values the kernel map
+	 * had no room for. Either way its profile allows those syscalls whatever their
+	 * arguments, since a value that was not seen would be refused.
+	 */
+	struct sc_argv *argv;
+	size_t n_argv, cap_argv;
+	bool args_partial;
+	uint64_t args_lost;
 	struct sc_denial *denied;
 	size_t n_denied, cap_denied;
 	char *written;		/* the profile last written, to write only changes (not saved) */
@@ -137,6 +164,8 @@ struct sc_health {
 	uint32_t capacity;
 	uint64_t table_full, events_lost, untracked, denied_lost;
 	bool denials;		/* denial tracking attached */
+	bool args;		/* argument values kept (census.h, struct sc_argv) */
+	uint64_t args_lost;	/* the recorder's count of values its map had no room for, when last read */
 	char pin_dir[256];
 	char confinement[256];	/* what the agent kept after start (census/confine.h); "" unknown */
 	uint64_t self_refused;	/* calls the agent's own filter refused since it started */
@@ -179,6 +208,14 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 /* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */
 int image__add_id(struct sc_image *img, const char *id);
 void image__set_incomplete(struct sc_image *img, const char *why);
+/* Argument value @value of native syscall @nr seen in @phase (kept if new and room). 0 or -ENOMEM. */
+int image__add_arg(struct sc_image *img, int phase, int nr, uint64_t value);
+/*
+ * The argument values that go with image__tally(): those of the profile's phase, and for
+ * a confined image the runtime's setup calls' from before the filter. @a->v is malloc'd
+ * (free it). 0 or -ENOMEM.
+ */
+int image__args(const struct sc_image *img, struct sc_args *a);
 /*
  * @count more refusals of (abi, nr) answered @ret in container @ctr under profile @profile
  * (short ids, "" when unknown: refusals under one profile never appear under another); the

@@ -215,6 +215,8 @@ static struct sc_image *image_of(struct sc_census *c, const cJSON *s, bool creat
 	img = census__image(c, key, create);
 	if (!img && create)
 		*oom = true;
+	if (img)
+		img->args_partial = true;	/* the series carry names, not argument values */
 	return img;
 }
 

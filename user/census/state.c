@@ -55,6 +55,8 @@ static cJSON *health_json(const struct sc_census *c)
 	add_u64(h, "untracked", c->health.untracked);
 	add_u64(h, "denied_lost", c->health.denied_lost);
 	cJSON_AddBoolToObject(h, "denials", c->health.denials);
+	cJSON_AddBoolToObject(h, "args", c->health.args);
+	add_u64(h, "args_lost", c->health.args_lost);
 	cJSON_AddStringToObject(h, "pin_dir", c->health.pin_dir);
 	cJSON_AddStringToObject(h, "confinement", c->health.confinement);
 	add_u64(h, "self_refused", c->health.self_refused);
@@ -130,6 +132,26 @@ static cJSON *denied_json(const struct sc_image *img)
 	return a;
 }
 
+/* [phase, nr (native), value]: the argument values of its calls (census.h, struct sc_argv) */
+static cJSON *args_json(const struct sc_image *img)
+{
+	cJSON *a = cJSON_CreateArray();
+
+	for (size_t k = 0; a && k < img->n_argv; k++) {
+		const uint64_t v[] = { img->argv[k].phase, img->argv[k].nr, img->argv[k].value };
+		cJSON *row = cJSON_CreateArray();
+
+		if (!row || !cJSON_AddItemToArray(a, row)) {
+			cJSON_Delete(row);
+			cJSON_Delete(a);
+			return NULL;
+		}
+		for (size_t i = 0; i < ARRAY_SIZE(v); i++)
+			cJSON_AddItemToArray(row, json_u64_node(v[i]));
+	}
+	return a;
+}
+
 static cJSON *image_json(const struct sc_image *img)
 {
 	cJSON *o = cJSON_CreateObject(), *a;
@@ -169,6 +191,11 @@ static cJSON *image_json(const struct sc_image *img)
 	/* [phase (0 before a filter, 1 under one), abi (0 native, 1 compat), nr, count, first, last] */
 	cJSON_AddItemToObject(o, "calls", vec_json(&img->calls, true));
 	cJSON_AddItemToObject(o, "denied", denied_json(img));
+	cJSON_AddItemToObject(o, "args", args_json(img));
+	if (img->args_partial)
+		cJSON_AddBoolToObject(o, "args_partial", true);
+	if (img->args_lost)
+		add_u64(o, "args_lost", img->args_lost);
 	return o;
 }
 
@@ -397,6 +424,34 @@ static int load_denied(struct ld *ld, const cJSON *arr, struct sc_image *img)
 	return 0;
 }
 
+static int load_args(struct ld *ld, const cJSON *o, struct sc_image *img)
+{
+	const cJSON *arr = cJSON_GetObjectItemCaseSensitive(o, "args"), *x, *y;
+	int err;
+
+	/* an older state file kept no argument values: its images' profiles cannot restrict them */
+	img->args_partial = !arr || cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "args_partial"));
+	if ((err = get_u64(ld, o, "args_lost", UINT64_MAX, &img->args_lost)))
+		return err;
+	if (arr && !cJSON_IsArray(arr))
+		return bad(ld, "\"args\" must be an array of [phase, syscall, value]");
+	cJSON_ArrayForEach(x, arr) {
+		uint64_t f[3] = {};
+		size_t k = 0;
+
+		if (!cJSON_IsArray(x) || cJSON_GetArraySize(x) != 3)
+			return bad(ld, "each args row must be [phase, syscall, value]");
+		cJSON_ArrayForEach(y, x)
+			if (!cJSON_IsNumber(y) || json_u64(y, &f[k++]))
+				return bad(ld, "args values must be unsigned integers");
+		if (f[0] >= SC_PHASES || f[1] >= SC_NR_PER_ABI || !generate__is_arg_nr((int)f[1]))
+			return bad(ld, "args: phase out of range, or a syscall whose arguments are not kept");
+		if ((err = image__add_arg(img, (int)f[0], (int)f[1], f[2])))
+			return err;
+	}
+	return 0;
+}
+
 static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 {
 	const char *key = json_str(o, "image");
@@ -430,7 +485,8 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	    (err = get_u64(ld, o, "untabled_keys", UINT64_MAX, &img->untabled_keys)) ||
 	    (err = get_u64(ld, o, "exec_sessions", UINT64_MAX, &img->exec_sessions)) ||
 	    (err = get_u64(ld, o, "last_exec", INT64_MAX, &v_exec)) ||
-	    (err = load_denied(ld, cJSON_GetObjectItemCaseSensitive(o, "denied"), img)))
+	    (err = load_denied(ld, cJSON_GetObjectItemCaseSensitive(o, "denied"), img)) ||
+	    (err = load_args(ld, o, img)))
 		return err;
 	img->first = (int64_t)first;
 	img->last = (int64_t)last;
@@ -481,9 +537,11 @@ static int load_health(struct sc_census *c, struct ld *ld, const cJSON *x)
 	    (err = get_u64(ld, x, "enter_runs", UINT64_MAX, &c->health.enter_runs)) ||
 	    (err = get_u64(ld, x, "deny_run_ns", UINT64_MAX, &c->health.deny_ns)) ||
 	    (err = get_u64(ld, x, "deny_runs", UINT64_MAX, &c->health.deny_runs)) ||
-	    (err = get_u64(ld, x, "self_refused", UINT64_MAX, &c->health.self_refused)))
+	    (err = get_u64(ld, x, "self_refused", UINT64_MAX, &c->health.self_refused)) ||
+	    (err = get_u64(ld, x, "args_lost", UINT64_MAX, &c->health.args_lost)))
 		return err;
 	c->health.denials = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "denials"));
+	c->health.args = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "args"));
 	c->health.stats_enabled = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(x, "stats_enabled"));
 	return 0;
 }

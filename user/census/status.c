@@ -601,6 +601,11 @@ void status__print(const struct sc_census *c, const struct sc_status_src *src)
 	       "%llu events lost\n", c->health.attach[0] ? c->health.attach : "?", c->n_live,
 	       c->health.capacity, (unsigned long long)(c->health.table_full + c->health.untracked),
 	       (unsigned long long)c->health.events_lost);
+	printf("argument values: %s", c->health.args ? "kept (ioctl, socket, clone, unshare, prctl, personality)"
+						       : "not kept: the profiles allow those six syscalls by name");
+	if (c->health.args_lost)
+		printf(", %llu found the map full", (unsigned long long)c->health.args_lost);
+	printf("\n");
 	if (c->health.confinement[0])
 		printf("confinement: %s; %llu calls refused by it%s\n", c->health.confinement,
 		       (unsigned long long)c->health.self_refused,

@@ -18,7 +18,7 @@ static void usage(FILE *f)
 		"Usage: syscensus agent [--state-dir DIR] [--profiles-dir DIR] [--profiles-format F] [--interval SEC]\n"
 		"                       [--capacity N] [--pin-dir DIR] [--storage-root DIR]\n"
 		"                       [--docker-root DIR] [--bundle-root DIR]... [--attach auto|tp_btf|raw_tp]\n"
-		"                       [--denials] [--metrics ADDR:PORT] [--no-confine]\n"
+		"                       [--denials] [--args on|off] [--metrics ADDR:PORT] [--no-confine]\n"
 		"Count the syscalls of every container cgroup on the host (named like a container's,\n"
 		"or below one), attribute them to containers and images, and keep one seccomp\n"
 		"profile per image in the profiles directory.\n"
@@ -41,6 +41,12 @@ static void usage(FILE *f)
 		"  --denials           also record syscalls the containers' seccomp filters refuse (a\n"
 		"                      sys_exit program: it costs every syscall about what the\n"
 		"                      recorder does; see `syscensus bench`)\n"
+		"  --args on|off       on (default): the profiles allow ioctl, socket, clone, unshare, prctl\n"
+		"                      and personality for the argument values the image's containers\n"
+		"                      used only (request, family and type, namespace flags, option,\n"
+		"                      persona), as `record` does; off: by name. Calls counted while off\n"
+		"                      (or by a recorder that keeps no values: raw_tp) keep their image's\n"
+		"                      profile by name for good, since their values are not known\n"
 		"  --metrics ADDR:PORT serve /metrics (Prometheus text format) and /healthz there, for\n"
 		"                      example 127.0.0.1:9477 or :9477 (every address); /healthz answers\n"
 		"                      503 when the counters were not folded for 3 intervals\n"
@@ -84,6 +90,7 @@ int cmd_agent(int argc, char **argv)
 		{ "denials", no_argument, NULL, 'd' },
 		{ "metrics", required_argument, NULL, 'M' },
 		{ "no-confine", no_argument, NULL, 'U' },
+		{ "args", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -106,6 +113,13 @@ int cmd_agent(int argc, char **argv)
 		case 'P': o.rec.pin_dir = optarg; break;
 		case 'd': o.rec.denials = true; break;
 		case 'U': o.no_confine = true; break;
+		case 'G':
+			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
+				sc_err("agent: --args: expected on or off, not \"%s\"", optarg);
+				return SC_EXIT_USAGE;
+			}
+			o.args_off = !strcmp(optarg, "off");
+			break;
 		case 'M':
 			if (server__check_addr("--metrics", optarg))
 				return SC_EXIT_USAGE;

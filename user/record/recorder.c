@@ -36,6 +36,8 @@
 static const char *const pin_maps[] = { "cgroups", "counts", "events", "bss", "denied" };
 static const char *const pin_links[] = { "link_enter_btf", "link_enter_raw", "link_mkdir", "link_rmdir",
 					 "link_deny", "link_kill" };
+/* the argument values (pinned only when the recorder keeps them) */
+static const char pin_args[] = "args";
 /* the counting and denial programs themselves: an agent without CAP_SYS_ADMIN reads their statistics */
 static const char *const pin_progs[] = { "prog_enter", "prog_deny" };
 
@@ -47,7 +49,7 @@ struct sc_recorder {
 	bool adopted;
 	uint32_t capacity;
 	int ncpus;
-	int fd_cgroups, fd_counts, fd_events, fd_bss, fd_denied;	/* our own fds */
+	int fd_cgroups, fd_counts, fd_events, fd_bss, fd_denied, fd_args;	/* our own fds */
 	bool denials;			/* denial tracking attached */
 	bool record_args;		/* the risky arguments of a few syscalls are kept */
 	struct sc_cgroup_ent *table;	/* mmap of sc_cgroups: capacity entries */
@@ -93,6 +95,17 @@ void recorder__explain_load_error(int err)
 		sc_err("cannot load the BPF programs: %s (run with -v for libbpf's log)", strerror(-err));
 }
 
+/*
+ * The argument map's room: what the cgroups of @capacity slots show between two reads of
+ * the agent (which forgets what it saved), SC_ARGS_PER_SLOT each on average.
+ */
+static uint32_t args_entries(uint32_t capacity)
+{
+	uint64_t n = (uint64_t)capacity * SC_ARGS_PER_SLOT;
+
+	return n < SC_ARGS_MAX ? SC_ARGS_MAX : n > SC_ARGS_MAX_AGENT ? SC_ARGS_MAX_AGENT : (uint32_t)n;
+}
+
 static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enum sc_attach mode, bool watch,
 		    bool denials)
 {
@@ -109,7 +122,7 @@ static int try_load(struct sc_recorder *r, const struct sc_recorder_opts *o, enu
 	s->rodata->bench_stage = o->bench_stage;
 	/* the argument map is preallocated: its room only where arguments are kept */
 	s->rodata->record_args = o->record_args && mode == SC_ATTACH_BTF;
-	err = bpf_map__set_max_entries(s->maps.sc_args, s->rodata->record_args ? SC_ARGS_MAX : 1);
+	err = bpf_map__set_max_entries(s->maps.sc_args, !s->rodata->record_args ? 1 : args_entries(r->capacity));
 	if (!err)
 		err = bpf_map__set_max_entries(s->maps.sc_cgroups, r->capacity);
 	if (!err)
@@ -239,6 +252,8 @@ int recorder__unpin(const char *dir)
 	for (size_t i = 0; i < ARRAY_SIZE(pin_progs); i++)
 		if (!pin_path(p, sizeof(p), dir, pin_progs[i]) && unlink(p) < 0 && errno != ENOENT)
 			ret = -errno;
+	if (!pin_path(p, sizeof(p), dir, pin_args) && unlink(p) < 0 && errno != ENOENT)
+		ret = -errno;
 	if (rmdir(dir) < 0 && errno != ENOENT && errno != ENOTEMPTY)
 		ret = -errno;
 	return ret;
@@ -255,6 +270,9 @@ static int pin_all(struct sc_recorder *r, const char *dir)
 		if ((err = pin_path(p, sizeof(p), dir, pin_maps[i])) || (err = bpf_map__pin(maps[i], p)))
 			return err;
 	}
+	if (r->record_args &&
+	    ((err = pin_path(p, sizeof(p), dir, pin_args)) || (err = bpf_map__pin(r->skel->maps.sc_args, p))))
+		return err;
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[2])) || (err = bpf_link__pin(r->link_mkdir, p)))
 		return err;
 	if ((err = pin_path(p, sizeof(p), dir, pin_links[3])) || (err = bpf_link__pin(r->link_rmdir, p)))
@@ -351,6 +369,12 @@ static int adopt(struct sc_recorder *r, const char *dir, enum sc_attach mode)
 		return -errno;
 	}
 	r->bss_mapped = true;
+	/* a recorder pinned without argument values (raw_tp, an older syscensus) keeps none */
+	if (!pin_path(p, sizeof(p), dir, pin_args) && (r->fd_args = bpf_obj_get(p)) >= 0) {
+		if ((err = check_map(r->fd_args, dir, pin_args, BPF_MAP_TYPE_HASH, 1, 0)))
+			return err;
+		r->record_args = true;
+	}
 	r->mode = mode;
 	r->adopted = true;
 	snprintf(r->pin_dir, sizeof(r->pin_dir), "%s", dir);
@@ -486,7 +510,8 @@ static int start_fresh(struct sc_recorder *r, const struct sc_recorder_opts *o)
 	r->fd_events = fcntl(bpf_map__fd(r->skel->maps.sc_events), F_DUPFD_CLOEXEC, 3);
 	r->fd_denied = fcntl(bpf_map__fd(r->skel->maps.sc_denied), F_DUPFD_CLOEXEC, 3);
 	r->fd_memo = fcntl(bpf_map__fd(r->skel->maps.sc_cache), F_DUPFD_CLOEXEC, 3);
-	if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0)
+	r->fd_args = fcntl(bpf_map__fd(r->skel->maps.sc_args), F_DUPFD_CLOEXEC, 3);
+	if (r->fd_cgroups < 0 || r->fd_counts < 0 || r->fd_events < 0 || r->fd_denied < 0 || r->fd_args < 0)
 		return -errno;
 	if ((err = attach_fresh(r, o)))
 		return err;
@@ -532,7 +557,7 @@ struct sc_recorder *recorder__open(const struct sc_recorder_opts *o)
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return NULL;
-	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = r->fd_memo = -1;
+	r->fd_cgroups = r->fd_counts = r->fd_events = r->fd_bss = r->fd_denied = r->fd_memo = r->fd_args = -1;
 	r->fd_prog_enter = r->fd_prog_deny = -1;
 	while (cap < o->capacity && cap < (1u << 20))
 		cap <<= 1;
@@ -584,6 +609,8 @@ void recorder__destroy(struct sc_recorder *r)
 		close(r->fd_denied);
 	if (r->fd_memo >= 0)
 		close(r->fd_memo);
+	if (r->fd_args >= 0)
+		close(r->fd_args);
 	if (r->fd_prog_enter >= 0)
 		close(r->fd_prog_enter);
 	if (r->fd_prog_deny >= 0)
@@ -634,8 +661,9 @@ static void map_info(int fd, const char *name, struct sc_map_mem *m)
 uint64_t recorder__memory(const struct sc_recorder *r, struct sc_map_mem *m)
 {
 	const int fds[SC_RECORDER_MAPS] = { r->fd_cgroups, r->fd_counts, r->fd_memo, r->fd_events, r->fd_denied,
-					    r->skel ? bpf_map__fd(r->skel->maps.bss) : r->fd_bss };
-	static const char *const names[SC_RECORDER_MAPS] = { "cgroups", "counts", "memo", "events", "denied", "bss" };
+					    r->fd_args, r->skel ? bpf_map__fd(r->skel->maps.bss) : r->fd_bss };
+	static const char *const names[SC_RECORDER_MAPS] = { "cgroups", "counts", "memo", "events", "denied", "args",
+							     "bss" };
 	uint64_t total = 0;
 
 	for (int i = 0; i < SC_RECORDER_MAPS; i++) {
@@ -965,22 +993,35 @@ bool recorder__args(const struct sc_recorder *r)
 int recorder__read_args(struct sc_recorder *r, sc_arg_fn cb, void *ctx, uint64_t *lost)
 {
 	struct sc_arg_key k, next;
-	int fd, n = 0;
+	int n = 0;
 
 	*lost = 0;
-	if (!r->record_args || !r->skel)
+	if (!r->record_args || r->fd_args < 0 || !r->bss)
 		return 0;
-	*lost = __atomic_load_n(&r->skel->bss->sc_args_lost, __ATOMIC_RELAXED);
-	fd = bpf_map__fd(r->skel->maps.sc_args);
-	/* bounded by the map's size */
-	for (int i = 0; i <= SC_ARGS_MAX; i++) {
-		if (bpf_map_get_next_key(fd, i ? &k : NULL, &next))
+	*lost = __atomic_load_n(&r->bss->sc_args_lost, __ATOMIC_RELAXED);
+	/*
+	 * Bounded by the map's size; nothing is deleted meanwhile (recorder__forget_args
+	 * comes after), so the walk does not start over. A value added during the walk
+	 * in a bucket already passed is read next time.
+	 */
+	for (int i = 0; i < 4 * SC_ARGS_MAX_AGENT; i++) {
+		if (bpf_map_get_next_key(r->fd_args, i ? &k : NULL, &next))
 			break;
 		k = next;
 		cb(ctx, &k);
 		n++;
 	}
 	return n;
+}
+
+int recorder__forget_args(struct sc_recorder *r, const struct sc_arg_key *keys, size_t n)
+{
+	int ret = 0;
+
+	for (size_t i = 0; r->fd_args >= 0 && i < n; i++)
+		if (bpf_map_delete_elem(r->fd_args, &keys[i]) && errno != ENOENT)
+			ret = -errno;
+	return ret;
 }
 
 int recorder__events_fd(const struct sc_recorder *r)

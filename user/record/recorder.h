@@ -129,12 +129,12 @@ const char *recorder__attach_name(const struct sc_recorder *r);
 uint32_t recorder__capacity(const struct sc_recorder *r);
 /* BPF map memory of the recorder: what the kernel says each map takes (fdinfo memlock). */
 struct sc_map_mem {
-	const char *name;	/* "cgroups", "counts", "memo", "events", "denied", "bss" */
+	const char *name;	/* "cgroups", "counts", "memo", "events", "denied", "args", "bss" */
 	uint64_t bytes;		/* 0: the kernel did not say */
 	bool per_cpu;
 	uint32_t value_size, max_entries;
 };
-#define SC_RECORDER_MAPS 6
+#define SC_RECORDER_MAPS 7
 /* "memlock:" of a map's fd, as the kernel computes it (map_mem_usage since 6.5); 0 if absent. */
 uint64_t recorder__map_memlock(int fd);
 /* Fills @m[SC_RECORDER_MAPS]; returns the total bytes. */
@@ -212,12 +212,18 @@ int recorder__poll_events(struct sc_recorder *r, int timeout_ms, sc_event_fn cb,
 /* Whether the risky arguments of a few syscalls are kept (record_args, on tp_btf). */
 bool recorder__args(const struct sc_recorder *r);
 /*
- * Calls @cb for each (slot, phase, syscall, argument value) kept (struct sc_arg_key);
- * @lost gets how many values found the map full (then the profile keeps names only).
- * Returns how many.
+ * Calls @cb for each (slot, phase, syscall, argument value) in the map (struct
+ * sc_arg_key); @lost gets how many values found the map full since the recorder was
+ * loaded (it only grows). Returns how many.
  */
 typedef void (*sc_arg_fn)(void *ctx, const struct sc_arg_key *k);
 int recorder__read_args(struct sc_recorder *r, sc_arg_fn cb, void *ctx, uint64_t *lost);
+/*
+ * Delete @n keys read before (the agent, once a save holds them): the programs add a
+ * value again when it is seen again, so the map holds what is new since the last save.
+ * 0 or -errno (the last failure).
+ */
+int recorder__forget_args(struct sc_recorder *r, const struct sc_arg_key *keys, size_t n);
 
 /* The fd to poll (POLLIN) for pending cgroup events; -1 without watch_cgroups. */
 int recorder__events_fd(const struct sc_recorder *r);

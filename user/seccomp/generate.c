@@ -298,6 +298,14 @@ bool generate__arg_syscall(const char *name, int *nr)
 	return false;
 }
 
+bool generate__is_arg_nr(int nr)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++)
+		if (nr == arg_rules[r].nr)
+			return true;
+	return false;
+}
+
 int generate__arg_value(const char *name, const struct sc_cond *c, size_t n, int *nr, uint64_t *value)
 {
 	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
@@ -492,6 +500,15 @@ static int add_fallbacks(cJSON *rules, const struct sc_tally *t, const char **al
 	return 0;
 }
 
+/* Whether @t holds a native call of one of the arg_rules syscalls. */
+static bool any_arg_call(const struct sc_tally *t)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++)
+		if (t->n[SC_ABI_NATIVE][arg_rules[r].nr])
+			return true;
+	return false;
+}
+
 cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref, size_t n_ref,
 			 const struct sc_args *args, struct sc_unnamed **un, size_t *n_un)
 {
@@ -540,6 +557,8 @@ cJSON *generate__profile(const struct sc_tally *t, const struct sc_refused *ref,
 	} else if (args && args->kept) {
 		sc_buf_printf(&why, "%llu argument values found no room: every name allowed whatever its arguments",
 			      (unsigned long long)args->lost);
+	} else if (args && args->unkept && any_arg_call(t)) {
+		sc_buf_printf(&why, "%s: every name allowed whatever its arguments", args->unkept);
 	}
 	for (size_t i = 0; i < n_plain; i++)
 		cJSON_AddItemToArray(names, cJSON_CreateString(plain[i]));

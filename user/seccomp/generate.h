@@ -94,6 +94,7 @@ struct sc_arg_value {
 };
 struct sc_args {
 	bool kept;		/* the recorder kept arguments (tp_btf; not --args off) */
+	const char *unkept;	/* !kept: why, said in the profile (NULL: asked for, nothing to say) */
 	uint64_t lost;		/* values that found no room: names only */
 	struct sc_arg_value *v;
 	size_t n;
@@ -109,6 +110,8 @@ struct sc_cond;
 int generate__arg_value(const char *name, const struct sc_cond *c, size_t n, int *nr, uint64_t *value);
 /* Whether @name is one of the syscalls whose risky argument is kept; its number in @nr. */
 bool generate__arg_syscall(const char *name, int *nr);
+/* Whether native syscall @nr is one of them. */
+bool generate__is_arg_nr(int nr);
 #define SC_ARGS_COMMENT "syscensus: only the argument values observed"
 
 /*
