@@ -211,11 +211,49 @@ t_agent_short_container() {
 	podman rmi "$short" >/dev/null 2>&1
 }
 
+# One image id, two names: one census, the same profile under each name. Then one name's tag
+# moves to another image: it leaves with what was seen (its profile keeps every call) and
+# goes on alone; the first name's profile does not get the new image's calls.
+t_agent_one_image_two_names() {
+	local S=$T/ag-alias n2=localhost/syscensus-test-alias:1 p1 p2 out
+	mkdir -p "$S"
+	podman tag "$BB" "$n2"
+	agent_start "$S" --interval 1 || { fail agent_alias_start "$(tail -5 "$S.log")"; return; }
+	prun --rm "$BB" sh -c "$W_BB" >/dev/null 2>&1
+	prun --rm "$n2" sync
+	sleep 1.5
+	agent_stop_ok agent_alias_sigterm_exit_0 "$S.log"
+	p1=$(profile_of "$S/profiles" "$BB")
+	p2=$(profile_of "$S/profiles" "$n2")
+	out=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+im=[i for i in json.load(sys.stdin)["images"] if not i["image"].startswith("unknown/")]
+print(len(im), im[0].get("aliases"))' 2>&1)
+	[ "$out" = "1 ['$n2']" ] && [ -f "$p1" ] && cmp -s "$p1" "$p2" && names "$p1" | grep -qx sync &&
+		names "$p1" | grep -qx mkdir && pass agent_one_image_two_names_one_profile ||
+		fail agent_one_image_two_names_one_profile "got '$out', expected \"1 ['$n2']\"; profiles: $(ls "$S/profiles")"
+	"$SC" status --state-dir "$S" | grep -q "same image id as $n2" && pass agent_alias_in_status ||
+		fail agent_alias_in_status "$("$SC" status --state-dir "$S" | grep -F "$BB")"
+	# the tag moves to an image of its own
+	printf 'FROM %s\nLABEL syscensus-test=alias\n' "$BB" | podman build -q -t "$n2" -f - "$T" >/dev/null
+	agent_start "$S" --interval 1 || { fail agent_alias_restart "$(tail -5 "$S.log")"; return; }
+	prun --rm "$n2" uptime >/dev/null
+	sleep 1.5
+	agent_stop_ok agent_alias_moved_sigterm_exit_0 "$S.log"
+	out=$("$SC" status --state-dir "$S" --json | python3 -c 'import json,sys
+im={i["image"]: i for i in json.load(sys.stdin)["images"]}
+print(sorted(k for k in im if not k.startswith("unknown/")), im[sys.argv[1]].get("aliases"))' "$BB" 2>&1)
+	[ "$out" = "['$n2', '$BB'] None" ] && names "$p2" | grep -qx sync && names "$p2" | grep -qx sysinfo &&
+		! names "$p1" | grep -qx sysinfo && pass agent_alias_moves_with_its_tag ||
+		fail agent_alias_moves_with_its_tag "got '$out', expected \"['$n2', '$BB'] None\", $n2's profile with sync and sysinfo, $BB's without sysinfo"
+	podman rmi "$n2" >/dev/null 2>&1
+}
+
 # SIGKILL, then restart: what happened while no agent ran is neither lost nor doubled.
 t_agent_sigkill() {
 	local S=$T/ag3 b=localhost/syscensus-test-later:1 c
 	mkdir -p "$S"
-	podman tag "$BB" "$b"
+	# an image of its own (one id): another tag of busybox's id would share its profile
+	printf 'FROM %s\nLABEL syscensus-test=later\n' "$BB" | podman build -q -t "$b" -f - "$T" >/dev/null
 	agent_start "$S" --interval 3600 || { fail agent_kill_start "$(tail -5 "$S.log")"; return; }
 	# A starts under this agent, syncs after it was killed
 	c=$(podman run -d --network=none "$BB" sh -c 'sleep 2; sync')
@@ -254,7 +292,8 @@ t_agent_runtimes_and_names() {
 		id=$(printf '%064x' $((0xd0c0 + i)))
 		ids+=("$id")
 		mkdir -p "$T/docker/containers/$id"
-		python3 -c 'import json,sys; json.dump({"ID": sys.argv[1], "Image": "sha256:" + "ab"*32, "Name": "/c%s" % sys.argv[3],
+		# one image id per name: names of one id share a profile (t_agent_one_image_two_names)
+		python3 -c 'import json,sys; json.dump({"ID": sys.argv[1], "Image": "sha256:%064x" % (0xab00 + int(sys.argv[3])), "Name": "/c%s" % sys.argv[3],
 			"Config": {"Image": sys.argv[2]}}, open(sys.argv[4], "w"))' "$id" "${names[$i]}" "$i" \
 			"$T/docker/containers/$id/config.v2.json"
 	done
@@ -304,7 +343,7 @@ t_agent_runtimes_and_names() {
 d=json.load(sys.stdin); im={i["image"]: i for i in d["images"]}
 assert im["example.com/team/app:2"]["runtime"] if "runtime" in im["example.com/team/app:2"] else True
 assert im["quay.io/crio/img:3"]["image_ids"] == ["sha256:" + "cd"*32], im["quay.io/crio/img:3"]["image_ids"]
-assert im[".."]["image_ids"] == ["sha256:" + "ab"*32]' 2>"$T/r.err" && pass agent_docker_containerd_crio_state ||
+assert im[".."]["image_ids"] == ["sha256:%064x" % (0xab00 + 6)], im[".."]["image_ids"]' 2>"$T/r.err" && pass agent_docker_containerd_crio_state ||
 		fail agent_docker_containerd_crio_state "$(tail -3 "$T/r.err")"
 	# the same hostile names as metrics: promtool parses one series per image, no more
 	if command -v promtool >/dev/null; then
@@ -598,6 +637,7 @@ t_agent() {
 	t_agent_deployed
 	t_k8s_crio_deployed
 	t_agent_short_container
+	t_agent_one_image_two_names
 	t_agent_sigkill
 	t_agent_runtimes_and_names
 	t_agent_capacity

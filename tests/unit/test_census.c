@@ -117,6 +117,58 @@ static void test_census_args(struct sc_census *c, const char *path)
 		-EINVAL);
 }
 
+/*
+ * Profiles follow image ids: a second name of an image's current id joins it; a name whose
+ * tag moves to another id leaves with a copy of what was seen (its profile never loses a
+ * call) and the lives of its containers; the names and the lives' names survive a save.
+ */
+static void test_census_aliases(const char *path)
+{
+	struct sc_census c = {}, back = {};
+	struct sc_image *a, *b, *x, *k;
+	struct sc_live *l;
+	int err;
+
+	a = census__attribute(&c, "localhost/app:1", "sha256:aa");
+	b = census__attribute(&c, "localhost/app:latest", "sha256:aa");
+	ASSERT_MSG(a && a == b && a->n_aliases == 1 && c.n_images == 1, "census_alias_same_id_one_image",
+		   "%zu images, %zu aliases; expected one image with one alias", c.n_images, a ? a->n_aliases : 0);
+	if (!a || a != b)
+		goto out;
+	vec_get(&a->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, 162), true)->count = 4;	/* sync */
+	l = census__add_live(&c, 9, 3, "/libpod_parent/l", a, "");
+	live__set_ref(l, "localhost/app:latest");
+	ASSERT_TRUE(census__attribute(&c, "localhost/app:latest", NULL) == a, "census_alias_found_by_name");
+	/* app:latest now names another image: it leaves, with what was seen, and its live */
+	x = census__attribute(&c, "localhost/app:latest", "sha256:bb");
+	ASSERT_MSG(x && x != a && !a->n_aliases && !strcmp(x->key, "localhost/app:latest") && l->img == x &&
+		   vec_get(&x->calls, SC_KEY(SC_FILTERED, SC_ABI_NATIVE, 162), false) &&
+		   !strcmp(x->ids[x->n_ids - 1], "sha256:bb"), "census_alias_moves_with_its_tag",
+		   "expected app:latest on its own, sync kept, its live moved, current id sha256:bb");
+	/* a third name of sha256:aa joins app:1; then app:1's own tag moves: the third name leaves */
+	k = census__attribute(&c, "localhost/other:2", "sha256:aa");
+	ASSERT_TRUE(k == a && a->n_aliases == 1, "census_alias_joins_current_id");
+	k = census__attribute(&c, "localhost/app:1", "sha256:cc");
+	x = census__image_named(&c, "localhost/other:2");
+	ASSERT_MSG(k == a && !a->n_aliases && x && x != a && !strcmp(x->key, "localhost/other:2") &&
+		   !strcmp(a->ids[a->n_ids - 1], "sha256:cc"), "census_key_moves_aliases_leave",
+		   "expected app:1 on sha256:cc, other:2 an image of its own");
+	if (!census__image_named(&c, "localhost/third:1"))
+		image__add_alias(a, "localhost/third:1");
+	err = census__save(&c, path, 700);
+	if (!err)
+		err = census__load(&back, path);
+	x = err ? NULL : census__image_named(&back, "localhost/third:1");
+	ASSERT_MSG(x && !strcmp(x->key, "localhost/app:1") && back.n_live == 1 && back.live[0]->ref &&
+		   !strcmp(back.live[0]->ref, "localhost/app:latest"), "census_aliases_save_load",
+		   "load %d: alias %s, live ref %s", err, x ? x->key : "not found",
+		   back.n_live && back.live[0]->ref ? back.live[0]->ref : "-");
+	if (!err)
+		census__free(&back);
+out:
+	census__free(&c);
+}
+
 void test_census(void)
 {
 	struct sc_census c = {}, back = {};
@@ -184,6 +236,7 @@ void test_census(void)
 	if (!lerr)
 		census__free(&back);
 	test_census_args(&c, path);
+	test_census_aliases(path);
 	/*
 	 * A syscall first made at 250, after the others: the set last grew then. Then calls
 	 * before any filter in the container already running under its own: an exec session.

@@ -115,7 +115,9 @@ static void enforced_profile(struct agent *a, struct sc_live *l)
 static struct sc_image *attribute_container(struct agent *a, const char *runtime, const char *ctr,
 					    const struct sc_container_info *ci)
 {
-	struct sc_image *img = census__image(&a->c, ci->sandbox ? SC_POD_SANDBOXES : ci->image, true);
+	/* a pod's sandbox is not an image to profile: counted with the others */
+	struct sc_image *img = ci->sandbox ? census__image(&a->c, SC_POD_SANDBOXES, true)
+					   : census__attribute(&a->c, ci->image, ci->image_id);
 	struct sc_container *ct;
 
 	if (!img || image__add_id(img, ci->image_id) || !(ct = image__add_container(img, ctr, ci->name, now_s())) ||
@@ -147,19 +149,26 @@ static struct sc_image *attribute_unknown(struct agent *a, uint64_t cgid, const 
 	return img;
 }
 
-/* Which image a cgroup belongs to, decided while the cgroup and the runtime's state exist. */
-static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *path, char ctr[SC_CTR_ID_LEN + 1])
+/*
+ * Which image a cgroup belongs to, decided while the cgroup and the runtime's state exist;
+ * @ref gets the image name its container runs (malloc'd; NULL: none known).
+ */
+static struct sc_image *attribute(struct agent *a, uint64_t cgid, const char *path, char ctr[SC_CTR_ID_LEN + 1],
+				  char **ref)
 {
 	const char *runtime = runtime__container_id(path, ctr);
 	struct sc_container_info ci;
 	struct sc_image *img = NULL;
 	int err;
 
+	*ref = NULL;
 	if (!runtime)
 		ctr[0] = '\0';
 	if (runtime && (err = runtime__resolve(a->roots, ctr, &ci)) >= 0) {
 		/* a pod's sandbox: counted with the others, never a profile */
 		img = attribute_container(a, runtime, ctr, &ci);
+		if (img && !ci.sandbox && !(*ref = strdup(ci.image)))
+			img = NULL;
 		if (img)
 			sc_debug("cgroup %llu (%s): container %.12s of %s (%s)", (unsigned long long)cgid, path,
 				 ctr, err ? "a pod's sandbox" : ci.image, ci.source);
@@ -193,9 +202,10 @@ static void retry_attribution(struct agent *a, struct sc_live *l)
 	} else if (img != l->img) {
 		sc_info("cgroup %s: container %.12s is %s %s (its state appeared after its cgroup)", l->path,
 			l->ctr, err ? "a pod's sandbox:" : "of image", err ? SC_POD_SANDBOXES : ci.image);
-		if (census__merge_image(&a->c, l->img, img))
+		if (census__merge_image(&a->c, l->img, img) || (!ci.sandbox && live__set_ref(l, ci.image)))
 			sc_err("out of memory: part of what container %.12s did stays under its cgroup id", l->ctr);
-		journal_add(a, l->cgid, l->path, img->key);	/* the newest record of a cgroup is the one used */
+		/* the newest record of a cgroup is the one used */
+		journal_add(a, l->cgid, l->path, l->ref ? l->ref : img->key);
 		a->save_soon = true;
 	}
 	container_info__free(&ci);
@@ -311,14 +321,19 @@ static int journal_open(struct agent *a, const char *dir)
 
 static struct sc_live *add_live(struct agent *a, uint64_t cgid, uint32_t slot, const char *path)
 {
-	char ctr[SC_CTR_ID_LEN + 1];
-	struct sc_image *img = attribute(a, cgid, path, ctr);
+	char ctr[SC_CTR_ID_LEN + 1], *ref;
+	struct sc_image *img = attribute(a, cgid, path, ctr, &ref);
 	struct sc_live *l = img ? census__add_live(&a->c, cgid, slot, path, img, ctr) : NULL;
 
+	if (l) {
+		l->ref = ref;
+		ref = NULL;
+	}
+	free(ref);
 	if (!l) {
 		sc_err("out of memory: cgroup %s is counted but cannot be attributed", path);
 	} else {
-		journal_add(a, cgid, path, img->key);
+		journal_add(a, cgid, path, l->ref ? l->ref : img->key);
 		l->seen = true;	/* known to exist now: a reconcile in progress must not retire it */
 		if (l->ctr[0])
 			enforced_profile(a, l);
@@ -337,9 +352,13 @@ static struct sc_live *add_live_journaled(struct agent *a, uint64_t cgid, uint32
 		return add_live(a, cgid, slot, j->path);
 	if (!runtime__container_id(j->path, ctr))
 		ctr[0] = '\0';
-	img = census__image(&a->c, j->key, true);
+	/* the name its container ran: the image that name belongs to now */
+	img = census__image_named(&a->c, j->key);
+	if (!img)
+		img = census__image(&a->c, j->key, true);
 	if (!img || (ctr[0] && !image__add_container(img, ctr, NULL, now_s())) ||
-	    !(l = census__add_live(&a->c, cgid, slot, j->path, img, ctr))) {
+	    !(l = census__add_live(&a->c, cgid, slot, j->path, img, ctr)) ||
+	    (strcmp(j->key, SC_POD_SANDBOXES) && live__set_ref(l, j->key))) {
 		sc_err("out of memory: cgroup %s is counted but cannot be attributed", j->path);
 		return NULL;
 	}
@@ -352,9 +371,10 @@ static struct sc_live *add_live_journaled(struct agent *a, uint64_t cgid, uint32
 
 static void untracked(struct agent *a, uint64_t cgid, const char *path)
 {
-	char ctr[SC_CTR_ID_LEN + 1], why[160];
-	struct sc_image *img = attribute(a, cgid, path, ctr);
+	char ctr[SC_CTR_ID_LEN + 1], why[160], *ref;
+	struct sc_image *img = attribute(a, cgid, path, ctr, &ref);
 
+	free(ref);	/* not counted: no live to run it */
 	a->c.health.untracked++;
 	snprintf(why, sizeof(why), "a container's cgroup found the cgroup table full (--capacity %u)",
 		 recorder__capacity(a->rec));
@@ -633,9 +653,16 @@ static int write_form(struct agent *a, struct sc_image *img, const char *name, c
 	return err;
 }
 
+/* Name @k of @img: its key, then its aliases (every name its image id runs under). */
+static const char *name_of(const struct sc_image *img, size_t k)
+{
+	return k ? img->aliases[k - 1] : img->key;
+}
+
 /*
- * Write @img's profile, in the forms asked (Docker JSON, SeccompProfile YAML), if it
- * changed since the last write. 0 or -errno (said).
+ * Write @img's profile under each of its names, in the forms asked (Docker JSON,
+ * SeccompProfile YAML), if it changed since the last write (or a name joined). 0 or
+ * -errno (said).
  */
 static int write_profile(struct agent *a, struct sc_image *img)
 {
@@ -645,31 +672,38 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	cJSON *doc = image__profile(img, &note);
 	int err = 0, cerr = 0;
 
-	/* the SeccompProfile from the same document, before json_render() takes it */
-	if (doc && (a->forms & SC_FORM_CRD))
-		cerr = crd__render(doc, img->key, &y, why, sizeof(why));
-	if (json_render(doc, &b) || cerr == -ENOMEM) {
+	if (!doc || json_render(cJSON_Duplicate(doc, true), &b)) {
 		sc_err("out of memory: the profile of %s is not written", img->key);
+		cJSON_Delete(doc);
 		sc_buf_free(&b);
-		sc_buf_free(&y);
 		return -ENOMEM;
 	}
 	if (img->written && img->written_len == b.len && !memcmp(img->written, b.data, b.len)) {
+		cJSON_Delete(doc);
 		sc_buf_free(&b);
-		sc_buf_free(&y);
 		return 0;
 	}
-	/* what the SeccompProfile API cannot hold: said once per image, the JSON written all the same */
-	if (cerr && !img->crd_refused)
-		sc_err("the profile of %s cannot be a SeccompProfile: %s; only its JSON form is written", img->key,
-		       why);
-	img->crd_refused = cerr != 0;
-	image_file_name(img->key, name);
-	if (a->forms & SC_FORM_DOCKER)
-		err = write_form(a, img, name, ".json", b.data, b.len);
-	if (!err && !cerr && (a->forms & SC_FORM_CRD))
-		err = write_form(a, img, name, ".yaml", y.data, y.len);
-	sc_buf_free(&y);
+	for (size_t k = 0; k <= img->n_aliases && !err; k++) {
+		image_file_name(name_of(img, k), name);
+		if (a->forms & SC_FORM_DOCKER)
+			err = write_form(a, img, name, ".json", b.data, b.len);
+		if (err || !(a->forms & SC_FORM_CRD))
+			continue;
+		/* the SeccompProfile is named after each name; what its API cannot hold is said once per image */
+		cerr = crd__render(doc, name_of(img, k), &y, why, sizeof(why));
+		if (cerr == -ENOMEM) {
+			err = -ENOMEM;
+		} else if (cerr) {
+			if (!img->crd_refused)
+				sc_err("the profile of %s cannot be a SeccompProfile: %s; only its JSON form is written",
+				       name_of(img, k), why);
+			img->crd_refused = true;
+		} else {
+			err = write_form(a, img, name, ".yaml", y.data, y.len);
+		}
+		sc_buf_free(&y);
+	}
+	cJSON_Delete(doc);
 	if (err) {
 		img->write_error = err;
 		sc_buf_free(&b);
@@ -680,7 +714,7 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	img->write_error = 0;
 	sc_debug("wrote the profile of %s (%s)", img->key, note);
 	free(img->written);
-	img->written = b.data;	/* the buffer is kept: it is what the file holds */
+	img->written = b.data;	/* the buffer is kept: it is what the files hold */
 	img->written_len = b.len;
 	return 0;
 }

@@ -60,6 +60,9 @@ static void image_free(struct sc_image *img)
 	if (!img)
 		return;
 	free(img->key);
+	for (size_t i = 0; i < img->n_aliases; i++)
+		free(img->aliases[i]);
+	free(img->aliases);
 	free(img->cgpath);
 	free(img->runtime);
 	for (size_t i = 0; i < img->n_ids; i++)
@@ -83,6 +86,7 @@ static void live_free(struct sc_live *l)
 	if (!l)
 		return;
 	free(l->path);
+	free(l->ref);
 	vec_free(&l->folded);
 	free(l);
 }
@@ -154,11 +158,24 @@ int image__add_id(struct sc_image *img, const char *id)
 {
 	char **v;
 
-	if (!id || img->n_ids >= SC_MAX_IMAGE_IDS)
+	if (!id)
 		return 0;
-	for (size_t i = 0; i < img->n_ids; i++)
-		if (!strcmp(img->ids[i], id))
-			return 0;
+	for (size_t i = 0; i < img->n_ids; i++) {
+		char *x = img->ids[i];
+
+		if (strcmp(x, id))
+			continue;
+		/* seen again: the current one, last */
+		memmove(&img->ids[i], &img->ids[i + 1], (img->n_ids - i - 1) * sizeof(*img->ids));
+		img->ids[img->n_ids - 1] = x;
+		return 0;
+	}
+	if (img->n_ids >= SC_MAX_IMAGE_IDS) {
+		/* bounded: the oldest goes */
+		free(img->ids[0]);
+		memmove(&img->ids[0], &img->ids[1], (img->n_ids - 1) * sizeof(*img->ids));
+		img->n_ids--;
+	}
 	v = sc_grow(img->ids, &img->cap_ids, img->n_ids, sizeof(*v), 4);
 	if (!v)
 		return -ENOMEM;
@@ -167,6 +184,123 @@ int image__add_id(struct sc_image *img, const char *id)
 		return -ENOMEM;
 	img->n_ids++;
 	return 0;
+}
+
+static int image_unite(struct sc_image *to, const struct sc_image *from);
+
+int image__add_alias(struct sc_image *img, const char *name)
+{
+	char **v;
+
+	for (size_t i = 0; i < img->n_aliases; i++)
+		if (!strcmp(img->aliases[i], name))
+			return 0;
+	v = sc_grow(img->aliases, &img->cap_aliases, img->n_aliases, sizeof(*v), 4);
+	if (!v)
+		return -ENOMEM;
+	img->aliases = v;
+	if (!(img->aliases[img->n_aliases] = strdup(name)))
+		return -ENOMEM;
+	img->n_aliases++;
+	/* a new file to write: the profile is written again, under every name */
+	free(img->written);
+	img->written = NULL;
+	return 0;
+}
+
+static const char *current_id(const struct sc_image *img)
+{
+	return img->n_ids ? img->ids[img->n_ids - 1] : NULL;
+}
+
+struct sc_image *census__image_named(struct sc_census *c, const char *name)
+{
+	for (size_t i = 0; i < c->n_images; i++) {
+		struct sc_image *img = c->images[i];
+
+		if (!strcmp(img->key, name))
+			return img;
+		for (size_t k = 0; k < img->n_aliases; k++)
+			if (!strcmp(img->aliases[k], name))
+				return img;
+	}
+	return NULL;
+}
+
+int live__set_ref(struct sc_live *l, const char *name)
+{
+	char *r = name ? strdup(name) : NULL;
+
+	if (name && !r)
+		return -ENOMEM;
+	free(l->ref);
+	l->ref = r;
+	return 0;
+}
+
+/*
+ * Alias @k of @img leaves it, as an image of its own holding a copy of what @img observed
+ * (its profile does not shrink), with the lives of its containers. The new image, or NULL.
+ */
+static struct sc_image *split_alias(struct sc_census *c, struct sc_image *img, size_t k)
+{
+	char *name = img->aliases[k];
+	struct sc_image *n;
+
+	img->aliases[k] = img->aliases[--img->n_aliases];
+	n = census__image(c, name, true);
+	free(name);
+	if (!n || image_unite(n, img) || (img->runtime && !(n->runtime = strdup(img->runtime))) ||
+	    (img->incomplete && !(n->incomplete = strdup(img->incomplete))))
+		return NULL;
+	for (size_t i = 0; i < img->n_ids; i++)
+		if (image__add_id(n, img->ids[i]))
+			return NULL;
+	for (size_t i = 0; i < img->n_ctrs; i++) {
+		struct sc_container *ct = image__add_container(n, img->ctrs[i].id, img->ctrs[i].name, img->ctrs[i].first);
+
+		if (!ct || (!ct->pod.name && pod__copy(&ct->pod, &img->ctrs[i].pod)))
+			return NULL;
+		ct->last = img->ctrs[i].last;
+	}
+	n->ctrs_total = img->ctrs_total;
+	for (size_t i = 0; i < c->n_live; i++)
+		if (c->live[i]->img == img && c->live[i]->ref && !strcmp(c->live[i]->ref, n->key))
+			c->live[i]->img = n;
+	return n;
+}
+
+struct sc_image *census__attribute(struct sc_census *c, const char *name, const char *id)
+{
+	struct sc_image *img = census__image_named(c, name);
+
+	if (img && (!id || !current_id(img) || !strcmp(current_id(img), id)))
+		goto found;
+	if (img && strcmp(img->key, name)) {
+		/* an alias whose tag moved: it leaves with what was seen, then is a new name */
+		for (size_t k = 0; k < img->n_aliases; k++)
+			if (!strcmp(img->aliases[k], name))
+				return split_alias(c, img, k) ? census__attribute(c, name, id) : NULL;
+	}
+	if (img) {
+		/* its own name runs another id: the other names of the old one leave */
+		while (img->n_aliases)
+			if (!split_alias(c, img, img->n_aliases - 1))
+				return NULL;
+		goto found;
+	}
+	for (size_t i = 0; id && i < c->n_images && !img; i++)
+		if (!c->images[i]->unknown && current_id(c->images[i]) && !strcmp(current_id(c->images[i]), id))
+			img = c->images[i];
+	if (img) {
+		if (image__add_alias(img, name))
+			return NULL;
+		goto found;
+	}
+	if (!(img = census__image(c, name, true)))
+		return NULL;
+found:
+	return image__add_id(img, id) ? NULL : img;
 }
 
 void image__set_incomplete(struct sc_image *img, const char *why)
@@ -220,7 +354,8 @@ int image__args(const struct sc_image *img, struct sc_args *a)
 	return 0;
 }
 
-int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
+/* What @from observed added to @to (not its containers, ids or names). 0 or -ENOMEM. */
+static int image_unite(struct sc_image *to, const struct sc_image *from)
 {
 	to->modes |= from->modes;
 	to->args_partial |= from->args_partial;
@@ -255,6 +390,13 @@ int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_im
 		to->first = from->first;
 	if (from->last > to->last)
 		to->last = from->last;
+	return 0;
+}
+
+int census__merge_image(struct sc_census *c, struct sc_image *from, struct sc_image *to)
+{
+	if (image_unite(to, from))
+		return -ENOMEM;
 	for (size_t i = 0; i < c->n_live; i++)
 		if (c->live[i]->img == from)
 			c->live[i]->img = to;
@@ -598,9 +740,17 @@ cJSON *image__profile(const struct sc_image *img, const char **note)
 	if (!doc)
 		return NULL;
 	image__confidence(img, 0, conf, sizeof(conf));
-	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s; %s%s%s", img->key,
+	snprintf(comment, sizeof(comment), "syscensus: observed profile of %s%s; %s%s%s%s", img->key,
 		 confined ? "" : " (never seen under a seccomp filter: includes the container runtime's setup)",
-		 conf, img->incomplete ? "; INCOMPLETE: " : "", img->incomplete ? img->incomplete : "");
+		 conf, img->incomplete ? "; INCOMPLETE: " : "", img->incomplete ? img->incomplete : "",
+		 img->n_aliases ? "; the same image id also runs as " : "");
+	for (size_t k = 0; k < img->n_aliases; k++) {
+		size_t used = strlen(comment);
+
+		if (used + 4 >= sizeof(comment))
+			break;
+		snprintf(comment + used, sizeof(comment) - used, "%s%s", k ? ", " : "", img->aliases[k]);
+	}
 	if (!cJSON_AddItemToObject(doc, "comment", cJSON_CreateString(comment))) {
 		cJSON_Delete(doc);
 		return NULL;

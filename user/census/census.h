@@ -90,10 +90,16 @@ struct sc_argv {
 
 struct sc_image {
 	char *key;		/* image name, or unknown/<cgroup id> */
+	/*
+	 * Other names its current image id (the last of @ids) was run under: one image, one
+	 * census, its profile written under every name (census__attribute()).
+	 */
+	char **aliases;
+	size_t n_aliases, cap_aliases;
 	bool unknown;
 	char *cgpath;		/* unknown: the cgroup's path */
 	char *runtime;		/* layout the container id came from */
-	char **ids;		/* image ids / digests seen */
+	char **ids;		/* image ids / digests seen, the current (last seen) one last */
 	size_t n_ids;
 	size_t cap_ids;
 	struct sc_container *ctrs;
@@ -150,6 +156,7 @@ struct sc_live {
 	char *path;
 	struct sc_image *img;
 	char ctr[SC_CTR_ID_LEN + 1];	/* "" when not a container */
+	char *ref;			/* the image name its container runs (NULL: not known) */
 	struct sc_vec folded;		/* counter values already added to img */
 	uint64_t uncounted_folded;	/* the same for the calls of keys without a counter */
 	bool seen;			/* reconciliation mark */
@@ -203,6 +210,22 @@ cJSON *pod__json(const struct sc_pod *p);
 void census__free(struct sc_census *c);
 
 struct sc_image *census__image(struct sc_census *c, const char *key, bool create);
+/* The image @name is the key or an alias of; NULL: none. */
+struct sc_image *census__image_named(struct sc_census *c, const char *name);
+/*
+ * The image a container of @name, image id @id (NULL: the runtime did not say), is
+ * counted in. Profiles follow image ids, and a name's profile never loses a syscall:
+ *  - a name already known, still with that id: its image;
+ *  - a new name whose id is an image's current one: that image, the name an alias;
+ *  - an alias whose tag now names another id: it leaves, with a copy of what was
+ *    observed until then (its profile does not shrink), and is attributed as a new name;
+ *  - a key whose tag now names another id: the image goes on under it (the union of its
+ *    ids, as before), and each alias leaves with a copy.
+ * The lives whose containers run a name that leaves go with it. NULL: no memory.
+ */
+struct sc_image *census__attribute(struct sc_census *c, const char *name, const char *id);
+/* @name added to @img's aliases. 0 or -ENOMEM. */
+int image__add_alias(struct sc_image *img, const char *name);
 /* The container @id of @img, added if new (the oldest dropped past SC_MAX_CONTAINERS). NULL: no memory. */
 struct sc_container *image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
 /* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */
@@ -238,6 +261,8 @@ size_t census__prune(struct sc_census *c);
 struct sc_live *census__live(struct sc_census *c, uint64_t cgid);
 struct sc_live *census__add_live(struct sc_census *c, uint64_t cgid, uint32_t slot, const char *path,
 				 struct sc_image *img, const char *ctr);
+/* The image name @l's container runs, for census__attribute(). 0 or -ENOMEM. */
+int live__set_ref(struct sc_live *l, const char *name);
 void census__drop_live(struct sc_census *c, struct sc_live *l);
 
 /*

@@ -159,6 +159,12 @@ static cJSON *image_json(const struct sc_image *img)
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "image", img->key);
+	if (img->n_aliases) {
+		cJSON *al = cJSON_AddArrayToObject(o, "aliases");
+
+		for (size_t k = 0; al && k < img->n_aliases; k++)
+			cJSON_AddItemToArray(al, cJSON_CreateString(img->aliases[k]));
+	}
 	if (img->cgpath)
 		cJSON_AddStringToObject(o, "cgroup_path", img->cgpath);
 	if (img->runtime)
@@ -210,6 +216,8 @@ static cJSON *live_json(const struct sc_live *l)
 	cJSON_AddStringToObject(o, "path", l->path);
 	cJSON_AddStringToObject(o, "image", l->img->key);
 	cJSON_AddStringToObject(o, "container", l->ctr);
+	if (l->ref)
+		cJSON_AddStringToObject(o, "ref", l->ref);
 	if (l->uncounted_folded)
 		add_u64(o, "uncounted_folded", l->uncounted_folded);
 	/* [phase, abi, nr, counter value already folded into the image] */
@@ -462,8 +470,8 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 
 	if (!key)
 		return bad(ld, "\"image\" must be a string");
-	if (census__image(c, key, false))
-		return bad(ld, "image listed twice");
+	if (census__image_named(c, key))
+		return bad(ld, "image listed twice (or also another image's alias)");
 	if (!(img = census__image(c, key, true)))
 		return -ENOMEM;
 	if ((err = dup_field(o, "cgroup_path", &img->cgpath)) || (err = dup_field(o, "runtime", &img->runtime)) ||
@@ -472,6 +480,13 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "image_ids"))
 		if (cJSON_IsString(x) && (err = image__add_id(img, x->valuestring)))
 			return err;
+	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "aliases")) {
+		if (!cJSON_IsString(x) || !x->valuestring[0])
+			return bad(ld, "aliases must be image names");
+		/* a name is one image's: listed twice, the first one keeps it */
+		if (!census__image_named(c, x->valuestring) && (err = image__add_alias(img, x->valuestring)))
+			return err;
+	}
 	/* optional (older state files have none): unknown strings are ignored */
 	cJSON_ArrayForEach(x, cJSON_GetObjectItemCaseSensitive(o, "modes"))
 		if (cJSON_IsString(x))
@@ -507,7 +522,7 @@ static int load_live(struct sc_census *c, struct ld *ld, const cJSON *x)
 	if (!img_key || !(img = census__image(c, img_key, false)))
 		return bad(ld, "\"image\" must name an image of the file");
 	l = census__add_live(c, cgid, (uint32_t)slot, json_str(x, "path"), img, ctr);
-	if (!l)
+	if (!l || live__set_ref(l, json_str(x, "ref")))
 		return -ENOMEM;
 	if ((err = get_u64(ld, x, "uncounted_folded", UINT64_MAX, &l->uncounted_folded)))
 		return err;

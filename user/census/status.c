@@ -214,6 +214,14 @@ static cJSON *image_json(const struct sc_image *img, const char *profiles_dir)
 	a = cJSON_AddArrayToObject(o, "image_ids");
 	for (size_t k = 0; a && k < img->n_ids; k++)
 		cJSON_AddItemToArray(a, cJSON_CreateString(img->ids[k]));
+	/* the other names of its current id: the same profile is written under each */
+	if (img->n_aliases && (a = cJSON_AddArrayToObject(o, "aliases")))
+		for (size_t k = 0; k < img->n_aliases; k++)
+			cJSON_AddItemToArray(a, cJSON_CreateString(img->aliases[k]));
+	/* argument values: how many kept, and why the six syscalls are allowed by name when they are */
+	cJSON_AddItemToObject(o, "argument_values", json_u64_node(img->n_argv));
+	cJSON_AddBoolToObject(o, "argument_values_partial", img->args_partial);
+	cJSON_AddItemToObject(o, "argument_values_lost", json_u64_node(img->args_lost));
 	sc_fmt_time(img->first, t, sizeof(t));
 	cJSON_AddStringToObject(o, "first_seen", t);
 	sc_fmt_time(img->last, t, sizeof(t));
@@ -319,6 +327,12 @@ static void image_notes(const struct sc_image *img, const struct img_sum *s, str
 	else if (img->uncounted)	/* the cluster view: how many syscalls is not exported */
 		sc_buf_printf(b, "%llu calls counted together (per-syscall counts are lower bounds); ",
 			      (unsigned long long)img->uncounted);
+	if (img->n_aliases) {
+		sc_buf_printf(b, "same image id as ");
+		for (size_t k = 0; k < img->n_aliases; k++)
+			sc_buf_printf(b, "%s%s", k ? ", " : "", img->aliases[k]);
+		sc_buf_printf(b, " (one profile, written under each name); ");
+	}
 	if (img->incomplete)
 		sc_buf_printf(b, "INCOMPLETE: %s", img->incomplete);
 	if (b->len >= 2 && !strcmp(b->data + b->len - 2, "; "))

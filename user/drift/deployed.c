@@ -126,7 +126,7 @@ static void evaluate_one(struct sc_deployed *d, struct sc_census *c, const struc
 	d->has_seccomp = cJSON_IsObject(sec);
 	/* no profile in the bundle, but a Localhost file named: that file (kubelet's layout) */
 	d->from_file = !d->has_seccomp && d->requested[0] == '/';
-	d->ev.img = d->image ? census__image(c, d->image, false) : NULL;
+	d->ev.img = d->image ? census__image_named(c, d->image) : NULL;
 	d->observed = d->ev.img != NULL;
 	if (!d->observed) {
 		d->empty.key = d->image ? d->image : (char *)"?";

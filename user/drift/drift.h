@@ -43,6 +43,7 @@ struct sc_finding {
 /* One image's calls against one profile. */
 struct sc_eval {
 	const struct sc_image *img;
+	const char *name;	/* the image name whose profile this is: its key or an alias (NULL: the key) */
 	char profile[PATH_MAX + SC_NAME_MAX + 8];	/* the profile's file (or bundle:linux.seccomp) */
 	bool has_profile;
 	char *error;		/* the profile could not be used: why */
@@ -58,10 +59,14 @@ struct sc_eval {
  * -errno with @ev->error saying why.
  */
 int drift__evaluate(struct sc_eval *ev, const struct sc_eval_ctx *ctx, cJSON *doc);
+static inline const char *eval_name(const struct sc_eval *ev)
+{
+	return ev->name ? ev->name : ev->img->key;
+}
 void drift__eval_free(struct sc_eval *ev);
 
-/* An image's report in a profiles directory (`diff --against`, `propose`). */
-void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *dir);
+/* The report of @img's name @name (its key or an alias) in a profiles directory (`diff --against`). */
+void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *name, const char *dir);
 
 enum sc_format { SC_FMT_TEXT, SC_FMT_JSON, SC_FMT_MARKDOWN };
 /* --format: "text", "json", "markdown" (or "md"). 0, or -EINVAL after saying what is accepted. */

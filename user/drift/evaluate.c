@@ -183,13 +183,14 @@ void drift__eval_free(struct sc_eval *ev)
 	memset(ev, 0, sizeof(*ev));
 }
 
-void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *dir)
+void drift__profile_path(struct sc_eval *ev, const struct sc_image *img, const char *name, const char *dir)
 {
-	char name[SC_NAME_MAX];
+	char file[SC_NAME_MAX];
 
 	ev->img = img;
-	image_file_name(img->key, name);
-	snprintf(ev->profile, sizeof(ev->profile), "%s/%s.json", dir, name);
+	ev->name = name;
+	image_file_name(name, file);
+	snprintf(ev->profile, sizeof(ev->profile), "%s/%s.json", dir, file);
 }
 
 int drift__parse_format(const char *s, enum sc_format *out)
@@ -253,24 +254,32 @@ int drift__against(struct sc_drift *d, const struct sc_census *c, const char *di
 {
 	int ret = 0;
 
+	size_t names = 1;
+
 	memset(d, 0, sizeof(*d));
 	d->nodes = c->nodes;
-	d->ev = calloc(c->n_images + 1, sizeof(*d->ev));
+	for (size_t i = 0; i < c->n_images; i++)
+		names += 1 + c->images[i]->n_aliases;
+	d->ev = calloc(names, sizeof(*d->ev));
 	if (!d->ev) {
 		sc_err("out of memory");
 		return -ENOMEM;
 	}
+	/* every name of an image has its profile, judged against the image's one observation */
 	for (size_t i = 0; i < c->n_images; i++) {
 		const struct sc_image *img = c->images[i];
-		struct sc_eval *ev = &d->ev[d->n];
 
 		if (img->unknown || (!img->calls.n && !img->n_denied))
 			continue;
-		drift__profile_path(ev, img, dir);
-		ev->has_profile = access(ev->profile, F_OK) == 0;
-		if (ev->has_profile && drift__evaluate(ev, ctx, NULL))
-			ret = -EINVAL;
-		d->n++;
+		for (size_t k = 0; k <= img->n_aliases; k++) {
+			struct sc_eval *ev = &d->ev[d->n];
+
+			drift__profile_path(ev, img, k ? img->aliases[k - 1] : img->key, dir);
+			ev->has_profile = access(ev->profile, F_OK) == 0;
+			if (ev->has_profile && drift__evaluate(ev, ctx, NULL))
+				ret = -EINVAL;
+			d->n++;
+		}
 	}
 	if (find_stale(d, dir))
 		ret = -EIO;

@@ -17,6 +17,7 @@
 
 struct sc_change {
 	const struct sc_image *img;
+	const char *name;		/* the image name the profile is of: its key or an alias */
 	char rel[PATH_MAX];		/* the profile's path in the repository */
 	bool created;			/* no profile was committed: a new one */
 	const char **added;		/* observed, refused by the committed profile */

@@ -207,7 +207,7 @@ static int make_clone(struct propose *pp)
  * The SeccompProfile beside the JSON profile @doc (not taken) of @img, when it is new or
  * differs. 1 written, 0 the same, -errno (said).
  */
-static int update_crd(struct propose *pp, const struct sc_image *img, const cJSON *doc, const char *name)
+static int update_crd(struct propose *pp, const char *image, const cJSON *doc, const char *name)
 {
 	char path[PATH_MAX * 2], why[256];
 	struct sc_buf y = {};
@@ -216,9 +216,9 @@ static int update_crd(struct propose *pp, const struct sc_image *img, const cJSO
 	int ret;
 
 	snprintf(path, sizeof(path), "%s/%s/%s.yaml", pp->tmp, pp->o->subdir, name);
-	if ((ret = crd__render(doc, img->key, &y, why, sizeof(why))) == -EINVAL) {
+	if ((ret = crd__render(doc, image, &y, why, sizeof(why))) == -EINVAL) {
 		/* one profile the API cannot hold does not hold back the others */
-		sc_warn("the profile of %s cannot be a SeccompProfile: %s; only its JSON is committed", img->key, why);
+		sc_warn("the profile of %s cannot be a SeccompProfile: %s; only its JSON is committed", image, why);
 		return 0;
 	}
 	if (ret) {
@@ -237,8 +237,8 @@ static int update_crd(struct propose *pp, const struct sc_image *img, const cJSO
 	return ret;
 }
 
-/* One image's profile in the clone. 1 changed, 0 unchanged, or -errno (said). */
-static int update_one(struct propose *pp, const struct sc_image *img, struct sc_change *ch)
+/* The profile of @img's name @image in the clone. 1 changed, 0 unchanged, or -errno (said). */
+static int update_one(struct propose *pp, const struct sc_image *img, const char *image, struct sc_change *ch)
 {
 	char name[SC_NAME_MAX], path[PATH_MAX * 2], err_s[512] = "";
 	struct sc_buf b = {};
@@ -249,13 +249,14 @@ static int update_one(struct propose *pp, const struct sc_image *img, struct sc_
 	int ret = 0;
 
 	ch->img = img;
-	image_file_name(img->key, name);
+	ch->name = image;
+	image_file_name(image, name);
 	snprintf(ch->rel, sizeof(ch->rel), "%s/%s.json", pp->o->subdir, name);
 	snprintf(path, sizeof(path), "%s/%s", pp->tmp, ch->rel);
 	old = sc_read_file(path, SC_JSON_MAX_SIZE, &old_len);
 	ch->created = !old;
 	doc = old ? drift__merge(ch, path, &pp->o->ctx, &pp->o->prune, err_s, sizeof(err_s)) : image__profile(img, &note);
-	if (doc && (pp->o->forms & SC_FORM_CRD) && (ret = update_crd(pp, img, doc, name)) < 0) {
+	if (doc && (pp->o->forms & SC_FORM_CRD) && (ret = update_crd(pp, image, doc, name)) < 0) {
 		cJSON_Delete(doc);
 		free(old);
 		return ret;
@@ -284,18 +285,19 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 {
 	char dir[PATH_MAX + 256];
 	int changed = 0, ret;
+	size_t names = 1;
 
 	snprintf(dir, sizeof(dir), "%s/%s", pp->tmp, pp->o->subdir);
 	if ((ret = mkdirs_owned(pp, dir))) {
 		sc_err("cannot create %s: %s", dir, strerror(-ret));
 		return ret;
 	}
-	pp->ch = calloc(c->n_images + 1, sizeof(*pp->ch));
+	for (size_t i = 0; i < c->n_images; i++)
+		names += 1 + c->images[i]->n_aliases;
+	pp->ch = calloc(names, sizeof(*pp->ch));
 	if (!pp->ch)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->n_images; i++) {
-		struct sc_change *ch = &pp->ch[pp->n_ch];
-
 		if (c->images[i]->unknown || !c->images[i]->calls.n)
 			continue;
 		/* a set still growing is not proposed yet: said in the body */
@@ -308,15 +310,20 @@ static int update_profiles(struct propose *pp, const struct sc_census *c)
 			pp->growing[pp->n_growing++] = c->images[i];
 			continue;
 		}
-		ret = update_one(pp, c->images[i], ch);
-		if (ret < 0)
-			return ret;
-		if (ret == 0) {
-			drift__change_free(ch);
-			continue;
+		/* each name of the image: its committed profile merged with the image's one observation */
+		for (size_t k = 0; k <= c->images[i]->n_aliases; k++) {
+			struct sc_change *ch = &pp->ch[pp->n_ch];
+
+			ret = update_one(pp, c->images[i], k ? c->images[i]->aliases[k - 1] : c->images[i]->key, ch);
+			if (ret < 0)
+				return ret;
+			if (ret == 0) {
+				drift__change_free(ch);
+				continue;
+			}
+			changed++;
+			pp->n_ch++;
 		}
-		changed++;
-		pp->n_ch++;
 	}
 	return changed;
 }
@@ -330,7 +337,7 @@ static int commit(struct propose *pp)
 
 	sc_buf_printf(&msg, "seccomp: update %zu profile(s) from observed behaviour\n\n", pp->n_ch);
 	for (size_t i = 0; i < pp->n_ch; i++)
-		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].img->key, safe, sizeof(safe)),
+		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].name, safe, sizeof(safe)),
 			      pp->ch[i].created ? "new profile, " : "", pp->ch[i].n_added, pp->ch[i].n_removed);
 	sc_buf_printf(&msg, "\nProposed by syscensus propose.\n");
 	if (msg.oom || git_line(pp, pp->o->repo, when, sizeof(when), "log", "log", "-1", "--format=%ct",
@@ -466,7 +473,7 @@ static void body(struct propose *pp, struct sc_buf *b)
 		sc_fmt_time(img->first, t1, sizeof(t1));
 		sc_fmt_time(img->last, t2, sizeof(t2));
 		sc_buf_printf(b, "### `%s`\n\n`%s`%s. Observed from %s to %s in %llu container(s)",
-			      sc_inline_name(img->key, safe, sizeof(safe)), c->rel,
+			      sc_inline_name(c->name, safe, sizeof(safe)), c->rel,
 			      c->created ? " (new: no profile was committed)" : "", t1, t2,
 			      (unsigned long long)img->ctrs_total);
 		for (size_t k = 0; k < img->n_ctrs && k < 5; k++)
@@ -488,6 +495,16 @@ static void body(struct propose *pp, struct sc_buf *b)
 				      (unsigned long long)img->exec_sessions);
 		else
 			sc_buf_printf(b, " No exec session seen.");
+		/* one image id under several names: one observation, every name's profile from it */
+		for (size_t k = 0, said = 0; k <= img->n_aliases; k++) {
+			const char *n = k ? img->aliases[k - 1] : img->key;
+
+			if (strcmp(n, c->name))
+				sc_buf_printf(b, "%s`%s`", said++ ? ", " : " The same image id also runs as ",
+					      sc_inline_name(n, safe, sizeof(safe)));
+		}
+		if (img->n_aliases)
+			sc_buf_printf(b, " (its profiles are made from the same observation).");
 		sc_buf_printf(b, "\n\n");
 		body_lists(pp, b, c);
 		if (c->created) {

@@ -103,14 +103,14 @@ static void text_image(const struct sc_eval *ev)
 
 	if (!ev->has_profile) {
 		if (img->n_denied) {
-			printf("%s  (no profile)\n", img->key);
+			printf("%s  (no profile)\n", eval_name(ev));
 			text_denials(img);
 		}
 		return;
 	}
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
-	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", img->key, ev->profile, t1, t2,
+	printf("%s  (profile %s; observed %s to %s, %llu containers%s)\n", eval_name(ev), ev->profile, t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)));
 	if (image__workloads(img, wl, sizeof(wl)))
 		printf("  runs in: %s (workloads inferred from the pod names)\n", wl);
@@ -160,7 +160,7 @@ static void render_text(const struct sc_drift *d)
 		printf("unprofiled (observed, no profile):\n");
 		for (size_t i = 0; i < d->n; i++)
 			if (!d->ev[i].has_profile)
-				printf("  %s\n", d->ev[i].img->key);
+				printf("  %s\n", eval_name(&d->ev[i]));
 	}
 	if (d->n_stale) {
 		printf("stale (profile, image not observed):\n");
@@ -195,7 +195,7 @@ static void md_image(const struct sc_eval *ev)
 	if (!ev->has_profile) {
 		if (img->n_denied) {
 			printf("### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n",
-			       sc_inline_name(img->key, safe, sizeof(safe)));
+			       sc_inline_name(eval_name(ev), safe, sizeof(safe)));
 			md_denials(img);
 			printf("\n");
 		}
@@ -204,7 +204,7 @@ static void md_image(const struct sc_eval *ev)
 	sc_fmt_time(img->first, t1, sizeof(t1));
 	sc_fmt_time(img->last, t2, sizeof(t2));
 	printf("### `%s`\n\nObserved %s to %s in %llu container(s)%s; profile `%s`.\n\n",
-	       sc_inline_name(img->key, safe, sizeof(safe)), t1, t2,
+	       sc_inline_name(eval_name(ev), safe, sizeof(safe)), t1, t2,
 	       (unsigned long long)img->ctrs_total, on_nodes(img, nb, sizeof(nb)), ev->profile);
 	if (image__workloads(img, wl, sizeof(wl)))
 		printf("Runs in: %s (workloads inferred from the pod names).\n\n", sc_inline_name(wl, safe, sizeof(safe)));
@@ -244,7 +244,7 @@ static void render_md(const struct sc_drift *d)
 		printf("### Images without a profile\n\n");
 		for (size_t i = 0; i < d->n; i++)
 			if (!d->ev[i].has_profile)
-				printf("- `%s`\n", sc_inline_name(d->ev[i].img->key, safe, sizeof(safe)));
+				printf("- `%s`\n", sc_inline_name(eval_name(&d->ev[i]), safe, sizeof(safe)));
 		printf("\n");
 	}
 	if (d->n_stale) {
@@ -308,7 +308,7 @@ static cJSON *image_json(const struct sc_eval *ev)
 
 	if (!o)
 		return NULL;
-	cJSON_AddStringToObject(o, "image", ev->img->key);
+	cJSON_AddStringToObject(o, "image", eval_name(ev));
 	cJSON_AddItemToObject(o, "denied", denials_json(ev->img));
 	if (!ev->has_profile) {
 		cJSON_AddStringToObject(o, "status", "unprofiled");
