@@ -37,7 +37,13 @@ struct sc_finding {
 	const char *arch;	/* "SCMP_ARCH_X86_64" */
 	uint64_t count;		/* calls observed */
 	uint32_t ret;		/* the filter's answer with all-zero arguments */
-	char *detail;		/* SC_CONDITIONAL: the profile's conditions, as text */
+	char *detail;		/* SC_CONDITIONAL: the profile's conditions, as text; SC_BREAKING: the values refused */
+	/*
+	 * SC_BREAKING of a call allowed for some arguments: the argument values observed
+	 * (struct sc_arg_key's encoding) that the profile refuses (malloc'd); 0 otherwise.
+	 */
+	uint64_t *values;
+	size_t n_values;
 };
 
 /* One image's calls against one profile. */

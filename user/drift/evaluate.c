@@ -91,9 +91,56 @@ static int add_finding(struct sc_eval *ev, enum sc_finding_kind kind, const char
 	return 0;
 }
 
+/*
+ * A call the profile allows for some arguments only, put to the filter with each argument
+ * value the image showed (@a): how many it refuses, their values in @out (malloc'd); -1
+ * when the values are not all known (not kept, lost, more than a rule takes) or memory
+ * runs out: the call stays conditional.
+ */
+static int refused_values(const struct sc_filter *f, const struct sc_arch *arch, int nr, const struct sc_args *a,
+			  uint64_t **out, uint32_t *ret)
+{
+	uint64_t vals[SC_ARG_VALUES_MAX], args[6];
+	size_t n = 0, bad = 0;
+
+	*out = NULL;
+	if (!a || !a->kept || a->lost || !generate__is_arg_nr(nr))
+		return -1;
+	for (size_t i = 0; i < a->n; i++) {
+		bool dup = false;
+
+		if (a->v[i].nr != nr)
+			continue;
+		for (size_t k = 0; k < n; k++)
+			dup |= vals[k] == a->v[i].value;
+		if (dup)
+			continue;
+		if (n == SC_ARG_VALUES_MAX)
+			return -1;	/* more values than are kept: not all known */
+		vals[n++] = a->v[i].value;
+	}
+	if (!n)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t r;
+
+		generate__arg_vector(nr, vals[k], args);
+		if (ret_allows(r = filter__run(f, arch->token, nr, args)))
+			continue;
+		if (!bad)
+			*ret = r;	/* the answer the container would get */
+		vals[bad++] = vals[k];
+	}
+	if (bad && !(*out = malloc(bad * sizeof(**out))))
+		return -1;
+	if (bad)
+		memcpy(*out, vals, bad * sizeof(**out));
+	return (int)bad;
+}
+
 /* One syscall of one ABI: observed @count times (0: never) and what the filter answers. */
 static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_arch *arch, int abi, int nr,
-		 const struct sc_tally *t)
+		 const struct sc_tally *t, const struct sc_args *a)
 {
 	uint64_t count = t->n[abi][nr];
 	const char *name = syscall_name(arch->token, nr);
@@ -106,7 +153,28 @@ static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_
 	if (count && v.kind == SC_V_DENY)
 		return add_finding(ev, SC_BREAKING, name, arch->docker, count, v.ret, NULL);
 	if (count && v.kind == SC_V_CONDITIONAL) {
+		uint64_t *bad = NULL;
+		uint32_t bad_ret = v.ret;
+		int n = abi == SC_ABI_NATIVE ? refused_values(f, arch, nr, a, &bad, &bad_ret) : -1;
+
+		/* the values the image showed: refused ones break, else they are all allowed */
+		if (n > 0) {
+			sc_buf_printf(&b, "argument value%s refused:", n > 1 ? "s" : "");
+			for (int k = 0; k < n; k++)
+				sc_buf_printf(&b, " 0x%llx", (unsigned long long)bad[k]);
+			if (b.oom || add_finding(ev, SC_BREAKING, name, arch->docker, count, bad_ret, b.data)) {
+				if (b.oom)
+					sc_buf_free(&b);
+				free(bad);
+				return -ENOMEM;
+			}
+			ev->f[ev->n_f - 1].values = bad;
+			ev->f[ev->n_f - 1].n_values = (size_t)n;
+			return 0;
+		}
 		conditions(ev->p, name, &b);
+		if (n == 0)
+			sc_buf_printf(&b, "; every argument value observed is allowed");
 		if (b.oom) {
 			sc_buf_free(&b);
 			return -ENOMEM;
@@ -128,18 +196,18 @@ static bool abi_used(const struct sc_tally *t, int abi)
 }
 
 /* Every syscall of every ABI the image used (and the native one) through the filter. */
-static int judge_all(struct sc_eval *ev, const struct sc_filter *f, const struct sc_tally *t)
+static int judge_all(struct sc_eval *ev, const struct sc_filter *f, const struct sc_tally *t, const struct sc_args *a)
 {
 	int err = 0;
 
-	for (int a = 0; a < SC_NR_ABIS && !err; a++) {
-		const struct sc_arch *arch = arch_of_abi(a);
+	for (int abi_i = 0; abi_i < SC_NR_ABIS && !err; abi_i++) {
+		const struct sc_arch *arch = arch_of_abi(abi_i);
 
 		/* an ABI never used: its allowed calls are not "unused" findings */
-		if (!arch || (a != SC_ABI_NATIVE && !abi_used(t, a)))
+		if (!arch || (abi_i != SC_ABI_NATIVE && !abi_used(t, abi_i)))
 			continue;
 		for (int nr = 0; nr < SC_NR_OVERFLOW && !err; nr++)
-			err = judge(ev, f, arch, a, nr, t);
+			err = judge(ev, f, arch, abi_i, nr, t, a);
 	}
 	return err;
 }
@@ -149,10 +217,12 @@ int drift__evaluate(struct sc_eval *ev, const struct sc_eval_ctx *ctx, cJSON *do
 	struct sc_compile_stats st;
 	struct sc_filter f = {};
 	struct sc_tally *t = malloc(sizeof(*t));
+	struct sc_args a = {};
 	char err[512] = "";
 	int ret;
 
-	if (!t) {
+	if (!t || image__args(ev->img, &a)) {
+		free(t);
 		cJSON_Delete(doc);
 		ev->error = strdup("out of memory");
 		return -ENOMEM;
@@ -163,20 +233,23 @@ int drift__evaluate(struct sc_eval *ev, const struct sc_eval_ctx *ctx, cJSON *do
 	if (!ev->p)
 		ret = -EINVAL;
 	else if (!(ret = profile__filter(ev->p, ctx, &f, &st, err, sizeof(err))))
-		ret = judge_all(ev, &f, t);
+		ret = judge_all(ev, &f, t, &a);
 	if (ret == -ENOMEM && !err[0])
 		snprintf(err, sizeof(err), "%.400s: out of memory", ev->profile);
 	if (ret)
 		ev->error = strdup(err[0] ? err : strerror(-ret));
 	filter__free(&f);
+	free(a.v);
 	free(t);
 	return ret;
 }
 
 void drift__eval_free(struct sc_eval *ev)
 {
-	for (size_t k = 0; k < ev->n_f; k++)
+	for (size_t k = 0; k < ev->n_f; k++) {
 		free(ev->f[k].detail);
+		free(ev->f[k].values);
+	}
 	free(ev->f);
 	free(ev->error);
 	profile__free(ev->p);

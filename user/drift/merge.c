@@ -2,8 +2,9 @@
 /*
  * Merging what was observed into a profile a team wrote, without loosening anything
  * it says: names are only added to a plain ALLOW rule (no arguments, no includes or
- * excludes), rules with argument conditions, errnoRet and comments stay as they are,
- * and pruning only ever removes names from plain ALLOW rules.
+ * excludes), an argument value the team's conditions refuse gets a rule of its own
+ * (that value only), rules with argument conditions, errnoRet and comments stay as they
+ * are, and pruning only ever removes names from plain ALLOW rules.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -175,6 +176,46 @@ static int prune_rules(cJSON *rules, struct sc_change *c, const struct sc_prune 
 	return 0;
 }
 
+/* The refused argument values of finding @f into @c. 0 or -ENOMEM. */
+static int add_values(struct sc_change *c, const struct sc_finding *f)
+{
+	int nr;
+
+	if (!generate__arg_syscall(f->name, &nr))
+		return add_name(&c->added, &c->n_added, &c->cap_added, f->name);
+	for (size_t k = 0; k < f->n_values; k++) {
+		struct sc_arg_value *v = sc_grow(c->added_values, &c->cap_added_values, c->n_added_values,
+						 sizeof(*v), 8);
+		const char **n;
+
+		if (!v)
+			return -ENOMEM;
+		c->added_values = v;
+		n = sc_grow(c->added_values_names, &c->cap_added_values_names, c->n_added_values, sizeof(*n), 8);
+		if (!n)
+			return -ENOMEM;
+		c->added_values_names = n;
+		c->added_values[c->n_added_values] = (struct sc_arg_value){ nr, f->values[k] };
+		c->added_values_names[c->n_added_values++] = f->name;
+	}
+	return 0;
+}
+
+/* One ALLOW rule per added argument value, after the others. 0 or -ENOMEM. */
+static int add_value_rules(cJSON *rules, const struct sc_change *c)
+{
+	for (size_t i = 0; i < c->n_added_values; i++) {
+		cJSON *r = generate__arg_rule(c->added_values[i].nr, c->added_values[i].value,
+					      "observed by syscensus: this argument value");
+
+		if (!r || !cJSON_AddItemToArray(rules, r)) {
+			cJSON_Delete(r);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
 /* The names of @ev's breaking and conditional findings into @c. 0 or -ENOMEM. */
 static int take_findings(struct sc_change *c, const struct sc_eval *ev)
 {
@@ -183,7 +224,9 @@ static int take_findings(struct sc_change *c, const struct sc_eval *ev)
 	for (size_t i = 0; i < ev->n_f && !err; i++) {
 		const struct sc_finding *f = &ev->f[i];
 
-		if (f->kind == SC_BREAKING)
+		if (f->kind == SC_BREAKING && f->n_values)
+			err = add_values(c, f);
+		else if (f->kind == SC_BREAKING)
 			err = add_name(&c->added, &c->n_added, &c->cap_added, f->name);
 		else if (f->kind == SC_CONDITIONAL)
 			err = add_name(&c->conditional, &c->n_conditional, &c->cap_conditional, f->name);
@@ -214,7 +257,7 @@ cJSON *drift__merge(struct sc_change *c, const char *path, const struct sc_eval_
 		if (!(rules = cJSON_AddArrayToObject(doc, "syscalls")))
 			goto nomem;
 	}
-	if ((c->n_added && add_to_rules(rules, c)) ||
+	if ((c->n_added && add_to_rules(rules, c)) || add_value_rules(rules, c) ||
 	    (prune->on && prune->now - c->img->first >= prune->after && prune_rules(rules, c, prune)))
 		goto nomem;
 	ret = 0;
@@ -234,6 +277,8 @@ void drift__change_free(struct sc_change *c)
 {
 	free(c->added);
 	free(c->conditional);
+	free(c->added_values);
+	free(c->added_values_names);
 	for (size_t i = 0; i < c->n_removed; i++)
 		free(c->removed[i]);
 	free(c->removed);

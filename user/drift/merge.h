@@ -22,6 +22,10 @@ struct sc_change {
 	bool created;			/* no profile was committed: a new one */
 	const char **added;		/* observed, refused by the committed profile */
 	const char **conditional;	/* observed, allowed for some arguments: left as written */
+	/* argument values observed that the committed rules refuse: one rule each is added */
+	struct sc_arg_value *added_values;
+	const char **added_values_names;	/* the syscall of each */
+	size_t n_added_values, cap_added_values, cap_added_values_names;
 	char **removed;			/* pruned (copies: the names leave the document) */
 	size_t n_added, n_conditional, n_removed;
 	size_t cap_added, cap_conditional, cap_removed;
@@ -35,7 +39,9 @@ struct sc_prune {
 
 /*
  * The committed profile @path with @ch->img's refused calls added (and, with @prune,
- * unused ones removed); @ch gets the names. The file is parsed once, evaluated as the
+ * unused ones removed); @ch gets the names. A call the profile allows for some arguments
+ * only gets a rule per observed argument value it refuses (generate.h's rules, when the
+ * image's values are all known), the team's conditions kept as written. The file is parsed once, evaluated as the
  * kernel would apply it (drift__evaluate). NULL, with @err saying why, when it cannot
  * be read, parsed or compiled.
  */

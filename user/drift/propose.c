@@ -267,7 +267,7 @@ static int update_one(struct propose *pp, const struct sc_image *img, const char
 	} else if (json_render(doc, &b)) {
 		sc_err("out of memory");
 		ret = -ENOMEM;
-	} else if (old && ((!ch->n_added && !ch->n_removed) || (old_len == b.len && !memcmp(old, b.data, b.len)))) {
+	} else if (old && ((!ch->n_added && !ch->n_added_values && !ch->n_removed) || (old_len == b.len && !memcmp(old, b.data, b.len)))) {
 		/* an existing profile is rewritten only for a change of what it allows, not for its layout */
 		/* (ret: 1 when only its SeccompProfile was new or differed) */
 	} else if ((ret = write_owned(pp, path, &b))) {
@@ -338,7 +338,8 @@ static int commit(struct propose *pp)
 	sc_buf_printf(&msg, "seccomp: update %zu profile(s) from observed behaviour\n\n", pp->n_ch);
 	for (size_t i = 0; i < pp->n_ch; i++)
 		sc_buf_printf(&msg, "%s: %s%zu added, %zu removed\n", sc_inline_name(pp->ch[i].name, safe, sizeof(safe)),
-			      pp->ch[i].created ? "new profile, " : "", pp->ch[i].n_added, pp->ch[i].n_removed);
+			      pp->ch[i].created ? "new profile, " : "", pp->ch[i].n_added + pp->ch[i].n_added_values,
+			      pp->ch[i].n_removed);
 	sc_buf_printf(&msg, "\nProposed by syscensus propose.\n");
 	if (msg.oom || git_line(pp, pp->o->repo, when, sizeof(when), "log", "log", "-1", "--format=%ct",
 				pp->base_sha, NULL))
@@ -408,6 +409,14 @@ static void body_lists(struct propose *pp, struct sc_buf *b, struct sc_change *c
 			sc_fmt_time(e ? e->first : 0, t, sizeof(t));
 			sc_buf_printf(b, "| `%s` | %llu | %s |\n", c->added[k], (unsigned long long)(e ? e->count : 0), t);
 		}
+		sc_buf_printf(b, "\n");
+	}
+	if (c->n_added_values) {
+		sc_buf_printf(b, "Added for one argument value each (the committed rules allow these calls for "
+				 "other arguments only; theirs are kept as written):\n\n| syscall | argument value |\n|---|---|\n");
+		for (size_t k = 0; k < c->n_added_values; k++)
+			sc_buf_printf(b, "| `%s` | `0x%llx` |\n", c->added_values_names[k],
+				      (unsigned long long)c->added_values[k].value);
 		sc_buf_printf(b, "\n");
 	}
 	if (c->n_removed) {

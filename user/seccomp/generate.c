@@ -288,6 +288,36 @@ fail:
 	return NULL;
 }
 
+cJSON *generate__arg_rule(int nr, uint64_t value, const char *comment)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
+		cJSON *rule;
+
+		if (arg_rules[r].nr != nr)
+			continue;
+		rule = arg_rule(r, value);
+		if (rule && comment)
+			cJSON_ReplaceItemInObjectCaseSensitive(rule, "comment", cJSON_CreateString(comment));
+		return rule;
+	}
+	return NULL;
+}
+
+void generate__arg_vector(int nr, uint64_t value, uint64_t args[6])
+{
+	memset(args, 0, 6 * sizeof(*args));
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
+		if (arg_rules[r].nr != nr)
+			continue;
+		if (nr == SC_NR_SOCKET) {
+			args[0] = value & 0xffffffffULL;
+			args[1] = value >> 32;
+		} else {
+			args[arg_rules[r].index] = value;
+		}
+	}
+}
+
 bool generate__arg_syscall(const char *name, int *nr)
 {
 	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++)

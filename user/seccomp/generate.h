@@ -110,6 +110,17 @@ struct sc_cond;
 int generate__arg_value(const char *name, const struct sc_cond *c, size_t n, int *nr, uint64_t *value);
 /* Whether @name is one of the syscalls whose risky argument is kept; its number in @nr. */
 bool generate__arg_syscall(const char *name, int *nr);
+/*
+ * The ALLOW rule generate__profile writes for native syscall @nr with kept value @value,
+ * its comment @comment (NULL: SC_ARGS_COMMENT). NULL: out of memory, or not one of them.
+ */
+cJSON *generate__arg_rule(int nr, uint64_t value, const char *comment);
+/*
+ * The arguments of a call of native syscall @nr whose kept value was @value, as far as
+ * the value tells them (the bits not kept are 0: socket's type flags, clone's non-namespace
+ * flags), to run a filter on.
+ */
+void generate__arg_vector(int nr, uint64_t value, uint64_t args[6]);
 /* Whether native syscall @nr is one of them. */
 bool generate__is_arg_nr(int nr);
 #define SC_ARGS_COMMENT "syscensus: only the argument values observed"
