@@ -369,7 +369,7 @@ t_agent_capacity() {
 	for i in $(seq 12); do mkdir -p "$CGT/docker-$(printf %064x $((0xf1110 + i))).scope"; done
 	id=$(printf '%064x' 0xf0f0)
 	mkdir -p "$T/docker2/containers/$id"
-	echo '{"Image":"sha256:'"$(printf 'ef%.0s' $(seq 32))"'","Config":{"Image":"late/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
+	echo '{"Image":"sha256:'"$(printf 'e1%.0s' $(seq 32))"'","Config":{"Image":"late/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
 	mkdir -p "$CGT/docker-$id.scope"
 	sh -c 'echo $$ > "$1/cgroup.procs" && exec true' sh "$CGT/docker-$id.scope"
 	sleep 1.5
@@ -380,7 +380,7 @@ t_agent_capacity() {
 	id=$(printf '%064x' 0xf0f1)
 	mkdir -p "$T/docker2/containers/$id" "$CGT/docker-$id.scope"
 	sleep 0.5
-	echo '{"Image":"sha256:'"$(printf 'ef%.0s' $(seq 32))"'","Config":{"Image":"after/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
+	echo '{"Image":"sha256:'"$(printf 'e2%.0s' $(seq 32))"'","Config":{"Image":"after/image:1"}}' >"$T/docker2/containers/$id/config.v2.json"
 	sh -c 'echo $$ > "$1/cgroup.procs" && exec true' sh "$CGT/docker-$id.scope"
 	sleep 1.5
 	agent_stop_ok agent_capacity_sigterm_exit_0 "$S.log"

@@ -9,9 +9,11 @@
 
 FDOCK=
 # a "container" of image $2 with id $1 (hex): its runtime state, its cgroup; the sample runs $3 times in it
+# an image id of its own per image name (names of one id share one profile)
+fimg_id() { printf %s "$1" | sha256sum | cut -c1-64; }
 fctr_state() {	# id image
 	mkdir -p "$FDOCK/containers/$1"
-	printf '{"Image":"sha256:%s","Name":"/f%s","Config":{"Image":"%s"}}\n' "$(printf 'fa%.0s' $(seq 32))" "${1: -4}" "$2" \
+	printf '{"Image":"sha256:%s","Name":"/f%s","Config":{"Image":"%s"}}\n' "$(fimg_id "$2")" "${1: -4}" "$2" \
 		>"$FDOCK/containers/$1/config.v2.json"
 }
 fctr_run() {	# id times: the sample in the container's cgroup, then the cgroup removed
@@ -90,7 +92,7 @@ t_faults() {
 	fctr_run "$id" 1
 	id=$(fid 6)
 	mkdir -p "$FDOCK/containers/$id"
-	{ printf '{"Image":"sha256:%s","Config":{"Image":"fault/huge:1"},"Pad":"' "$(printf 'fa%.0s' $(seq 32))"
+	{ printf '{"Image":"sha256:%s","Config":{"Image":"fault/huge:1"},"Pad":"' "$(fimg_id fault/huge:1)"
 	  head -c $((5 << 20)) /dev/zero | tr '\0' a; printf '"}\n'; } >"$FDOCK/containers/$id/config.v2.json"
 	fctr_run "$id" 1
 	rm -f "$FDOCK/containers/$id/config.v2.json"

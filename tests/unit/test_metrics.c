@@ -8,6 +8,7 @@
 
 #include "census/census.h"
 #include "census/metrics.h"
+#include "census/prometheus.h"
 #include "lib/util.h"
 #include "seccomp/syscalls.h"
 #include "test.h"
@@ -20,6 +21,38 @@ static unsigned lines_with(const char *text, const char *prefix)
 	for (const char *p = text; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
 		n += !strncmp(p, prefix, strlen(prefix));
 	return n;
+}
+
+/*
+ * Another name of an image's id: exported beside the image, and in the cluster view the
+ * image that name is another node's key of is merged in, its calls with it.
+ */
+static void test_metrics_aliases(int read_nr)
+{
+	static const char answer[] = "{\"status\":\"success\",\"data\":{\"resultType\":\"vector\",\"result\":"
+				     "[{\"metric\":{\"image\":\"a:1\",\"alias\":\"b:1\"},\"value\":[0,\"1\"]}]}}";
+	struct sc_census c = {};
+	struct sc_image *a = census__image(&c, "a:1", true), *b2 = census__image(&c, "b:1", true);
+	struct sc_buf b = {};
+	size_t kinds = 0;
+
+	if (!ASSERT_OK_PTR(a, "metrics: alias image") || !ASSERT_OK_PTR(b2, "metrics: alias other image"))
+		goto out;
+	vec_get(&b2->calls, SC_KEY(SC_UNFILTERED, SC_ABI_NATIVE, read_nr), true)->count = 3;
+	image__add_alias(a, "x:1");
+	if (ASSERT_OK(metrics__render(&c, NULL, &b), "metrics: render aliases"))
+		test__has_substr("metrics: alias series", b.data, "syscensus_image_alias_info{image=\"a:1\",alias=\"x:1\"} 1\n");
+	/* the alias query is the last kind: find it by what it does */
+	while (kinds < 32 && c.n_images == 2) {
+		prometheus__fold_answer(&c, (unsigned)++kinds, answer, strlen(answer));
+	}
+	ASSERT_MSG(c.n_images == 1 && census__image_named(&c, "b:1") == a && a->calls.n == 1 && a->n_aliases == 2,
+		   "metrics: cluster view unites an alias with another node's key",
+		   "%zu images, b:1 %s a:1, %zu calls, %zu aliases; expected 1 image, b:1 an alias of a:1 with its call",
+		   c.n_images, census__image_named(&c, "b:1") == a ? "in" : "not in", a->calls.n, a->n_aliases);
+out:
+	sc_buf_free(&b);
+	census__free(&c);
 }
 
 void test_metrics(void)
@@ -59,6 +92,7 @@ void test_metrics(void)
 	test__has_substr("metrics: help and type", b.data, "# TYPE syscensus_syscalls_total counter\n");
 	ASSERT_EQ(metrics__abi_of_label(metrics__abi_label(SC_ABI_NATIVE)), SC_ABI_NATIVE, "metrics: abi label round trip");
 	ASSERT_EQ(metrics__abi_of_label("sparc"), -1, "metrics: unknown abi label");
+	test_metrics_aliases(read_nr);
 out:
 	sc_buf_free(&b);
 	census__free(&c);

@@ -78,6 +78,7 @@ struct agent {
 	struct sc_arg_key *args_read;
 	size_t n_args_read, cap_args_read;
 	bool args_map_error_said;
+	unsigned args_lost_grace;	/* ticks during which new cgroups' images count as having lost values */
 };
 
 static volatile sig_atomic_t stop_signal;
@@ -384,12 +385,17 @@ static void untracked(struct agent *a, uint64_t cgid, const char *path)
 		recorder__capacity(a->rec));
 }
 
-static void fold(struct sc_live *l, const struct sc_slot_counts *cur)
+static void fold(struct agent *a, struct sc_live *l, const struct sc_slot_counts *cur)
 {
 	uint64_t added;
 
 	if (census__fold(l, cur, now_s(), &added))
 		sc_err("out of memory: calls of cgroup %s are folded at the next tick", l->path);
+	/* calls counted without their argument values: the image allows the six by name for good */
+	if (added && !a->args)
+		l->img->args_partial = true;
+	if (added && a->args_lost_grace && !l->img->args_lost)
+		l->img->args_lost = 1;
 }
 
 static void on_denial(void *ctx, const struct sc_deny_key *k, uint64_t count)
@@ -435,12 +441,38 @@ static void retire(struct agent *a, struct sc_live *l)
 		return;
 	}
 	if (recorder__read(a->rec, l->slot, a->buf) == 0)
-		fold(l, a->buf);
+		fold(a, l, a->buf);
 	l->gone = true;
 	a->save_soon = true;
 }
 
+static void read_args(struct agent *a);
+
+/*
+ * The released slots' last argument values, into their images while the lives are still
+ * there, and deleted from the map now: a new owner of the slot must find none of them
+ * (a value it found would not be added again, and the next save would delete it).
+ */
+static void release_args(struct agent *a, const uint32_t *slots, size_t n)
+{
+	size_t keep = 0;
+
+	read_args(a);
+	for (size_t i = 0; i < a->n_args_read; i++) {
+		bool released = false;
+
+		for (size_t k = 0; k < n && !released; k++)
+			released = a->args_read[i].slot == slots[k];
+		if (released)
+			recorder__forget_args(a->rec, &a->args_read[i], 1);
+		else
+			a->args_read[keep++] = a->args_read[i];
+	}
+	a->n_args_read = keep;
+}
+
 struct releasing {
+	struct agent *a;
 	struct sc_live **l;
 	uint32_t *slots;
 	size_t n;
@@ -454,13 +486,13 @@ static void released(void *ctx, size_t i, int err, const struct sc_slot_counts *
 	if (err)
 		sc_warn("cannot release slot %u of cgroup %s: %s", l->slot, l->path, strerror(-err));
 	else
-		fold(l, last);	/* a program that found the slot before may still have counted */
+		fold(r->a, l, last);	/* a program that found the slot before may still have counted */
 }
 
 /* After a save: the slots of the cgroups retired before it go back to the table, at once. */
 static void release_retired(struct agent *a)
 {
-	struct releasing r = {};
+	struct releasing r = { .a = a };
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->c.n_live; i++)
@@ -483,6 +515,7 @@ static void release_retired(struct agent *a)
 		}
 	}
 	recorder__release_batch(a->rec, r.slots, r.n, a->buf, released, &r);
+	release_args(a, r.slots, r.n);
 	for (size_t i = 0; i < a->c.n_live;) {
 		if (a->c.live[i]->gone)
 			census__drop_live(&a->c, a->c.live[i]);	/* swaps the last entry into i */
@@ -671,6 +704,7 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	const char *note;
 	cJSON *doc = image__profile(img, &note);
 	int err = 0, cerr = 0;
+	bool refused = false;
 
 	if (!doc || json_render(cJSON_Duplicate(doc, true), &b)) {
 		sc_err("out of memory: the profile of %s is not written", img->key);
@@ -694,16 +728,17 @@ static int write_profile(struct agent *a, struct sc_image *img)
 		if (cerr == -ENOMEM) {
 			err = -ENOMEM;
 		} else if (cerr) {
-			if (!img->crd_refused)
+			if (!img->crd_refused && !refused)
 				sc_err("the profile of %s cannot be a SeccompProfile: %s; only its JSON form is written",
 				       name_of(img, k), why);
-			img->crd_refused = true;
+			refused = true;
 		} else {
 			err = write_form(a, img, name, ".yaml", y.data, y.len);
 		}
 		sc_buf_free(&y);
 	}
 	cJSON_Delete(doc);
+	img->crd_refused = refused;	/* said again once a write could make one */
 	if (err) {
 		img->write_error = err;
 		sc_buf_free(&b);
@@ -764,14 +799,14 @@ static void on_arg(void *ctx, const struct sc_arg_key *k)
 	struct sc_arg_key *v;
 	size_t before;
 
-	if (!l) {
-		/*
-		 * A cgroup whose event is still to come keeps its values in the map until it is
-		 * known; a free slot's are a released cgroup's last ones: its image had them.
-		 */
-		if (k->slot < recorder__capacity(a->rec) && recorder__slot_cgid(a->rec, k->slot))
-			return;
-	} else {
+	/*
+	 * No live in the slot: a cgroup whose event is still to come (its values stay until it
+	 * is known), or a straggler of a released one (release_retired() read and deleted the
+	 * rest). Left in the map: its next owner may get the value, which allows, never refuses.
+	 */
+	if (!l)
+		return;
+	if (a->args) {
 		before = l->img->n_argv;
 		if (image__add_arg(l->img, k->phase, k->nr, k->value)) {
 			l->img->args_lost++;	/* out of memory: said like a full map, names only */
@@ -797,21 +832,26 @@ static void read_args(struct agent *a)
 {
 	uint64_t lost = 0, grew;
 
-	if (!a->args) {
-		for (size_t i = 0; i < a->c.n_live; i++)
-			a->c.live[i]->img->args_partial = true;
+	if (!recorder__args(a->rec))
 		return;
-	}
+	/* under --args off, a recorder that keeps values is still emptied: its map must not fill */
 	a->n_args_read = 0;
 	recorder__read_args(a->rec, on_arg, a, &lost);
+	if (!a->args) {
+		recorder__forget_args(a->rec, a->args_read, a->n_args_read);
+		a->n_args_read = 0;
+		return;
+	}
 	if (lost == a->c.health.args_lost)
 		return;
 	grew = lost > a->c.health.args_lost ? lost - a->c.health.args_lost : lost;
-	sc_warn("%llu argument values found the kernel map full: the profiles of the %zu images counting "
-		"now allow ioctl, socket, clone, unshare, prctl and personality whatever their arguments",
-		(unsigned long long)grew, a->c.n_live);
+	sc_warn("%llu argument values found the kernel map full: the profiles of the images counting now "
+		"allow ioctl, socket, clone, unshare, prctl and personality whatever their arguments",
+		(unsigned long long)grew);
+	/* whose they were is not known: every image counting now, and those of cgroups still to be known */
 	for (size_t i = 0; i < a->c.n_live; i++)
 		a->c.live[i]->img->args_lost += grew;
+	a->args_lost_grace = 2;
 	a->c.health.args_lost = lost;
 	a->save_soon = true;
 }
@@ -882,7 +922,7 @@ static void fold_live(struct agent *a)
 		struct sc_live *l = a->c.live[i];
 
 		if (recorder__read(a->rec, l->slot, a->buf) == 0)
-			fold(l, a->buf);
+			fold(a, l, a->buf);
 	}
 }
 
@@ -956,6 +996,8 @@ static void tick(struct agent *a)
 		observe_mode(a, a->c.live[i]);
 	}
 	recorder__drain_denials(a->rec, on_denial, a);
+	if (a->args_lost_grace)
+		a->args_lost_grace--;
 	fold_live(a);
 	read_args(a);
 	check_pins(a);
@@ -1107,7 +1149,8 @@ static int open_recorder(struct agent *a, const struct sc_agent_opts *o)
 	if (!o->args_off && !a->args)
 		sc_warn("the %s recorder keeps no argument values (%s): the profiles allow ioctl, socket, clone, "
 			"unshare, prctl and personality by name%s", recorder__adopted(a->rec) ? "pinned" : "loaded",
-			recorder__attach_name(a->rec)[0] == 'r' ? "raw_tp" : "pinned by an older syscensus",
+			!strcmp(recorder__attach_name(a->rec), "raw_tp") ? "raw_tp"
+									: "pinned with --args off, or by an older syscensus",
 			recorder__adopted(a->rec) ? " (`syscensus unload` and start again to keep them)" : "");
 	if (!a->c.started)
 		a->c.started = now_s();
@@ -1229,7 +1272,8 @@ static int loop(struct agent *a, unsigned interval)
 			fold_live(a);
 			later(&next_read, read_every, &ts);
 		} else if (a->save_soon && ms_until(&ts, &a->saved_at) >= 1000 * SAVE_SOON_S) {
-			/* a new container: its attribution must survive a SIGKILL */
+			/* a new container: its attribution must survive a SIGKILL (with the values read so far) */
+			read_args(a);
 			write_profiles(a);
 			save(a);
 		}

@@ -244,30 +244,83 @@ int live__set_ref(struct sc_live *l, const char *name)
  */
 static struct sc_image *split_alias(struct sc_census *c, struct sc_image *img, size_t k)
 {
-	char *name = img->aliases[k];
-	struct sc_image *n;
+	struct sc_image *n = calloc(1, sizeof(*n)), **v;
+	bool ok;
 
-	img->aliases[k] = img->aliases[--img->n_aliases];
-	n = census__image(c, name, true);
-	free(name);
-	if (!n || image_unite(n, img) || (img->runtime && !(n->runtime = strdup(img->runtime))) ||
-	    (img->incomplete && !(n->incomplete = strdup(img->incomplete))))
-		return NULL;
-	for (size_t i = 0; i < img->n_ids; i++)
-		if (image__add_id(n, img->ids[i]))
-			return NULL;
-	for (size_t i = 0; i < img->n_ctrs; i++) {
+	/* built apart, inserted whole: out of memory, the alias stays as it was */
+	ok = n && (n->key = strdup(img->aliases[k])) && !image_unite(n, img) &&
+	     (!img->runtime || (n->runtime = strdup(img->runtime))) &&
+	     (!img->incomplete || (n->incomplete = strdup(img->incomplete)));
+	for (size_t i = 0; ok && i < img->n_ids; i++)
+		ok = !image__add_id(n, img->ids[i]);
+	for (size_t i = 0; ok && i < img->n_ctrs; i++) {
 		struct sc_container *ct = image__add_container(n, img->ctrs[i].id, img->ctrs[i].name, img->ctrs[i].first);
 
-		if (!ct || (!ct->pod.name && pod__copy(&ct->pod, &img->ctrs[i].pod)))
-			return NULL;
-		ct->last = img->ctrs[i].last;
+		ok = ct && (ct->pod.name || !pod__copy(&ct->pod, &img->ctrs[i].pod));
+		if (ct)
+			ct->last = img->ctrs[i].last;
 	}
+	if (!ok || !(v = sc_grow(c->images, &c->cap_images, c->n_images, sizeof(*v), 16))) {
+		image_free(n);
+		return NULL;
+	}
+	c->images = v;
 	n->ctrs_total = img->ctrs_total;
+	c->images[c->n_images++] = n;
+	free(img->aliases[k]);
+	img->aliases[k] = img->aliases[--img->n_aliases];
 	for (size_t i = 0; i < c->n_live; i++)
 		if (c->live[i]->img == img && c->live[i]->ref && !strcmp(c->live[i]->ref, n->key))
 			c->live[i]->img = n;
 	return n;
+}
+
+int census__unite_name(struct sc_census *c, struct sc_image *img, const char *name)
+{
+	struct sc_image *o = census__image_named(c, name);
+	char **names;
+	size_t n = 0;
+	int err = 0;
+
+	if (o == img)
+		return 0;
+	if (!o)
+		return img->n_aliases < SC_MAX_ALIASES ? image__add_alias(img, name) : 0;
+	if (o->unknown || img->unknown)
+		return 0;
+	/* @o's names are @img's from now on: copied before the merge frees them */
+	if (!(names = calloc(o->n_aliases + 1, sizeof(*names))))
+		return -ENOMEM;
+	for (size_t k = 0; k <= o->n_aliases && !err; k++)
+		if (!(names[n++] = strdup(k ? o->aliases[k - 1] : o->key)))
+			err = -ENOMEM;
+	if (!err) {
+		img->ctrs_total += o->ctrs_total;
+		if (o->nodes > img->nodes)
+			img->nodes = o->nodes;
+		if (o->last_new_known > img->last_new_known)
+			img->last_new_known = o->last_new_known;
+		err = census__merge_image(c, o, img);
+	}
+	for (size_t k = 0; k < n && !err; k++)
+		if (names[k] && !census__image_named(c, names[k]) && img->n_aliases < SC_MAX_ALIASES)
+			err = image__add_alias(img, names[k]);
+	for (size_t k = 0; k < n; k++)
+		free(names[k]);
+	free(names);
+	return err;
+}
+
+int image__drop_alias(struct sc_image *img, const char *name)
+{
+	for (size_t k = 0; k < img->n_aliases; k++) {
+		if (strcmp(img->aliases[k], name))
+			continue;
+		free(img->aliases[k]);
+		img->aliases[k] = img->aliases[--img->n_aliases];
+		return 1;
+	}
+	return 0;
 }
 
 struct sc_image *census__attribute(struct sc_census *c, const char *name, const char *id)
@@ -292,7 +345,8 @@ struct sc_image *census__attribute(struct sc_census *c, const char *name, const 
 	for (size_t i = 0; id && i < c->n_images && !img; i++)
 		if (!c->images[i]->unknown && current_id(c->images[i]) && !strcmp(current_id(c->images[i]), id))
 			img = c->images[i];
-	if (img) {
+	/* bounded: past SC_MAX_ALIASES a name is an image of its own (two profiles of one id) */
+	if (img && img->n_aliases < SC_MAX_ALIASES) {
 		if (image__add_alias(img, name))
 			return NULL;
 		goto found;

@@ -25,6 +25,7 @@
 #define SC_POD_SANDBOXES	SC_UNKNOWN_PREFIX "pod-sandboxes"
 #define SC_MAX_CONTAINERS	256		/* most recent containers kept per image */
 #define SC_MAX_IMAGE_IDS	32
+#define SC_MAX_ALIASES		32	/* other names of one image id; then a name is an image of its own */
 #define SC_MAX_DENIALS		1024	/* denial entries per image; then kept without container and profile */
 
 /*
@@ -226,6 +227,14 @@ struct sc_image *census__image_named(struct sc_census *c, const char *name);
 struct sc_image *census__attribute(struct sc_census *c, const char *name, const char *id);
 /* @name added to @img's aliases. 0 or -ENOMEM. */
 int image__add_alias(struct sc_image *img, const char *name);
+/*
+ * The cluster view: @name is another name of @img's id. The image @name belongs to (as key
+ * or alias), if another, is merged into @img with its names; else @name becomes an alias.
+ * 0 or -ENOMEM.
+ */
+int census__unite_name(struct sc_census *c, struct sc_image *img, const char *name);
+/* @name taken out of @img's aliases: 1, or 0 when it was not one. */
+int image__drop_alias(struct sc_image *img, const char *name);
 /* The container @id of @img, added if new (the oldest dropped past SC_MAX_CONTAINERS). NULL: no memory. */
 struct sc_container *image__add_container(struct sc_image *img, const char *id, const char *name, int64_t now);
 /* Remember image id or digest @id (NULL: nothing to do). 0 or -ENOMEM. */

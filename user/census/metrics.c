@@ -220,6 +220,24 @@ static void images(struct sc_buf *b, const struct sc_census *c)
 	}
 }
 
+/* The other names of an image's id (census.h, aliases): the cluster view unites them. */
+static void aliases(struct sc_buf *b, const struct sc_census *c)
+{
+	family(b, "syscensus_image_alias_info", "gauge",
+	       "Another name the image's current id runs under: its profile is the image's, written under each name.");
+	for (size_t i = 0; i < c->n_images; i++) {
+		const struct sc_image *img = c->images[i];
+
+		for (size_t k = 0; listed(img) && k < img->n_aliases; k++) {
+			sc_buf_puts(b, "syscensus_image_alias_info{image=");
+			label_value(b, img->key);
+			sc_buf_puts(b, ",alias=");
+			label_value(b, img->aliases[k]);
+			sc_buf_puts(b, "} 1\n");
+		}
+	}
+}
+
 static void containers(struct sc_buf *b, const struct sc_census *c)
 {
 	char id[SC_SHORT_ID];
@@ -362,6 +380,7 @@ int metrics__render(const struct sc_census *c, const struct sc_agent_health *h, 
 {
 	syscalls(b, c);
 	images(b, c);
+	aliases(b, c);
 	containers(b, c);
 	denials(b, c);
 	health(b, c, h);

@@ -407,6 +407,23 @@ static bool job_name(const char *s)
 	return true;
 }
 
+/* A name another node counts under an image's id: the two are one image here. */
+static int add_alias(struct sc_census *c, const cJSON *s, unsigned *skipped)
+{
+	const char *l = label(s, "alias");
+	char name[4097];
+	bool oom = false;
+	struct sc_image *img = image_of(c, s, true, &oom);
+
+	if (oom)
+		return -ENOMEM;
+	if (!img || !l || !l[0] || metrics__label_decode(l, name, sizeof(name))) {
+		(*skipped)++;
+		return 0;
+	}
+	return census__unite_name(c, img, name);
+}
+
 /*
  * The queries after the node count, in order. A gauge is taken as its lowest or highest
  * value over every node; a counter per node (its highest value), then summed; COUNT is how
@@ -428,6 +445,8 @@ static const struct union_query {
 	{ AGG_SUM, "syscensus_syscalls_total", "image, syscall, abi, phase", add_call },
 	{ AGG_SUM, "syscensus_seccomp_denials_total", "image, syscall, abi, action", add_denial },
 	{ AGG_COUNT, "syscensus_syscalls_total", "image", set_nodes },
+	/* last: the names' images exist, and their calls are in */
+	{ AGG_COUNT, "syscensus_image_alias_info", "image, alias", add_alias },
 };
 
 static void build(const struct sc_prom_opts *o, const struct union_query *u, char *q, size_t len)

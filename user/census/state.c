@@ -470,8 +470,11 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 
 	if (!key)
 		return bad(ld, "\"image\" must be a string");
-	if (census__image_named(c, key))
-		return bad(ld, "image listed twice (or also another image's alias)");
+	if (census__image(c, key, false))
+		return bad(ld, "image listed twice");
+	/* a key that an earlier image lists as an alias (an edited file): the key wins */
+	for (size_t i = 0; i < c->n_images; i++)
+		image__drop_alias(c->images[i], key);
 	if (!(img = census__image(c, key, true)))
 		return -ENOMEM;
 	if ((err = dup_field(o, "cgroup_path", &img->cgpath)) || (err = dup_field(o, "runtime", &img->runtime)) ||
@@ -484,7 +487,8 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 		if (!cJSON_IsString(x) || !x->valuestring[0])
 			return bad(ld, "aliases must be image names");
 		/* a name is one image's: listed twice, the first one keeps it */
-		if (!census__image_named(c, x->valuestring) && (err = image__add_alias(img, x->valuestring)))
+		if (img->n_aliases < SC_MAX_ALIASES && !census__image_named(c, x->valuestring) &&
+		    (err = image__add_alias(img, x->valuestring)))
 			return err;
 	}
 	/* optional (older state files have none): unknown strings are ignored */

@@ -13,6 +13,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include <cjson/cJSON.h>
 
 #include "census/census.h"
@@ -68,6 +69,11 @@ int drift__evaluate(struct sc_eval *ev, const struct sc_eval_ctx *ctx, cJSON *do
 static inline const char *eval_name(const struct sc_eval *ev)
 {
 	return ev->name ? ev->name : ev->img->key;
+}
+/* Whether @ev is of another name of its image than the key: the image's denials are the key's report's. */
+static inline bool eval_is_alias(const struct sc_eval *ev)
+{
+	return ev->name && strcmp(ev->name, ev->img->key);
 }
 void drift__eval_free(struct sc_eval *ev);
 

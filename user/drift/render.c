@@ -102,7 +102,7 @@ static void text_image(const struct sc_eval *ev)
 	char t1[32], t2[32], nb[32], wl[1024];
 
 	if (!ev->has_profile) {
-		if (img->n_denied) {
+		if (img->n_denied && !eval_is_alias(ev)) {
 			printf("%s  (no profile)\n", eval_name(ev));
 			text_denials(img);
 		}
@@ -118,7 +118,8 @@ static void text_image(const struct sc_eval *ev)
 		printf("  ERROR %s\n", ev->error);
 		return;
 	}
-	text_denials(img);
+	if (!eval_is_alias(ev))
+		text_denials(img);
 	text_findings(ev, "profile");
 	if (ev->n[SC_UNUSED]) {
 		printf("  unused (%u, allowed and never observed): ", ev->n[SC_UNUSED]);
@@ -139,7 +140,8 @@ static struct totals totals(const struct sc_drift *d)
 	struct totals t = {};
 
 	for (size_t i = 0; i < d->n; i++) {
-		t.denied += d->ev[i].img->n_denied;
+		if (!eval_is_alias(&d->ev[i]))
+			t.denied += d->ev[i].img->n_denied;	/* once per image, not per name */
 		if (!d->ev[i].has_profile) {
 			t.unprofiled++;
 			continue;
@@ -193,7 +195,7 @@ static void md_image(const struct sc_eval *ev)
 	char t1[32], t2[32], v[48], nb[32], safe[4200], wl[1024];
 
 	if (!ev->has_profile) {
-		if (img->n_denied) {
+		if (img->n_denied && !eval_is_alias(ev)) {
 			printf("### `%s` (no profile)\n\n| | syscall | ABI | calls | |\n|---|---|---|---|---|\n",
 			       sc_inline_name(eval_name(ev), safe, sizeof(safe)));
 			md_denials(img);
@@ -214,7 +216,8 @@ static void md_image(const struct sc_eval *ev)
 	}
 	if (has_findings(ev))
 		printf("| | syscall | ABI | calls | profile gives |\n|---|---|---|---|---|\n");
-	md_denials(img);
+	if (!eval_is_alias(ev))
+		md_denials(img);
 	for (size_t k = 0; k < ev->n_f; k++) {
 		const struct sc_finding *f = &ev->f[k];
 

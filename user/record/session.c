@@ -521,7 +521,7 @@ struct arg_ctx {
 	struct sc_recording *out;
 };
 
-/* recorder__drain_args' callback: a value of a slot of the recording, with whose slot it is. */
+/* recorder__read_args' callback: a value of a slot of the recording, with whose slot it is. */
 static void take_arg(void *ctx, const struct sc_arg_key *k)
 {
 	struct arg_ctx *a = ctx;
