@@ -108,6 +108,20 @@ static cJSON *containers_json(const struct sc_image *img)
 	return a;
 }
 
+/* A row of @n numbers appended to @arr: the row, or NULL (out of memory; nothing appended). */
+static cJSON *u64_row(cJSON *arr, const uint64_t *v, size_t n)
+{
+	cJSON *row = cJSON_CreateArray();
+
+	if (!row || !cJSON_AddItemToArray(arr, row)) {
+		cJSON_Delete(row);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(row, json_u64_node(v[i]));
+	return row;
+}
+
 /* [abi, nr, filter answer (SECCOMP_RET_*), count, first, last] */
 static cJSON *denied_json(const struct sc_image *img)
 {
@@ -116,15 +130,12 @@ static cJSON *denied_json(const struct sc_image *img)
 	for (size_t k = 0; a && k < img->n_denied; k++) {
 		const struct sc_denial *d = &img->denied[k];
 		const uint64_t v[] = { d->abi, d->nr, d->ret, d->count, (uint64_t)d->first, (uint64_t)d->last };
-		cJSON *row = cJSON_CreateArray();
+		cJSON *row = u64_row(a, v, ARRAY_SIZE(v));
 
-		if (!row || !cJSON_AddItemToArray(a, row)) {
-			cJSON_Delete(row);
+		if (!row) {
 			cJSON_Delete(a);
 			return NULL;
 		}
-		for (size_t i = 0; i < ARRAY_SIZE(v); i++)
-			cJSON_AddItemToArray(row, json_u64_node(v[i]));
 		/* [..., container, enforced profile]: which container, under which profile */
 		cJSON_AddItemToArray(row, cJSON_CreateString(d->ctr));
 		cJSON_AddItemToArray(row, cJSON_CreateString(d->profile));
@@ -139,15 +150,11 @@ static cJSON *args_json(const struct sc_image *img)
 
 	for (size_t k = 0; a && k < img->n_argv; k++) {
 		const uint64_t v[] = { img->argv[k].phase, img->argv[k].nr, img->argv[k].value };
-		cJSON *row = cJSON_CreateArray();
 
-		if (!row || !cJSON_AddItemToArray(a, row)) {
-			cJSON_Delete(row);
+		if (!u64_row(a, v, ARRAY_SIZE(v))) {
 			cJSON_Delete(a);
 			return NULL;
 		}
-		for (size_t i = 0; i < ARRAY_SIZE(v); i++)
-			cJSON_AddItemToArray(row, json_u64_node(v[i]));
 	}
 	return a;
 }

@@ -104,23 +104,8 @@ static int refused_values(const struct sc_filter *f, const struct sc_arch *arch,
 	size_t n = 0, bad = 0;
 
 	*out = NULL;
-	if (!a || !a->kept || a->lost || !generate__is_arg_nr(nr))
-		return -1;
-	for (size_t i = 0; i < a->n; i++) {
-		bool dup = false;
-
-		if (a->v[i].nr != nr)
-			continue;
-		for (size_t k = 0; k < n; k++)
-			dup |= vals[k] == a->v[i].value;
-		if (dup)
-			continue;
-		if (n == SC_ARG_VALUES_MAX)
-			return -1;	/* more values than are kept: not all known */
-		vals[n++] = a->v[i].value;
-	}
-	if (!n)
-		return -1;
+	if (!a || !a->kept || a->lost || !generate__is_arg_nr(nr) || generate__arg_values(a, nr, vals, &n) || !n)
+		return -1;	/* not all known */
 	for (size_t k = 0; k < n; k++) {
 		uint32_t r;
 

@@ -365,6 +365,25 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+bool generate__arg_values(const struct sc_args *a, int nr, uint64_t vals[SC_ARG_VALUES_MAX], size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < a->n; i++) {
+		bool dup = false;
+
+		if (a->v[i].nr != nr)
+			continue;
+		for (size_t k = 0; k < *n; k++)
+			dup |= vals[k] == a->v[i].value;
+		if (dup)
+			continue;
+		if (*n == SC_ARG_VALUES_MAX)
+			return true;
+		vals[(*n)++] = a->v[i].value;
+	}
+	return false;
+}
+
 /*
  * For each syscall of arg_rules that @names (the plain ALLOW rule's, @n of them) holds,
  * seen on the native ABI only, with at most SC_ARG_VALUES_MAX values: the name leaves the
@@ -398,20 +417,7 @@ static long restrict_args(cJSON *rules, const char **names, size_t n, const stru
 				      why->len ? "; " : "", arg_rules[r].name);
 			continue;
 		}
-		for (size_t i = 0; i < args->n && !many; i++) {
-			bool dup = false;
-
-			if (args->v[i].nr != arg_rules[r].nr)
-				continue;
-			for (size_t k = 0; k < nv; k++)
-				dup |= vals[k] == args->v[i].value;
-			if (dup)
-				continue;
-			if (nv == SC_ARG_VALUES_MAX)
-				many = true;
-			else
-				vals[nv++] = args->v[i].value;
-		}
+		many = generate__arg_values(args, arg_rules[r].nr, vals, &nv);
 		if (many || !nv) {
 			sc_buf_printf(why, "%s%s: %s", why->len ? "; " : "", arg_rules[r].name,
 				      many ? "more than " SC_STR(SC_ARG_VALUES_MAX) " argument values" : "no argument value kept");

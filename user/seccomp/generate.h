@@ -121,6 +121,11 @@ cJSON *generate__arg_rule(int nr, uint64_t value, const char *comment);
  * flags), to run a filter on.
  */
 void generate__arg_vector(int nr, uint64_t value, uint64_t args[6]);
+/*
+ * The distinct values @a holds for native syscall @nr, into @vals (@n of them); true when
+ * there are more than SC_ARG_VALUES_MAX (then the first ones only are in @vals).
+ */
+bool generate__arg_values(const struct sc_args *a, int nr, uint64_t vals[SC_ARG_VALUES_MAX], size_t *n);
 /* Whether native syscall @nr is one of them. */
 bool generate__is_arg_nr(int nr);
 #define SC_ARGS_COMMENT "syscensus: only the argument values observed"
