@@ -449,9 +449,11 @@ static void retire(struct agent *a, struct sc_live *l)
 static void read_args(struct agent *a);
 
 /*
- * The released slots' last argument values, into their images while the lives are still
- * there, and deleted from the map now: a new owner of the slot must find none of them
- * (a value it found would not be added again, and the next save would delete it).
+ * The last argument values of slots about to be given back, into their images, and
+ * deleted from the map now, while the slots are still theirs: a new owner of the slot
+ * must find none of them (a value it found would not be added again, and the next save
+ * would delete it). A straggler added during the release stays for the next owner,
+ * which allows more, never less.
  */
 static void release_args(struct agent *a, const uint32_t *slots, size_t n)
 {
@@ -514,8 +516,9 @@ static void release_retired(struct agent *a)
 			r.slots[r.n++] = l->slot;
 		}
 	}
-	recorder__release_batch(a->rec, r.slots, r.n, a->buf, released, &r);
+	/* their values first: once given back, a slot's new keys may be a new cgroup's */
 	release_args(a, r.slots, r.n);
+	recorder__release_batch(a->rec, r.slots, r.n, a->buf, released, &r);
 	for (size_t i = 0; i < a->c.n_live;) {
 		if (a->c.live[i]->gone)
 			census__drop_live(&a->c, a->c.live[i]);	/* swaps the last entry into i */

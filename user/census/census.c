@@ -286,7 +286,8 @@ int census__unite_name(struct sc_census *c, struct sc_image *img, const char *na
 		return 0;
 	if (!o)
 		return img->n_aliases < SC_MAX_ALIASES ? image__add_alias(img, name) : 0;
-	if (o->unknown || img->unknown)
+	/* past the bound, the two stay apart (each name keeps its image), as census__attribute() does */
+	if (o->unknown || img->unknown || img->n_aliases + 1 + o->n_aliases > SC_MAX_ALIASES)
 		return 0;
 	/* @o's names are @img's from now on: copied before the merge frees them */
 	if (!(names = calloc(o->n_aliases + 1, sizeof(*names))))

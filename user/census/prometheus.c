@@ -410,17 +410,20 @@ static bool job_name(const char *s)
 /* A name another node counts under an image's id: the two are one image here. */
 static int add_alias(struct sc_census *c, const cJSON *s, unsigned *skipped)
 {
-	const char *l = label(s, "alias");
-	char name[4097];
-	bool oom = false;
-	struct sc_image *img = image_of(c, s, true, &oom);
+	const char *l = label(s, "alias"), *k = label(s, "image");
+	char name[4097], key[4097];
+	struct sc_image *img;
 
-	if (oom)
-		return -ENOMEM;
-	if (!img || !l || !l[0] || metrics__label_decode(l, name, sizeof(name))) {
+	if (!k || !k[0] || !l || !l[0] || metrics__label_decode(k, key, sizeof(key)) ||
+	    metrics__label_decode(l, name, sizeof(name))) {
 		(*skipped)++;
 		return 0;
 	}
+	/* by name: the key may be an alias already, after an earlier series (one image per name) */
+	img = census__image_named(c, key);
+	if (!img && !(img = census__image(c, key, true)))
+		return -ENOMEM;
+	img->args_partial = true;	/* the series carry names, not argument values */
 	return census__unite_name(c, img, name);
 }
 

@@ -481,7 +481,9 @@ static int load_image(struct sc_census *c, struct ld *ld, const cJSON *o)
 		return bad(ld, "image listed twice");
 	/* a key that an earlier image lists as an alias (an edited file): the key wins */
 	for (size_t i = 0; i < c->n_images; i++)
-		image__drop_alias(c->images[i], key);
+		if (image__drop_alias(c->images[i], key))
+			sc_warn("%s: %s is an image and an alias of %s: kept as the image (that image's "
+				"observation no longer goes into its profile)", ld->file, key, c->images[i]->key);
 	if (!(img = census__image(c, key, true)))
 		return -ENOMEM;
 	if ((err = dup_field(o, "cgroup_path", &img->cgpath)) || (err = dup_field(o, "runtime", &img->runtime)) ||

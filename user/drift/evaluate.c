@@ -92,20 +92,40 @@ static int add_finding(struct sc_eval *ev, enum sc_finding_kind kind, const char
 }
 
 /*
- * A call the profile allows for some arguments only, put to the filter with each argument
- * value the image showed (@a): how many it refuses, their values in @out (malloc'd); -1
- * when the values are not all known (not kept, lost, more than a rule takes) or memory
- * runs out: the call stays conditional.
+ * Whether every condition of the profile's active rules on @name reads only argument bits
+ * the recorder keeps: then a vector made from a kept value is answered as the call was.
  */
-static int refused_values(const struct sc_filter *f, const struct sc_arch *arch, int nr, const struct sc_args *a,
-			  uint64_t **out, uint32_t *ret)
+static bool judgeable(const struct sc_profile *p, const char *name, int nr)
+{
+	for (size_t r = 0; r < p->n_rules; r++) {
+		const struct sc_rule *ru = &p->rules[r];
+
+		if (!ru->active || !rule_names(ru, name))
+			continue;
+		for (size_t c = 0; c < ru->n_conds; c++)
+			if (!generate__arg_judgeable(nr, ru->conds[c].index, ru->conds[c].op, ru->conds[c].value))
+				return false;
+	}
+	return true;
+}
+
+/*
+ * A call the profile allows for some arguments only, put to the filter with each argument
+ * value the image showed (@a): how many it refuses, their values in @out (malloc'd). -1
+ * when that cannot be told (the values not all known: not kept, lost, more than a rule
+ * takes; or a condition on bits the recorder does not keep): the call stays conditional.
+ * -ENOMEM.
+ */
+static int refused_values(const struct sc_eval *ev, const struct sc_filter *f, const struct sc_arch *arch,
+			  const char *name, int nr, const struct sc_args *a, uint64_t **out, uint32_t *ret)
 {
 	uint64_t vals[SC_ARG_VALUES_MAX], args[6];
 	size_t n = 0, bad = 0;
 
 	*out = NULL;
-	if (!a || !a->kept || a->lost || !generate__is_arg_nr(nr) || generate__arg_values(a, nr, vals, &n) || !n)
-		return -1;	/* not all known */
+	if (!a || !a->kept || a->lost || !generate__is_arg_nr(nr) || generate__arg_values(a, nr, vals, &n) || !n ||
+	    !judgeable(ev->p, name, nr))
+		return -1;
 	for (size_t k = 0; k < n; k++) {
 		uint32_t r;
 
@@ -117,7 +137,7 @@ static int refused_values(const struct sc_filter *f, const struct sc_arch *arch,
 		vals[bad++] = vals[k];
 	}
 	if (bad && !(*out = malloc(bad * sizeof(**out))))
-		return -1;
+		return -ENOMEM;
 	if (bad)
 		memcpy(*out, vals, bad * sizeof(**out));
 	return (int)bad;
@@ -140,8 +160,10 @@ static int judge(struct sc_eval *ev, const struct sc_filter *f, const struct sc_
 	if (count && v.kind == SC_V_CONDITIONAL) {
 		uint64_t *bad = NULL;
 		uint32_t bad_ret = v.ret;
-		int n = abi == SC_ABI_NATIVE ? refused_values(f, arch, nr, a, &bad, &bad_ret) : -1;
+		int n = abi == SC_ABI_NATIVE ? refused_values(ev, f, arch, name, nr, a, &bad, &bad_ret) : -1;
 
+		if (n == -ENOMEM)
+			return -ENOMEM;
 		/* the values the image showed: refused ones break, else they are all allowed */
 		if (n > 0) {
 			sc_buf_printf(&b, "argument value%s refused:", n > 1 ? "s" : "");

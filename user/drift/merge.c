@@ -13,6 +13,7 @@
 
 #include "drift/drift.h"
 #include "drift/merge.h"
+#include "lib/json.h"
 #include "lib/util.h"
 #include "seccomp/generate.h"
 #include "seccomp/syscalls.h"
@@ -202,11 +203,12 @@ static int add_values(struct sc_change *c, const struct sc_finding *f)
 }
 
 /* One ALLOW rule per added argument value, after the others. 0 or -ENOMEM. */
+#define SC_VALUE_RULE_COMMENT "observed by syscensus: this argument value"
+
 static int add_value_rules(cJSON *rules, const struct sc_change *c)
 {
 	for (size_t i = 0; i < c->n_added_values; i++) {
-		cJSON *r = generate__arg_rule(c->added_values[i].nr, c->added_values[i].value,
-					      "observed by syscensus: this argument value");
+		cJSON *r = generate__arg_rule(c->added_values[i].nr, c->added_values[i].value, SC_VALUE_RULE_COMMENT);
 
 		if (!r || !cJSON_AddItemToArray(rules, r)) {
 			cJSON_Delete(r);
@@ -214,6 +216,59 @@ static int add_value_rules(cJSON *rules, const struct sc_change *c)
 		}
 	}
 	return 0;
+}
+
+/* Whether rule @r is a value rule of @name added by add_value_rules(). */
+static bool is_value_rule_of(const cJSON *r, const char *name)
+{
+	const cJSON *names = cJSON_GetObjectItemCaseSensitive(r, "names");
+	const char *comment = json_str(r, "comment");
+
+	return comment && !strcmp(comment, SC_VALUE_RULE_COMMENT) && cJSON_GetArraySize(names) == 1 &&
+	       cJSON_IsString(names->child) && !strcmp(names->child->valuestring, name);
+}
+
+/*
+ * The merged document evaluated again: a value rule that does not take (a deny rule of
+ * the team's matches the value first, a default action that makes ALLOW rules moot) is
+ * taken out again, and its syscall left to the team as conditional, so that the profile
+ * says only what works and a second run adds nothing. 0 or -ENOMEM.
+ */
+static int check_value_rules(struct sc_change *c, cJSON *doc, const char *path, const struct sc_eval_ctx *ctx)
+{
+	struct sc_eval ev = { .img = c->img };
+	cJSON *rules = cJSON_GetObjectItemCaseSensitive(doc, "syscalls"), *copy = cJSON_Duplicate(doc, true);
+	int err = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	snprintf(ev.profile, sizeof(ev.profile), "%s", path);
+	if (drift__evaluate(&ev, ctx, copy)) {
+		drift__eval_free(&ev);
+		return -ENOMEM;	/* it compiled before the rules were added: these are ours */
+	}
+	for (size_t i = 0; i < ev.n_f && !err; i++) {
+		const struct sc_finding *f = &ev.f[i];
+		cJSON *r, *next;
+		size_t keep = 0;
+
+		if (f->kind != SC_BREAKING || !f->n_values)
+			continue;
+		for (r = rules ? rules->child : NULL; r; r = next) {
+			next = r->next;
+			if (is_value_rule_of(r, f->name))
+				cJSON_Delete(cJSON_DetachItemViaPointer(rules, r));
+		}
+		for (size_t k = 0; k < c->n_added_values; k++)
+			if (strcmp(c->added_values_names[k], f->name)) {
+				c->added_values[keep] = c->added_values[k];
+				c->added_values_names[keep++] = c->added_values_names[k];
+			}
+		c->n_added_values = keep;
+		err = add_name(&c->conditional, &c->n_conditional, &c->cap_conditional, f->name);
+	}
+	drift__eval_free(&ev);
+	return err;
 }
 
 /* The names of @ev's breaking and conditional findings into @c. 0 or -ENOMEM. */
@@ -258,6 +313,7 @@ cJSON *drift__merge(struct sc_change *c, const char *path, const struct sc_eval_
 			goto nomem;
 	}
 	if ((c->n_added && add_to_rules(rules, c)) || add_value_rules(rules, c) ||
+	    (c->n_added_values && check_value_rules(c, doc, path, ctx)) ||
 	    (prune->on && prune->now - c->img->first >= prune->after && prune_rules(rules, c, prune)))
 		goto nomem;
 	ret = 0;

@@ -84,7 +84,7 @@ static void unused_names(const struct sc_eval *ev, const char *fmt)
 
 static bool has_findings(const struct sc_eval *ev)
 {
-	return ev->n[SC_BREAKING] || ev->n[SC_CONDITIONAL] || ev->n[SC_UNUSED] || ev->img->n_denied;
+	return ev->n[SC_BREAKING] || ev->n[SC_CONDITIONAL] || ev->n[SC_UNUSED] || (ev->img->n_denied && !eval_is_alias(ev));
 }
 
 /* ", on 3 nodes" for a census from the cluster view, "" for one agent's. */
@@ -280,6 +280,13 @@ static cJSON *finding_json(const struct sc_finding *f)
 	cJSON_AddStringToObject(e, "action", v);
 	if (f->detail)
 		cJSON_AddStringToObject(e, "conditions", f->detail);
+	if (f->n_values) {
+		/* the argument values observed that the profile refuses (record's encoding) */
+		cJSON *vals = cJSON_AddArrayToObject(e, "refused_values");
+
+		for (size_t k = 0; vals && k < f->n_values; k++)
+			cJSON_AddItemToArray(vals, json_u64_node(f->values[k]));
+	}
 	return e;
 }
 
@@ -312,7 +319,10 @@ static cJSON *image_json(const struct sc_eval *ev)
 	if (!o)
 		return NULL;
 	cJSON_AddStringToObject(o, "image", eval_name(ev));
-	cJSON_AddItemToObject(o, "denied", denials_json(ev->img));
+	if (eval_is_alias(ev))
+		cJSON_AddStringToObject(o, "same_image_as", ev->img->key);	/* its denials are listed there */
+	else
+		cJSON_AddItemToObject(o, "denied", denials_json(ev->img));
 	if (!ev->has_profile) {
 		cJSON_AddStringToObject(o, "status", "unprofiled");
 		return o;

@@ -296,11 +296,40 @@ cJSON *generate__arg_rule(int nr, uint64_t value, const char *comment)
 		if (arg_rules[r].nr != nr)
 			continue;
 		rule = arg_rule(r, value);
-		if (rule && comment)
-			cJSON_ReplaceItemInObjectCaseSensitive(rule, "comment", cJSON_CreateString(comment));
+		if (rule && comment) {
+			cJSON *c = cJSON_CreateString(comment);
+
+			if (!c || !cJSON_ReplaceItemInObjectCaseSensitive(rule, "comment", c)) {
+				cJSON_Delete(c);
+				cJSON_Delete(rule);
+				return NULL;
+			}
+		}
 		return rule;
 	}
 	return NULL;
+}
+
+bool generate__arg_judgeable(int nr, unsigned index, int op, uint64_t mask)
+{
+	for (size_t r = 0; r < ARRAY_SIZE(arg_rules); r++) {
+		uint64_t kept;
+
+		if (arg_rules[r].nr != nr)
+			continue;
+		/* socket keeps two: the family (low word of arg0) and the type without its flags (arg1 & 0xf) */
+		if (nr == SC_NR_SOCKET && index <= 1)
+			kept = index ? 0xf : 0xffffffffULL;
+		else if (index == arg_rules[r].index)
+			kept = arg_rules[r].mask;
+		else
+			return false;	/* an argument the recorder does not keep */
+		if (op == SCMP_CMP_MASKED_EQ)
+			return !(mask & ~kept);
+		/* a comparison of the whole word: only where the whole low word is kept */
+		return kept == 0xffffffffULL;
+	}
+	return false;
 }
 
 void generate__arg_vector(int nr, uint64_t value, uint64_t args[6])

@@ -122,6 +122,12 @@ cJSON *generate__arg_rule(int nr, uint64_t value, const char *comment);
  */
 void generate__arg_vector(int nr, uint64_t value, uint64_t args[6]);
 /*
+ * Whether a rule's condition on argument @index of native syscall @nr (libseccomp's @op,
+ * SCMP_CMP_MASKED_EQ's @mask) reads only bits the recorder keeps, so that
+ * generate__arg_vector() answers it as the real call would.
+ */
+bool generate__arg_judgeable(int nr, unsigned index, int op, uint64_t mask);
+/*
  * The distinct values @a holds for native syscall @nr, into @vals (@n of them); true when
  * there are more than SC_ARG_VALUES_MAX (then the first ones only are in @vals).
  */
