@@ -114,11 +114,8 @@ int cmd_agent(int argc, char **argv)
 		case 'd': o.rec.denials = true; break;
 		case 'U': o.no_confine = true; break;
 		case 'G':
-			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				sc_err("agent: --args: expected on or off, not \"%s\"", optarg);
+			if (sc_parse_on_off("agent", "args", optarg, &o.args_off))
 				return SC_EXIT_USAGE;
-			}
-			o.args_off = !strcmp(optarg, "off");
 			break;
 		case 'M':
 			if (server__check_addr("--metrics", optarg))

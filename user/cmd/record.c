@@ -753,11 +753,8 @@ static int parse_options(int argc, char **argv, struct record_opts *o, enum sc_a
 		case 'R': o->report = optarg; break;
 		case 'C': o->containers = true; break;
 		case 'G':
-			if (strcmp(optarg, "on") && strcmp(optarg, "off")) {
-				sc_err("record: --args: expected on or off, not \"%s\"", optarg);
+			if (sc_parse_on_off("record", "args", optarg, &o->args_off))
 				return SC_EXIT_USAGE;
-			}
-			o->args_off = !strcmp(optarg, "off");
 			break;
 		case 'F':
 			if (generate__parse_format(optarg, &o->format))

@@ -237,6 +237,16 @@ fail:
 	return ret;
 }
 
+int sc_parse_on_off(const char *cmd, const char *opt, const char *arg, bool *off)
+{
+	if (strcmp(arg, "on") && strcmp(arg, "off")) {
+		sc_err("%s: --%s: expected on or off, not \"%s\"", cmd, opt, arg);
+		return -EINVAL;
+	}
+	*off = !strcmp(arg, "off");
+	return 0;
+}
+
 int sc_parse_u64(const char *s, uint64_t max, uint64_t *out)
 {
 	uint64_t v = 0;

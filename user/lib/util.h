@@ -81,6 +81,9 @@ int sc_check_output(const char *path, const char *what);
 /* Unix time @t as "2026-11-28T10:29:51Z" (UTC), or "-" for 0. */
 void sc_fmt_time(int64_t t, char *buf, size_t len);
 
+/* "on" or "off" for option --@opt of command @cmd into *@off; 0, or -EINVAL after saying what is accepted. */
+int sc_parse_on_off(const char *cmd, const char *opt, const char *arg, bool *off);
+
 /* Parse an unsigned decimal integer made only of digits, <= @max. Returns 0 or -EINVAL/-ERANGE. */
 int sc_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
