@@ -705,11 +705,15 @@ static int write_profile(struct agent *a, struct sc_image *img)
 	char name[SC_NAME_MAX], why[256];
 	struct sc_buf b = {}, y = {};
 	const char *note;
-	cJSON *doc = image__profile(img, &note);
+	cJSON *doc = image__profile(img, &note), *render;
 	int err = 0, cerr = 0;
 	bool refused = false;
 
-	if (!doc || json_render(cJSON_Duplicate(doc, true), &b)) {
+	/* json_render() takes its document: a copy only when the SeccompProfiles need @doc after */
+	render = doc && (a->forms & SC_FORM_CRD) ? cJSON_Duplicate(doc, true) : doc;
+	if (render == doc)
+		doc = NULL;
+	if (!render || json_render(render, &b)) {
 		sc_err("out of memory: the profile of %s is not written", img->key);
 		cJSON_Delete(doc);
 		sc_buf_free(&b);

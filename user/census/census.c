@@ -154,10 +154,22 @@ struct sc_container *image__add_container(struct sc_image *img, const char *id, 
 	return ct;
 }
 
+/* A copy of @s appended to the string array @v (@n used, @cap allocated). 0 or -ENOMEM. */
+static int push_copy(char ***v, size_t *n, size_t *cap, const char *s)
+{
+	char **g = sc_grow(*v, cap, *n, sizeof(**v), 4);
+
+	if (!g)
+		return -ENOMEM;
+	*v = g;
+	if (!(g[*n] = strdup(s)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
 int image__add_id(struct sc_image *img, const char *id)
 {
-	char **v;
-
 	if (!id)
 		return 0;
 	for (size_t i = 0; i < img->n_ids; i++) {
@@ -176,32 +188,18 @@ int image__add_id(struct sc_image *img, const char *id)
 		memmove(&img->ids[0], &img->ids[1], (img->n_ids - 1) * sizeof(*img->ids));
 		img->n_ids--;
 	}
-	v = sc_grow(img->ids, &img->cap_ids, img->n_ids, sizeof(*v), 4);
-	if (!v)
-		return -ENOMEM;
-	img->ids = v;
-	if (!(img->ids[img->n_ids] = strdup(id)))
-		return -ENOMEM;
-	img->n_ids++;
-	return 0;
+	return push_copy(&img->ids, &img->n_ids, &img->cap_ids, id);
 }
 
 static int image_unite(struct sc_image *to, const struct sc_image *from);
 
 int image__add_alias(struct sc_image *img, const char *name)
 {
-	char **v;
-
 	for (size_t i = 0; i < img->n_aliases; i++)
 		if (!strcmp(img->aliases[i], name))
 			return 0;
-	v = sc_grow(img->aliases, &img->cap_aliases, img->n_aliases, sizeof(*v), 4);
-	if (!v)
+	if (push_copy(&img->aliases, &img->n_aliases, &img->cap_aliases, name))
 		return -ENOMEM;
-	img->aliases = v;
-	if (!(img->aliases[img->n_aliases] = strdup(name)))
-		return -ENOMEM;
-	img->n_aliases++;
 	/* a new file to write: the profile is written again, under every name */
 	free(img->written);
 	img->written = NULL;
